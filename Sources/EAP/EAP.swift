@@ -1,0 +1,1 @@
+// EAP module: see Package.swift for what it owns.

@@ -1,0 +1,1 @@
+// NPS module: see Package.swift for what it owns.

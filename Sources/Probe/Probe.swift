@@ -1,0 +1,1 @@
+// Probe module: see Package.swift for what it owns.

@@ -1,0 +1,1 @@
+// Profiles module: see Package.swift for what it owns.

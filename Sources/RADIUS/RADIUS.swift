@@ -1,0 +1,1 @@
+// RADIUS module: see Package.swift for what it owns.

@@ -1,0 +1,8 @@
+import NPSProbeCLI
+
+@main
+enum NPSProbeMain {
+    static func main() async {
+        await NPSProbeCommand.main()
+    }
+}
