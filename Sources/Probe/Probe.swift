@@ -1,1 +1,0 @@
-// Probe module: see Package.swift for what it owns.
