@@ -99,7 +99,9 @@ import Testing
             try PEAPCryptoBinding.verifyRequest(good, cmk: zeroKeys.cmk)
         }
         let asResponse = try CryptoBindingTLV(subType: .response, nonce: good.nonce, compoundMAC: good.compoundMAC)
-        #expect(throws: EAPError(.invalidCryptoBinding, "")) { try PEAPCryptoBinding.verifyRequest(asResponse, cmk: cmk) }
+        #expect(throws: EAPError(.invalidCryptoBinding, "")) {
+            try PEAPCryptoBinding.verifyRequest(asResponse, cmk: cmk)
+        }
         let version1 = try CryptoBindingTLV(version: 1, subType: .request, nonce: good.nonce,
                                             compoundMAC: good.compoundMAC)
         #expect(throws: EAPError(.invalidCryptoBinding, "")) { try PEAPCryptoBinding.verifyRequest(version1, cmk: cmk) }
@@ -167,7 +169,9 @@ import Testing
             try PEAPCryptoBinding.compoundKeys(tunnelKey: pattern(60), innerSessionKey: pattern(16))
         }
         #expect(throws: EAPError(.invalidKeyLength, "")) { try PEAPCryptoBinding.compoundSessionKey(ipmk: pattern(20)) }
-        #expect(throws: EAPError(.invalidKeyLength, "")) { try PEAPCryptoBinding.fastReconnectKeys(tunnelKey: pattern(59)) }
+        #expect(throws: EAPError(.invalidKeyLength, "")) {
+            try PEAPCryptoBinding.fastReconnectKeys(tunnelKey: pattern(59))
+        }
         let binding = try CryptoBindingTLV(subType: .request, nonce: pattern(32))
         #expect(throws: EAPError(.invalidKeyLength, "")) {
             try PEAPCryptoBinding.compoundMAC(cmk: pattern(16), binding: binding)

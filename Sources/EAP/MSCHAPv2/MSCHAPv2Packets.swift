@@ -206,7 +206,8 @@ public struct MSCHAPv2SuccessRequest: Hashable, Sendable {
 
     public init(msCHAPv2ID: UInt8, authenticatorResponse: [UInt8], message: String? = nil) throws {
         guard authenticatorResponse.count == 20 else {
-            throw EAPError(.invalidKeyLength, "an authenticator response is 20 octets, not \(authenticatorResponse.count)")
+            throw EAPError(.invalidKeyLength,
+                           "an authenticator response is 20 octets, not \(authenticatorResponse.count)")
         }
         self.msCHAPv2ID = msCHAPv2ID
         self.authenticatorResponse = authenticatorResponse
