@@ -114,8 +114,7 @@ import EAP
                                 typeData: [UInt8](repeating: 0, count: 65530)))?.length == 65535)
     }
 
-    /// Every prefix of a valid packet either decodes to a packet that re-encodes to that prefix's declared
-    /// length or throws an EAPError; nothing traps.
+    /// Every proper prefix of a valid packet is refused with an EAPError (its Length field lies); nothing traps.
     @Test func everyTruncationIsATypedError() throws {
         let full = try EAPPacket(code: .request, identifier: 3, expandedType: .microsoftSoH,
                                  typeData: pattern(20)).encode()
