@@ -1,1 +1,0 @@
-// EAP module: see Package.swift for what it owns.
