@@ -95,6 +95,7 @@ class Relay:
         self.counters["in"] += 1
         mode = self.args.mode
         if mode == "silent":
+            self.log(f"ignore {describe(datagram)} from {client[0]}:{client[1]}")
             return
         if self.args.max_size and len(datagram) > self.args.max_size:
             self.counters["dropped"] += 1
@@ -104,6 +105,8 @@ class Relay:
         backend = self.args.backend
         if mode == "forgetful" and has_state(datagram):
             backend = self.args.backend2
+            self.log(f"{describe(datagram)} from {client[0]}:{client[1]} carries State: "
+                     f"sent to {backend[0]}:{backend[1]}")
         try:
             self.upstream_for(client).sendto(datagram, backend)
             self.counters["forwarded"] += 1
