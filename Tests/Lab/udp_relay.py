@@ -64,6 +64,10 @@ def describe(datagram):
     return f"{name} id {datagram[1]} ({len(datagram)} bytes)"
 
 
+class Stop(Exception):
+    """Raised by the SIGTERM/SIGINT handler to leave select() at once."""
+
+
 class Relay:
     def __init__(self, args):
         self.args = args
@@ -75,7 +79,6 @@ class Relay:
         self.selector.register(self.listener, selectors.EVENT_READ, None)
         self.upstreams = {}           # client address -> [socket, last activity]
         self.counters = {"in": 0, "forwarded": 0, "dropped": 0, "replies": 0}
-        self.running = True
 
     def log(self, message):
         print(f"{time.strftime('%H:%M:%S')} {self.args.mode} {message}", flush=True)
@@ -142,8 +145,15 @@ class Relay:
                 target += f", follow-ups to {self.args.backend2[0]}:{self.args.backend2[1]}"
             limit = f", dropping datagrams > {self.args.max_size} bytes" if self.args.max_size else ""
             self.log(f"listening on {where} -> {target}{limit}")
+        try:
+            self.loop()
+        except Stop:
+            pass
+        self.log("stopping: " + ", ".join(f"{k} {v}" for k, v in self.counters.items()))
+
+    def loop(self):
         next_expiry = time.monotonic() + 5
-        while self.running:
+        while True:
             for key, _ in self.selector.select(timeout=1.0):
                 if key.fileobj is self.listener:
                     for _ in range(64):   # drain a burst before looking at the upstreams
@@ -159,7 +169,6 @@ class Relay:
             if time.monotonic() >= next_expiry:
                 self.expire()
                 next_expiry = time.monotonic() + 5
-        self.log("stopping: " + ", ".join(f"{k} {v}" for k, v in self.counters.items()))
 
 
 def main():
@@ -197,7 +206,7 @@ def main():
         return 1
 
     def stop(signum, frame):
-        relay.running = False
+        raise Stop()
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     relay.run()
