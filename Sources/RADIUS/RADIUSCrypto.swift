@@ -102,7 +102,7 @@ public enum RADIUSCrypto {
                 "the decrypted length octet says \(length) for \(plain.count - 1) octets of data and padding; "
                     + "most often the shared secret is wrong")
         }
-        return Array(plain[1...length])
+        return Array(plain[1..<(1 + length)])
     }
 
     /// Encrypts an MS-MPPE-Send-Key or MS-MPPE-Recv-Key (RFC 2548 §2.4.2–2.4.3): the VSA value is
