@@ -334,6 +334,12 @@ struct DictionaryLoader {
         }
         dictionary.attributesByName[name.lowercased()] = definition
         dictionary.attributesByKey[key] = definition
+        // VALUEs that came before their ATTRIBUTE take their place now, keeping file order.
+        let waiting = pending.filter { $0.attribute.lowercased() == name.lowercased() }
+        if !waiting.isEmpty {
+            pending.removeAll { $0.attribute.lowercased() == name.lowercased() }
+            for value in waiting { try add(value) }
+        }
     }
 
     // MARK: VALUE
