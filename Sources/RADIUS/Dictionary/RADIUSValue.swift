@@ -152,7 +152,12 @@ public enum RADIUSValue: Hashable, Sendable, CustomStringConvertible {
             return .string(try unquote(text))
         case .octets, .abinary, .tlv, .vsa, .evs, .extended, .longExtended:
             let bytes: [UInt8]
-            if let hex = parseHex(text) { bytes = hex } else { bytes = Array(try unquote(text).utf8) }
+            if text.lowercased().hasPrefix("0x") {
+                guard let hex = parseHex(text) else { throw bad("0x followed by an even number of hex digits") }
+                bytes = hex
+            } else {
+                bytes = Array(try unquote(text).utf8)
+            }
             return type == .octets ? .octets(bytes) : .raw(bytes)
         case .integer:
             guard let value = parseInteger(text), let narrow = UInt32(exactly: value) else { throw bad("a 32-bit integer") }
