@@ -162,7 +162,8 @@ public enum RADIUSCrypto {
 
     private static func checkAuthenticator(_ authenticator: [UInt8]) throws(RADIUSError) {
         guard authenticator.count == 16 else {
-            throw RADIUSError(.invalidAuthenticatorLength, "the authenticator has \(authenticator.count) octets, not 16")
+            throw RADIUSError(
+                .invalidAuthenticatorLength, "the authenticator has \(authenticator.count) octets, not 16")
         }
     }
 

@@ -55,7 +55,8 @@ extension RADIUSPacket {
         if code.hasRandomRequestAuthenticator {
             let authenticator = random.bytes(authenticatorLength)
             if code == .accessRequest {
-                for index in attributes.indices where attributes[index].type == RADIUSAttributeType.userPassword.rawValue {
+                for index in attributes.indices
+                where attributes[index].type == RADIUSAttributeType.userPassword.rawValue {
                     attributes[index].value = try RADIUSCrypto.hideUserPassword(
                         attributes[index].value, secret: secret, authenticator: authenticator)
                 }
@@ -129,7 +130,8 @@ extension RADIUSPacket {
         if messageAuthenticator {
             attributes.insert(RADIUSAttribute(.messageAuthenticator, [UInt8](repeating: 0, count: 16)), at: 0)
         }
-        var reply = RADIUSPacket(code: code, identifier: identifier, authenticator: authenticator, attributes: attributes)
+        var reply = RADIUSPacket(
+            code: code, identifier: identifier, authenticator: authenticator, attributes: attributes)
         try reply.checkEncodable()
         if messageAuthenticator { reply.fillMessageAuthenticator(secret: secret, authenticatorInPlace: authenticator) }
         reply.authenticator = Digest.md5(reply.encode(), secret)
@@ -146,7 +148,8 @@ extension RADIUSPacket {
         to request: RADIUSPacket, secret: [UInt8], policy: RADIUSReplyPolicy = .default
     ) throws(RADIUSError) {
         guard code.isKnown else {
-            throw RADIUSError(.unknownCode, "reply code \(code.rawValue) is unknown; its authenticator cannot be checked")
+            throw RADIUSError(
+                .unknownCode, "reply code \(code.rawValue) is unknown; its authenticator cannot be checked")
         }
         guard request.code.validReplies.contains(code) else {
             throw RADIUSError(.unexpectedReplyCode, "\(code) does not answer \(request.code)")
@@ -158,7 +161,8 @@ extension RADIUSPacket {
         }
         try checkAuthenticatorLength()
         try request.checkAuthenticatorLength()
-        let requiresMA = policy.requireMessageAuthenticator.contains(code)
+        let requiresMA =
+            policy.requireMessageAuthenticator.contains(code)
             || (policy.requireMessageAuthenticatorWithEAP && attributes.contains(.eapMessage))
         try verifyMessageAuthenticator(
             secret: secret, authenticatorInPlace: request.authenticator, required: requiresMA)
@@ -185,7 +189,8 @@ extension RADIUSPacket {
             throw RADIUSError(.notARequest, "\(code) is not a request")
         }
         try checkAuthenticatorLength()
-        let required = (requireMessageAuthenticator ?? code.hasRandomRequestAuthenticator)
+        let required =
+            (requireMessageAuthenticator ?? code.hasRandomRequestAuthenticator)
             || attributes.contains(.eapMessage)
         let zero = [UInt8](repeating: 0, count: Self.authenticatorLength)
         let inPlace = code.hasRandomRequestAuthenticator ? authenticator : zero
@@ -206,7 +211,8 @@ extension RADIUSPacket {
 
     private func checkAuthenticatorLength() throws(RADIUSError) {
         guard authenticator.count == Self.authenticatorLength else {
-            throw RADIUSError(.invalidAuthenticatorLength, "the authenticator has \(authenticator.count) octets, not 16")
+            throw RADIUSError(
+                .invalidAuthenticatorLength, "the authenticator has \(authenticator.count) octets, not 16")
         }
     }
 
@@ -229,7 +235,9 @@ extension RADIUSPacket {
     private func verifyMessageAuthenticator(
         secret: [UInt8], authenticatorInPlace: [UInt8], required: Bool
     ) throws(RADIUSError) {
-        let indices = attributes.indices.filter { attributes[$0].type == RADIUSAttributeType.messageAuthenticator.rawValue }
+        let indices = attributes.indices.filter {
+            attributes[$0].type == RADIUSAttributeType.messageAuthenticator.rawValue
+        }
         guard let index = indices.first else {
             if required {
                 throw RADIUSError(

@@ -54,7 +54,8 @@ public struct RADIUSPacket: Hashable, Sendable {
     /// Checks that ``encode()`` can represent this packet within RFC limits (values ≤ 253, total ≤ 4096).
     public func checkEncodable() throws(RADIUSError) {
         guard authenticator.count == Self.authenticatorLength else {
-            throw RADIUSError(.invalidAuthenticatorLength, "the authenticator has \(authenticator.count) octets, not 16")
+            throw RADIUSError(
+                .invalidAuthenticatorLength, "the authenticator has \(authenticator.count) octets, not 16")
         }
         var offset = Self.headerLength
         for attribute in attributes {

@@ -38,9 +38,10 @@ import Testing
     }
 
     @Test func expectedAnswers() throws {
-        let codes = Dictionary(uniqueKeysWithValues: try Self.recorded.map {
-            ($0.name, try RADIUSPacket(decoding: hex($0.reply ?? "")).code)
-        })
+        let codes = Dictionary(
+            uniqueKeysWithValues: try Self.recorded.map {
+                ($0.name, try RADIUSPacket(decoding: hex($0.reply ?? "")).code)
+            })
         #expect(codes["pap-accept"] == .accessAccept)
         #expect(codes["pap-128"] == .accessAccept)
         #expect(codes["pap-17-reject"] == .accessReject)
@@ -63,7 +64,8 @@ import Testing
         let recorded = try #require(Self.recorded.first { $0.name == "pap-accept" })
         let built = try #require(try npsprobeBuiltRequests().first { $0.name == "pap-accept" })
         let reply = try RADIUSPacket(decoding: hex(try #require(recorded.reply)))
-        let keys = try #require(try reply.mppeKeys(secret: testing123, requestAuthenticator: built.packet.authenticator))
+        let keys = try #require(
+            try reply.mppeKeys(secret: testing123, requestAuthenticator: built.packet.authenticator))
         #expect(keys.send == hex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"))
         #expect(keys.receive == hex("f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff"))
     }

@@ -56,7 +56,8 @@ func npsprobeBuiltRequests() throws -> [BuiltRequest] {
             packet: try RADIUSPacket.accountingRequest(
                 identifier: 46,
                 attributes: session + [
-                    RADIUSAttribute(.acctStatusType, integer: 1), RADIUSAttribute(.eventTimestamp, integer: 1_700_000_000),
+                    RADIUSAttribute(.acctStatusType, integer: 1),
+                    RADIUSAttribute(.eventTimestamp, integer: 1_700_000_000),
                 ], secret: testing123)),
         BuiltRequest(
             name: "accounting-ma", port: 19000,

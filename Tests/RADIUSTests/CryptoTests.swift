@@ -102,7 +102,8 @@ import Testing
         }
         #expect(error?.code == .invalidSalt)
         let decrypting = #expect(throws: RADIUSError.self) {
-            try RADIUSCrypto.decryptMPPEKey([0x7F, 0] + [UInt8](repeating: 0, count: 16), secret: secret, authenticator: authenticator)
+            try RADIUSCrypto.decryptMPPEKey(
+                [0x7F, 0] + [UInt8](repeating: 0, count: 16), secret: secret, authenticator: authenticator)
         }
         #expect(decrypting?.code == .invalidSalt)
         #expect(throws: RADIUSError.self) {
@@ -175,7 +176,8 @@ import Testing
 
     @Test func tunnelPasswordTagOutOfRange() {
         #expect(throws: RADIUSError.self) {
-            try RADIUSCrypto.encryptTunnelPassword([1], tag: 0x20, salt: [0x80, 0], secret: secret, authenticator: authenticator)
+            try RADIUSCrypto.encryptTunnelPassword(
+                [1], tag: 0x20, salt: [0x80, 0], secret: secret, authenticator: authenticator)
         }
         let error = #expect(throws: RADIUSError.self) {
             try RADIUSCrypto.decryptTunnelPassword(

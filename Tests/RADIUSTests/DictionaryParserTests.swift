@@ -98,7 +98,9 @@ import Testing
 
 /// Broken dictionary input: each construct refused with its code, the file and the line.
 @Suite struct DictionaryErrorTests {
-    func load(_ text: String, file: String = "dictionary.test", _ name: String = #function) throws -> (RADIUSDictionary, URL) {
+    func load(_ text: String, file: String = "dictionary.test", _ name: String = #function) throws -> (
+        RADIUSDictionary, URL
+    ) {
         let directory = try scratchDirectory(name)
         let url = directory.appendingPathComponent(file)
         try text.write(to: url, atomically: true, encoding: .utf8)
@@ -181,7 +183,8 @@ import Testing
 
     @Test func includeLoopsAreDetected() throws {
         let directory = try scratchDirectory()
-        try "$INCLUDE dictionary.b\n".write(to: directory.appendingPathComponent("dictionary.a"), atomically: true, encoding: .utf8)
+        try "$INCLUDE dictionary.b\n".write(
+            to: directory.appendingPathComponent("dictionary.a"), atomically: true, encoding: .utf8)
         try "ATTRIBUTE B 200 integer\n$INCLUDE ./dictionary.a\n".write(
             to: directory.appendingPathComponent("dictionary.b"), atomically: true, encoding: .utf8)
         let error = #expect(throws: DictionaryError.self) {
@@ -214,7 +217,8 @@ import Testing
     @Test func failedAdditionalLoadLeavesTheDictionaryUnchanged() throws {
         let directory = try scratchDirectory()
         let url = directory.appendingPathComponent("dictionary.site")
-        try "ATTRIBUTE Site-A 240 integer\nATTRIBUTE Site-B 241 nonsense\n".write(to: url, atomically: true, encoding: .utf8)
+        try "ATTRIBUTE Site-A 240 integer\nATTRIBUTE Site-B 241 nonsense\n".write(
+            to: url, atomically: true, encoding: .utf8)
         var dictionary = shippedDictionary
         #expect(throws: DictionaryError.self) { try dictionary.load(additional: url.path) }
         #expect(dictionary.attribute(named: "Site-A") == nil)
@@ -226,25 +230,25 @@ import Testing
         let directory = try scratchDirectory()
         let url = directory.appendingPathComponent("dictionary.site")
         try """
-            # A site dictionary in FreeRADIUS syntax, with the things user files contain.
-            VALUE\tSite-Mode\tFast\t1      # VALUE before its ATTRIBUTE
-            VENDOR\tAcme\t99999
-            VENDOR\tWide\t88888\tformat=2,2
-            VENDOR\tBare\t77777\tformat=4,0
-            ATTRIBUTE\tSite-Mode\t240\tinteger
-            VALUE\tSite-Mode\tSlow\t0x02
-            BEGIN-VENDOR\tAcme
-            ATTRIBUTE\tAcme-Group\t1\tstring
-            ATTRIBUTE\tAcme-Level\t2\tinteger
-            VALUE\tAcme-Level\tGold\t3
-            ATTRIBUTE\tAcme-Secret\t3\tstring\tencrypt=2
-            END-VENDOR\tAcme
-            begin-vendor\tWide
-            ATTRIBUTE\tWide-Port\t300\tshort
-            end-vendor\tWide
-            ATTRIBUTE\tBare-Blob\t70000\toctets\tBare
-            VALUE\tService-Type\tSite-Special\t200
-            """.write(to: url, atomically: true, encoding: .utf8)
+        # A site dictionary in FreeRADIUS syntax, with the things user files contain.
+        VALUE\tSite-Mode\tFast\t1      # VALUE before its ATTRIBUTE
+        VENDOR\tAcme\t99999
+        VENDOR\tWide\t88888\tformat=2,2
+        VENDOR\tBare\t77777\tformat=4,0
+        ATTRIBUTE\tSite-Mode\t240\tinteger
+        VALUE\tSite-Mode\tSlow\t0x02
+        BEGIN-VENDOR\tAcme
+        ATTRIBUTE\tAcme-Group\t1\tstring
+        ATTRIBUTE\tAcme-Level\t2\tinteger
+        VALUE\tAcme-Level\tGold\t3
+        ATTRIBUTE\tAcme-Secret\t3\tstring\tencrypt=2
+        END-VENDOR\tAcme
+        begin-vendor\tWide
+        ATTRIBUTE\tWide-Port\t300\tshort
+        end-vendor\tWide
+        ATTRIBUTE\tBare-Blob\t70000\toctets\tBare
+        VALUE\tService-Type\tSite-Special\t200
+        """.write(to: url, atomically: true, encoding: .utf8)
         var d = shippedDictionary
         try d.load(additional: url.path)
         let mode = try #require(d.attribute(named: "site-mode"))
@@ -281,7 +285,8 @@ import Testing
                 """, path: "/virtual/dictionary")
         #expect(d.attribute(named: "old-name")?.number == 200)
         #expect(d.attribute(number: 200)?.name == "Old-Name", "the last definition of a number is printed")
-        #expect(d.value(named: "One", of: try #require(d.attribute(named: "Old-Name"))) == 1, "values follow the number")
+        #expect(
+            d.value(named: "One", of: try #require(d.attribute(named: "Old-Name"))) == 1, "values follow the number")
         #expect(d.attribute(named: "Nothing") == nil)
         #expect(RADIUSDictionary().attribute(named: "User-Name") == nil)
     }

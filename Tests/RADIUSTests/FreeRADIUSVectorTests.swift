@@ -18,14 +18,16 @@ import Testing
         // Request Authenticator (MD5, RFC 2866 §3 / RFC 5176 §2.3) checks out with our computation…
         try request.verifyRequest(secret: capture.secretBytes, requireMessageAuthenticator: false)
         // …and not with another secret (pap-no-ma and chap have nothing a secret protects in the request).
-        let protected = request.attributes.contains(.messageAuthenticator) || !request.code.hasRandomRequestAuthenticator
+        let protected =
+            request.attributes.contains(.messageAuthenticator) || !request.code.hasRandomRequestAuthenticator
         if protected {
             let error = #expect(throws: RADIUSError.self) {
                 try request.verifyRequest(secret: wrongSecret, requireMessageAuthenticator: false)
             }
             #expect(
-                error?.code == (request.code.hasRandomRequestAuthenticator || request.attributes.contains(.messageAuthenticator)
-                    ? .messageAuthenticatorMismatch : .requestAuthenticatorMismatch))
+                error?.code
+                    == (request.code.hasRandomRequestAuthenticator || request.attributes.contains(.messageAuthenticator)
+                        ? .messageAuthenticatorMismatch : .requestAuthenticatorMismatch))
         }
     }
 
@@ -80,10 +82,12 @@ import Testing
             #expect(clear == Array(try #require(capture.expect.userPassword).utf8), "\(name)")
             // And our hiding reproduces radclient's bytes.
             #expect(
-                try RADIUSCrypto.hideUserPassword(clear, secret: capture.secretBytes, authenticator: request.authenticator)
+                try RADIUSCrypto.hideUserPassword(
+                    clear, secret: capture.secretBytes, authenticator: request.authenticator)
                     == hidden)
         }
-        #expect(try RADIUSPacket(decoding: exchange("pap-128").requestBytes).attributes.first(.userPassword)?.count == 128)
+        #expect(
+            try RADIUSPacket(decoding: exchange("pap-128").requestBytes).attributes.first(.userPassword)?.count == 128)
     }
 
     @Test func chapPasswordMatchesRadclient() throws {

@@ -15,7 +15,8 @@ import Testing
         let random = SeededRandom(seed: "radius-fuzz")
         let authenticator = random.bytes(16)
         let definitions = shippedDictionary.attributes
-        let options = RADIUSDictionary.PrintOptions(maskSecrets: false, secret: testing123, requestAuthenticator: authenticator)
+        let options = RADIUSDictionary.PrintOptions(
+            maskSecrets: false, secret: testing123, requestAuthenticator: authenticator)
         for round in 0..<3000 {
             let length = Int(random.bytes(1)[0]) % 40 + (round % 7 == 0 ? Int(random.bytes(1)[0]) : 0)
             var bytes = random.bytes(length)
@@ -31,7 +32,8 @@ import Testing
             let definition = definitions[round % definitions.count]
             _ = shippedDictionary.describe(value: bytes, as: definition, options: options)
             _ = shippedDictionary.describe(value: bytes, as: definition)
-            let attribute = RADIUSAttribute(type: round % 2 == 0 ? 26 : UInt8(truncatingIfNeeded: round), value: Array(bytes.prefix(253)))
+            let attribute = RADIUSAttribute(
+                type: round % 2 == 0 ? 26 : UInt8(truncatingIfNeeded: round), value: Array(bytes.prefix(253)))
             _ = shippedDictionary.describe(attribute, options: options)
             _ = try? shippedDictionary.typedValue(of: attribute)
         }

@@ -77,7 +77,8 @@ import Testing
         // A 4096-octet packet inside a longer datagram is fine too.
         let maximal = try RADIUSPacket.accountingRequest(
             identifier: 1,
-            attributes: [RADIUSAttribute](repeating: RADIUSAttribute(.class, [UInt8](repeating: 7, count: 253)), count: 15)
+            attributes: [RADIUSAttribute](
+                repeating: RADIUSAttribute(.class, [UInt8](repeating: 7, count: 253)), count: 15)
                 + [RADIUSAttribute(.class, [UInt8](repeating: 7, count: 249))],
             secret: testing123)
         #expect(maximal.encodedLength == 4096)
@@ -117,7 +118,8 @@ import Testing
 
     @Test func messageAuthenticatorOfWrongLength() {
         // Header + Message-Authenticator with 15 octets of value.
-        var bytes: [UInt8] = [2, 1, 0, 37] + [UInt8](repeating: 0, count: 16) + [80, 17] + [UInt8](repeating: 0, count: 15)
+        var bytes: [UInt8] =
+            [2, 1, 0, 37] + [UInt8](repeating: 0, count: 16) + [80, 17] + [UInt8](repeating: 0, count: 15)
         #expect(failure(bytes)?.code == .invalidMessageAuthenticatorLength)
         bytes = [2, 1, 0, 22] + [UInt8](repeating: 0, count: 16) + [80, 2]
         #expect(failure(bytes)?.code == .invalidMessageAuthenticatorLength)

@@ -56,7 +56,9 @@ import Testing
         // The hidden password is 16 octets and unhides to the input.
         let hidden = try #require(packet.attributes.first(.userPassword))
         #expect(hidden.count == 16)
-        #expect(try RADIUSCrypto.unhideUserPassword(hidden, secret: secret, authenticator: packet.authenticator) == Array("pw".utf8))
+        #expect(
+            try RADIUSCrypto.unhideUserPassword(hidden, secret: secret, authenticator: packet.authenticator)
+                == Array("pw".utf8))
         // Message-Authenticator = HMAC-MD5(secret, packet with MA zeroed) (RFC 3579 §3.2).
         var zeroed = packet
         zeroed.attributes[0].value = [UInt8](repeating: 0, count: 16)
@@ -69,12 +71,16 @@ import Testing
     }
 
     @Test func authenticatorsComeFromTheRandomSource() throws {
-        let a = try RADIUSPacket.accessRequest(identifier: 1, attributes: [], secret: secret, random: SeededRandom(seed: "a"))
-        let b = try RADIUSPacket.accessRequest(identifier: 1, attributes: [], secret: secret, random: SeededRandom(seed: "b"))
-        let a2 = try RADIUSPacket.accessRequest(identifier: 1, attributes: [], secret: secret, random: SeededRandom(seed: "a"))
+        let a = try RADIUSPacket.accessRequest(
+            identifier: 1, attributes: [], secret: secret, random: SeededRandom(seed: "a"))
+        let b = try RADIUSPacket.accessRequest(
+            identifier: 1, attributes: [], secret: secret, random: SeededRandom(seed: "b"))
+        let a2 = try RADIUSPacket.accessRequest(
+            identifier: 1, attributes: [], secret: secret, random: SeededRandom(seed: "a"))
         #expect(a.authenticator != b.authenticator)
         #expect(a == a2)
-        let system = try RADIUSPacket.accessRequest(identifier: 1, attributes: [], secret: secret, random: SystemRandom())
+        let system = try RADIUSPacket.accessRequest(
+            identifier: 1, attributes: [], secret: secret, random: SystemRandom())
         #expect(system.authenticator.count == 16)
     }
 
@@ -86,7 +92,9 @@ import Testing
             random: SeededRandom(seed: "len\(length)"))
         let hidden = try #require(packet.attributes.first(.userPassword))
         #expect(hidden.count == max(16, (length + 15) / 16 * 16))
-        #expect(try RADIUSCrypto.unhideUserPassword(hidden, secret: secret, authenticator: packet.authenticator) == password)
+        #expect(
+            try RADIUSCrypto.unhideUserPassword(hidden, secret: secret, authenticator: packet.authenticator) == password
+        )
     }
 
     @Test func passwordLongerThan128IsRefused() {
@@ -149,7 +157,8 @@ import Testing
 
     @Test func repliesCannotBeBuiltAsRequests() {
         let error = #expect(throws: RADIUSError.self) {
-            try RADIUSPacket.request(.accessAccept, identifier: 1, attributes: [], secret: secret, random: SystemRandom())
+            try RADIUSPacket.request(
+                .accessAccept, identifier: 1, attributes: [], secret: secret, random: SystemRandom())
         }
         #expect(error?.code == .notARequest)
     }
@@ -231,7 +240,8 @@ import Testing
             try request.signedReply(code, attributes: [], secret: secret).verifyReply(to: request, secret: secret)
         }
         #expect(throws: RADIUSError.self) {
-            try request.signedReply(.accessReject, attributes: [], secret: secret).verifyReply(to: request, secret: secret)
+            try request.signedReply(.accessReject, attributes: [], secret: secret).verifyReply(
+                to: request, secret: secret)
         }
     }
 

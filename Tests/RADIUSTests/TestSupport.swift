@@ -25,7 +25,9 @@ let testing123 = Array("testing123".utf8)
 /// A RandomSource that hands out fixed bytes, for RFC vectors with a given authenticator.
 struct FixedRandom: RandomSource {
     let value: [UInt8]
-    func bytes(_ count: Int) -> [UInt8] { Array(value.prefix(count)) + [UInt8](repeating: 0, count: max(0, count - value.count)) }
+    func bytes(_ count: Int) -> [UInt8] {
+        Array(value.prefix(count)) + [UInt8](repeating: 0, count: max(0, count - value.count))
+    }
 }
 
 /// The repository's Dictionaries/ folder, found from this file's path.

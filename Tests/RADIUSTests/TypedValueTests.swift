@@ -61,13 +61,17 @@ import Testing
         (.signed, 5), (.ipv4prefix, 5), (.ipv6prefix, 1), (.ipv6prefix, 19), (.comboIP, 5),
     ])
     func wrongLengthsAreRefused(_ type: DataType, _ length: Int) {
-        let error = #expect(throws: RADIUSError.self) { try RADIUSValue.decode([UInt8](repeating: 0, count: length), as: type) }
+        let error = #expect(throws: RADIUSError.self) {
+            try RADIUSValue.decode([UInt8](repeating: 0, count: length), as: type)
+        }
         #expect(error?.code == .invalidValue)
     }
 
     @Test func prefixRules() throws {
         // RFC 3162 §2.3: length at most 128, and the prefix octets must cover it; short forms are fine.
-        #expect(throws: RADIUSError.self) { try RADIUSValue.decode([0, 129] + [UInt8](repeating: 0, count: 16), as: .ipv6prefix) }
+        #expect(throws: RADIUSError.self) {
+            try RADIUSValue.decode([0, 129] + [UInt8](repeating: 0, count: 16), as: .ipv6prefix)
+        }
         #expect(throws: RADIUSError.self) { try RADIUSValue.decode([0, 64, 0x20, 0x01], as: .ipv6prefix) }
         let short = try RADIUSValue.decode([0, 32, 0x20, 0x01, 0x0D, 0xB8], as: .ipv6prefix)
         #expect(short.description == "2001:db8::/32")
@@ -104,9 +108,12 @@ import Testing
     let d = shippedDictionary
 
     @Test func standardAttributesFromText() throws {
-        #expect(try d.attribute(fromText: "Framed-IP-Address=10.0.0.1") == RADIUSAttribute(type: 8, value: [10, 0, 0, 1]))
-        #expect(try d.attribute(fromText: "Service-Type = Framed-User") == RADIUSAttribute(type: 6, value: [0, 0, 0, 2]))
-        #expect(try d.attribute(fromText: "service-type = framed-user") == RADIUSAttribute(type: 6, value: [0, 0, 0, 2]))
+        #expect(
+            try d.attribute(fromText: "Framed-IP-Address=10.0.0.1") == RADIUSAttribute(type: 8, value: [10, 0, 0, 1]))
+        #expect(
+            try d.attribute(fromText: "Service-Type = Framed-User") == RADIUSAttribute(type: 6, value: [0, 0, 0, 2]))
+        #expect(
+            try d.attribute(fromText: "service-type = framed-user") == RADIUSAttribute(type: 6, value: [0, 0, 0, 2]))
         #expect(try d.attribute(fromText: "Service-Type = 2") == RADIUSAttribute(type: 6, value: [0, 0, 0, 2]))
         #expect(try d.attribute(fromText: "Class=0x0102") == RADIUSAttribute(type: 25, value: [1, 2]))
         #expect(try d.attribute(fromText: "User-Name = \"a b\"") == RADIUSAttribute(type: 1, value: Array("a b".utf8)))
@@ -119,8 +126,11 @@ import Testing
     @Test func taggedAttributesFromText() throws {
         #expect(try d.attribute(fromText: "Tunnel-Type:1=VLAN") == RADIUSAttribute(type: 64, value: [1, 0, 0, 13]))
         #expect(try d.attribute(fromText: "Tunnel-Type = VLAN") == RADIUSAttribute(type: 64, value: [0, 0, 0, 13]))
-        #expect(try d.attribute(fromText: "Tunnel-Private-Group-Id:2 = 42") == RADIUSAttribute(type: 81, value: [2, 0x34, 0x32]))
-        #expect(try d.attribute(fromText: "Tunnel-Private-Group-Id = 42") == RADIUSAttribute(type: 81, value: [0x34, 0x32]))
+        #expect(
+            try d.attribute(fromText: "Tunnel-Private-Group-Id:2 = 42")
+                == RADIUSAttribute(type: 81, value: [2, 0x34, 0x32]))
+        #expect(
+            try d.attribute(fromText: "Tunnel-Private-Group-Id = 42") == RADIUSAttribute(type: 81, value: [0x34, 0x32]))
         // A leading octet that would read as a tag gets an explicit zero tag in front.
         #expect(try d.attribute(fromText: #"Tunnel-Private-Group-Id = "\x05B""#).value == [0, 5, 0x42])
         #expect(throws: RADIUSError.self) { try d.attribute(fromText: "Tunnel-Type:32 = VLAN") }
@@ -143,7 +153,8 @@ import Testing
             ("No-Such-Attribute = 1", .unknownAttribute), ("Framed-IP-Address = 10.0.0.256", .invalidValue),
             ("Service-Type = Not-A-Value", .invalidValue), ("just text", .invalidValue),
             ("Tunnel-Password = x", .invalidValue), ("MS-MPPE-Send-Key = 0x00", .invalidValue),
-            ("Message-Authenticator = 0x01", .invalidValue), ("Class = 0x" + String(repeating: "00", count: 254), .attributeTooLong),
+            ("Message-Authenticator = 0x01", .invalidValue),
+            ("Class = 0x" + String(repeating: "00", count: 254), .attributeTooLong),
         ]
         for (text, code) in cases {
             let error = #expect(throws: RADIUSError.self) { try d.attribute(fromText: text) }
@@ -154,10 +165,13 @@ import Testing
     @Test func printingRoundTripsThroughText() throws {
         let texts = [
             "User-Name = \"alice\"", "NAS-Port = 7", "Service-Type = Framed-User", "Framed-IP-Address = 10.0.0.1",
-            "Class = 0x0102", "Tunnel-Type:1 = VLAN", "Tunnel-Medium-Type:1 = IEEE-802", "Tunnel-Private-Group-Id:1 = \"42\"",
-            "Event-Timestamp = 2023-11-14T22:13:20Z", "Framed-IPv6-Prefix = 2001:db8::/64", "Framed-Interface-Id = 0000:0000:0000:0001",
+            "Class = 0x0102", "Tunnel-Type:1 = VLAN", "Tunnel-Medium-Type:1 = IEEE-802",
+            "Tunnel-Private-Group-Id:1 = \"42\"",
+            "Event-Timestamp = 2023-11-14T22:13:20Z", "Framed-IPv6-Prefix = 2001:db8::/64",
+            "Framed-Interface-Id = 0000:0000:0000:0001",
             "MS-CHAP-Domain = \"CORP\"", "MS-Quarantine-State = Probation", "Acct-Status-Type = Interim-Update",
-            "Error-Cause = Session-Context-Not-Found", "WLAN-Reason-Code = 23", "Attr-26.311.99 = 0x01", "Attr-250 = 0x02",
+            "Error-Cause = Session-Context-Not-Found", "WLAN-Reason-Code = 23", "Attr-26.311.99 = 0x01",
+            "Attr-250 = 0x02",
         ]
         for text in texts {
             let attribute = try d.attribute(fromText: text)
@@ -172,7 +186,8 @@ import Testing
         #expect(d.describe(unknownVendor).first?.description == "Attr-26.9999.1 = 0xcd")
         let twoSubs = RADIUSAttribute(type: 26, value: [0, 0, 1, 0x37, 99, 3, 1, 10, 6] + Array("CORP".utf8))
         #expect(d.describe(twoSubs).map(\.description) == ["Attr-26.311.99 = 0x01", "MS-CHAP-Domain = \"CORP\""])
-        #expect(RADIUSDictionary().describe(RADIUSAttribute(type: 1, value: [0x61])).first?.description == "Attr-1 = 0x61")
+        #expect(
+            RADIUSDictionary().describe(RADIUSAttribute(type: 1, value: [0x61])).first?.description == "Attr-1 = 0x61")
         // A value that does not fit its type shows as octets with the reason.
         let badAddress = d.describe(RADIUSAttribute(type: 8, value: [1, 2, 3]))[0]
         #expect(badAddress.value == "0x010203")
@@ -182,7 +197,8 @@ import Testing
 
     @Test func secretsAreMaskedUnlessAsked() throws {
         let authenticator = [UInt8](repeating: 7, count: 16)
-        let hidden = try RADIUSCrypto.hideUserPassword(Array("pw".utf8), secret: testing123, authenticator: authenticator)
+        let hidden = try RADIUSCrypto.hideUserPassword(
+            Array("pw".utf8), secret: testing123, authenticator: authenticator)
         let attribute = RADIUSAttribute(.userPassword, hidden)
         #expect(d.describe(attribute)[0].description == "User-Password = <hidden, 16 octets>")
         #expect(d.describe(attribute, options: .init(maskSecrets: false))[0].value == RADIUSValue.hex(hidden))
@@ -234,7 +250,8 @@ import Testing
     }
 
     @Test func attributeAnswerListsValuesAndAliases() throws {
-        guard case .attribute(let attribute, let aliases, let values) = try #require(d.lookup("Service-Type").first) else {
+        guard case .attribute(let attribute, let aliases, let values) = try #require(d.lookup("Service-Type").first)
+        else {
             Issue.record("not an attribute")
             return
         }

@@ -119,7 +119,8 @@ struct DictionaryLoader {
             switch keyword.uppercased() {
             case "$INCLUDE", "$INCLUDE-":
                 guard fields.count == 2 else { throw syntax(at, "$INCLUDE takes one file name") }
-                let target = fields[1].hasPrefix("/")
+                let target =
+                    fields[1].hasPrefix("/")
                     ? Self.normalize(fields[1]) : Self.normalize(Self.directory(of: path) + "/" + fields[1])
                 try loadFile(at: target, line: lineNumber, includedFrom: path, optional: keyword.hasSuffix("-"))
             case "ATTRIBUTE":
@@ -136,7 +137,9 @@ struct DictionaryLoader {
             case "VENDOR":
                 try vendor(fields, at: at)
             case "BEGIN-VENDOR":
-                guard fields.count == 2 || fields.count == 3 else { throw syntax(at, "BEGIN-VENDOR takes a vendor name") }
+                guard fields.count == 2 || fields.count == 3 else {
+                    throw syntax(at, "BEGIN-VENDOR takes a vendor name")
+                }
                 if let open = blockVendor {
                     throw DictionaryError(
                         .nestedVendorBlock, path: path, line: lineNumber,
@@ -252,7 +255,8 @@ struct DictionaryLoader {
                 "attribute number \(numberText): TLV and extended (dotted) numbers are not supported")
         }
         guard let number = Self.parseUnsigned(numberText) else {
-            throw DictionaryError(.invalidNumber, path: at.0, line: at.1, "attribute number \(numberText) is not a number")
+            throw DictionaryError(
+                .invalidNumber, path: at.0, line: at.1, "attribute number \(numberText) is not a number")
         }
         if let vendor {
             guard number <= vendor.format.maximumType else {
@@ -272,7 +276,8 @@ struct DictionaryLoader {
         var typeText = fields[3]
         var fixedLength: Int?
         if let open = typeText.firstIndex(of: "[") {
-            guard typeText.hasSuffix("]"), let length = Int(typeText[typeText.index(after: open)..<typeText.index(before: typeText.endIndex)]),
+            guard typeText.hasSuffix("]"),
+                let length = Int(typeText[typeText.index(after: open)..<typeText.index(before: typeText.endIndex)]),
                 (1...253).contains(length)
             else {
                 throw DictionaryError(.unknownType, path: at.0, line: at.1, "type \(typeText): bad [length]")
@@ -296,7 +301,8 @@ struct DictionaryLoader {
             switch flag {
             case "has_tag":
                 guard type == .integer || type == .string || type == .octets else {
-                    throw DictionaryError(.invalidFlag, path: at.0, line: at.1, "\(name): has_tag needs integer or string")
+                    throw DictionaryError(
+                        .invalidFlag, path: at.0, line: at.1, "\(name): has_tag needs integer or string")
                 }
                 hasTag = true
             case "concat":
@@ -306,7 +312,8 @@ struct DictionaryLoader {
                 concat = true
             case "array":
                 guard type.fixedSize != nil else {
-                    throw DictionaryError(.invalidFlag, path: at.0, line: at.1, "\(name): array needs a fixed-size type")
+                    throw DictionaryError(
+                        .invalidFlag, path: at.0, line: at.1, "\(name): array needs a fixed-size type")
                 }
                 array = true
             case "virtual":
@@ -314,10 +321,12 @@ struct DictionaryLoader {
             default:
                 let mode = flag.dropFirst("encrypt=".count)
                 guard let raw = Int(mode), let value = RADIUSDictionary.Encryption(rawValue: raw), value != .none else {
-                    throw DictionaryError(.invalidFlag, path: at.0, line: at.1, "\(name): \(flag) must be encrypt=1, 2 or 3")
+                    throw DictionaryError(
+                        .invalidFlag, path: at.0, line: at.1, "\(name): \(flag) must be encrypt=1, 2 or 3")
                 }
                 guard type == .string || type == .octets else {
-                    throw DictionaryError(.invalidFlag, path: at.0, line: at.1, "\(name): \(flag) needs string or octets")
+                    throw DictionaryError(
+                        .invalidFlag, path: at.0, line: at.1, "\(name): \(flag) needs string or octets")
                 }
                 encryption = value
             }
@@ -356,21 +365,24 @@ struct DictionaryLoader {
         let number: UInt64
         if attribute.type == .signed, value.number.hasPrefix("-") {
             guard let signed = Int32(value.number) else {
-                throw DictionaryError(.invalidNumber, path: value.path, line: value.line, "\(value.number) is not a signed 32-bit number")
+                throw DictionaryError(
+                    .invalidNumber, path: value.path, line: value.line, "\(value.number) is not a signed 32-bit number")
             }
             number = UInt64(UInt32(bitPattern: signed))
         } else {
             guard let parsed = Self.parseUnsigned(value.number) else {
-                throw DictionaryError(.invalidNumber, path: value.path, line: value.line, "VALUE number \(value.number) is not a number")
+                throw DictionaryError(
+                    .invalidNumber, path: value.path, line: value.line, "VALUE number \(value.number) is not a number")
             }
             number = parsed
         }
-        let limit: UInt64 = switch attribute.type {
-        case .byte: 0xFF
-        case .short: 0xFFFF
-        case .integer64: .max
-        default: 0xFFFF_FFFF
-        }
+        let limit: UInt64 =
+            switch attribute.type {
+            case .byte: 0xFF
+            case .short: 0xFFFF
+            case .integer64: .max
+            default: 0xFFFF_FFFF
+            }
         let tagLimit: UInt64 = attribute.hasTag && attribute.type == .integer ? 0xFF_FFFF : limit
         guard number <= tagLimit else {
             throw DictionaryError(
@@ -407,7 +419,8 @@ struct DictionaryLoader {
             let spec = fields[3]
             let parts = spec.hasPrefix("format=") ? spec.dropFirst(7).split(separator: ",").map(String.init) : []
             guard parts.count == 2 || (parts.count == 3 && parts[2] == "c"), let t = Int(parts[0]),
-                let l = Int(parts[1]), let parsed = RADIUSVendorFormat(typeSize: t, lengthSize: l, hasContinuation: parts.count == 3)
+                let l = Int(parts[1]),
+                let parsed = RADIUSVendorFormat(typeSize: t, lengthSize: l, hasContinuation: parts.count == 3)
             else {
                 throw DictionaryError(
                     .invalidFormat, path: at.0, line: at.1,

@@ -48,7 +48,9 @@ extension RADIUSDictionary {
     public func describe(_ attribute: RADIUSAttribute, options: PrintOptions = .init()) -> [DescribedAttribute] {
         guard attribute.type == RADIUSAttributeType.vendorSpecific.rawValue else {
             let key = AttributeKey(number: UInt32(attribute.type))
-            return [describe(value: attribute.value, as: self.attribute(key) ?? unknownAttribute(key), options: options)]
+            return [
+                describe(value: attribute.value, as: self.attribute(key) ?? unknownAttribute(key), options: options)
+            ]
         }
         let vendorID = RADIUSVendorSpecific.vendorID(of: attribute.value) ?? 0
         do {
@@ -69,8 +71,12 @@ extension RADIUSDictionary {
     }
 
     /// Describes a value (already taken out of its VSA) as `definition`.
-    public func describe(value bytes: [UInt8], as definition: Attribute, options: PrintOptions = .init()) -> DescribedAttribute {
-        func result(_ tag: UInt8?, _ text: String, _ typed: RADIUSValue?, _ problem: String? = nil) -> DescribedAttribute {
+    public func describe(value bytes: [UInt8], as definition: Attribute, options: PrintOptions = .init())
+        -> DescribedAttribute
+    {
+        func result(_ tag: UInt8?, _ text: String, _ typed: RADIUSValue?, _ problem: String? = nil)
+            -> DescribedAttribute
+        {
             DescribedAttribute(
                 name: definition.name, oid: definition.key.oid, tag: tag == 0 ? nil : tag, value: text, typed: typed,
                 problem: problem)
@@ -88,7 +94,8 @@ extension RADIUSDictionary {
                 definition.encryption != .none, definition.encryption != .ascendSecret
             else { return result(tag, RADIUSValue.hex(bytes), .octets(bytes)) }
             do {
-                bytes = definition.encryption == .userPassword
+                bytes =
+                    definition.encryption == .userPassword
                     ? try RADIUSCrypto.unhideUserPassword(bytes, secret: secret, authenticator: authenticator)
                     : try RADIUSCrypto.saltDecrypt(bytes, secret: secret, authenticator: authenticator)
             } catch {
@@ -131,14 +138,15 @@ extension RADIUSDictionary {
 
     /// The text of a typed value, using VALUE names for integers that have one.
     public func text(of value: RADIUSValue, for definition: Attribute) -> String {
-        let number: UInt64? = switch value {
-        case .integer(let n): UInt64(n)
-        case .short(let n): UInt64(n)
-        case .byte(let n): UInt64(n)
-        case .integer64(let n): n
-        case .signed(let n): UInt64(UInt32(bitPattern: n))
-        default: nil
-        }
+        let number: UInt64? =
+            switch value {
+            case .integer(let n): UInt64(n)
+            case .short(let n): UInt64(n)
+            case .byte(let n): UInt64(n)
+            case .integer64(let n): n
+            case .signed(let n): UInt64(UInt32(bitPattern: n))
+            default: nil
+            }
         if let number, let name = valueName(number, of: definition) { return name }
         return value.description
     }
@@ -176,13 +184,14 @@ extension RADIUSDictionary {
         }
         let value: RADIUSValue
         if definition.type.isInteger, let number = self.value(named: RADIUSValue.unquoteLenient(text), of: definition) {
-            value = switch definition.type {
-            case .byte: .byte(UInt8(truncatingIfNeeded: number))
-            case .short: .short(UInt16(truncatingIfNeeded: number))
-            case .integer64: .integer64(number)
-            case .signed: .signed(Int32(bitPattern: UInt32(truncatingIfNeeded: number)))
-            default: .integer(UInt32(truncatingIfNeeded: number))
-            }
+            value =
+                switch definition.type {
+                case .byte: .byte(UInt8(truncatingIfNeeded: number))
+                case .short: .short(UInt16(truncatingIfNeeded: number))
+                case .integer64: .integer64(number)
+                case .signed: .signed(Int32(bitPattern: UInt32(truncatingIfNeeded: number)))
+                default: .integer(UInt32(truncatingIfNeeded: number))
+                }
         } else {
             value = try RADIUSValue.parse(text, as: definition.type)
         }
@@ -191,7 +200,9 @@ extension RADIUSDictionary {
 
     /// Encodes a typed value as `definition`, adding the tag (RFC 2868 §3.1) and the Vendor-Specific wrapping
     /// in the vendor's format.
-    public func encode(_ value: RADIUSValue, as definition: Attribute, tag: UInt8? = nil) throws(RADIUSError) -> RADIUSAttribute {
+    public func encode(_ value: RADIUSValue, as definition: Attribute, tag: UInt8? = nil) throws(RADIUSError)
+        -> RADIUSAttribute
+    {
         let isUserPassword = definition.key == AttributeKey(number: UInt32(RADIUSAttributeType.userPassword.rawValue))
         guard definition.encryption == .none || isUserPassword else {
             throw RADIUSError(
@@ -230,7 +241,9 @@ extension RADIUSDictionary {
 
     /// Decodes an attribute's typed value (the first sub-attribute for a Vendor-Specific). Tags are removed; hidden
     /// values are returned as their encrypted octets.
-    public func typedValue(of attribute: RADIUSAttribute) throws(RADIUSError) -> (definition: Attribute, value: RADIUSValue) {
+    public func typedValue(of attribute: RADIUSAttribute) throws(RADIUSError) -> (
+        definition: Attribute, value: RADIUSValue
+    ) {
         let definition: Attribute
         let bytes: [UInt8]
         if attribute.type == RADIUSAttributeType.vendorSpecific.rawValue {

@@ -79,7 +79,8 @@ public enum RADIUSValue: Hashable, Sendable, CustomStringConvertible {
             }
             guard bytes.count - 2 >= (Int(length) + 7) / 8 else {
                 throw RADIUSError(
-                    .invalidValue, "ipv6prefix /\(length) needs \((Int(length) + 7) / 8) prefix octets, has \(bytes.count - 2)")
+                    .invalidValue,
+                    "ipv6prefix /\(length) needs \((Int(length) + 7) / 8) prefix octets, has \(bytes.count - 2)")
             }
             let padded = Array(bytes[2...]) + [UInt8](repeating: 0, count: 18 - bytes.count)
             return .ipv6prefix(IPv6Address(octets: padded)!, prefixLength: length)
@@ -160,13 +161,19 @@ public enum RADIUSValue: Hashable, Sendable, CustomStringConvertible {
             }
             return type == .octets ? .octets(bytes) : .raw(bytes)
         case .integer:
-            guard let value = parseInteger(text), let narrow = UInt32(exactly: value) else { throw bad("a 32-bit integer") }
+            guard let value = parseInteger(text), let narrow = UInt32(exactly: value) else {
+                throw bad("a 32-bit integer")
+            }
             return .integer(narrow)
         case .short:
-            guard let value = parseInteger(text), let narrow = UInt16(exactly: value) else { throw bad("a 16-bit integer") }
+            guard let value = parseInteger(text), let narrow = UInt16(exactly: value) else {
+                throw bad("a 16-bit integer")
+            }
             return .short(narrow)
         case .byte:
-            guard let value = parseInteger(text), let narrow = UInt8(exactly: value) else { throw bad("an 8-bit integer") }
+            guard let value = parseInteger(text), let narrow = UInt8(exactly: value) else {
+                throw bad("an 8-bit integer")
+            }
             return .byte(narrow)
         case .integer64:
             guard let value = parseInteger(text) else { throw bad("a 64-bit integer") }
@@ -200,7 +207,9 @@ public enum RADIUSValue: Hashable, Sendable, CustomStringConvertible {
             return .ipv4prefix(address, prefixLength: length)
         case .ifid:
             let digits = text.filter { $0 != ":" }
-            guard digits.count == 16, let bytes = parseHexDigits(digits) else { throw bad("an interface id (xxxx:xxxx:xxxx:xxxx)") }
+            guard digits.count == 16, let bytes = parseHexDigits(digits) else {
+                throw bad("an interface id (xxxx:xxxx:xxxx:xxxx)")
+            }
             return .ifid(bytes)
         case .ether:
             let parts = text.split(whereSeparator: { $0 == ":" || $0 == "-" })
