@@ -274,6 +274,15 @@ import Testing
         #expect(throws: RADIUSError.self) { try d.attribute(fromText: "Acme-Secret = x") }
     }
 
+    @Test func arrayAttributesPrintEachElement() throws {
+        var d = shippedDictionary
+        try d.load(text: "ATTRIBUTE Site-Servers 240 ipaddr array\n", path: "/virtual/dictionary.site")
+        let attribute = RADIUSAttribute(type: 240, value: [10, 0, 0, 1, 10, 0, 0, 2])
+        #expect(d.describe(attribute).map(\.description) == ["Site-Servers = 10.0.0.1, 10.0.0.2"])
+        #expect(d.describe(RADIUSAttribute(type: 240, value: [10, 0, 0, 1])).first?.typed != nil)
+        #expect(d.describe(RADIUSAttribute(type: 240, value: [10, 0, 0])).first?.problem != nil)
+    }
+
     @Test func textLoadWithAliasesAndOverrides() throws {
         var d = RADIUSDictionary()
         try d.load(

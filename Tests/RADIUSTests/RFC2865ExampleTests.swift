@@ -174,4 +174,33 @@ import Testing
         }
         #expect(error?.code == .identifierMismatch)
     }
+
+}
+
+/// RFC 5176 §7: the example Disconnect-Requests (the IP/UDP header octets shown as xxxx are left out; the
+/// secret is not given, so only the layout is checked).
+@Suite struct RFC5176ExampleTests {
+    @Test func disconnectRequestTracesDecode() throws {
+        let traces: [([UInt8], RADIUSAttribute)] = [
+            (
+                hex("2801 001c 1b23 624c 3543 ceba 55f1 be55 a714 ca5e 0108 6d63 6869 6261"),
+                RADIUSAttribute(.userName, string: "mchiba")
+            ),
+            (
+                hex("2801 001e ad0d 8e53 55b6 bd02 a0cb ace6 4e38 77bd 2c0a 3930 3233 3435 3637"),
+                RADIUSAttribute(.acctSessionId, string: "90234567")
+            ),
+            (
+                hex("2801 001a 0bda 33fe 765b 05f0 fd9c c32a 2f6b 5182 0806 0a00 0203"),
+                RADIUSAttribute(.framedIPAddress, [10, 0, 2, 3])
+            ),
+        ]
+        for (bytes, attribute) in traces {
+            let packet = try RADIUSPacket(decoding: bytes)
+            #expect(packet.code == .disconnectRequest)
+            #expect(packet.identifier == 1)
+            #expect(packet.attributes == [attribute])
+            #expect(packet.encode() == bytes)
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import RADIUS
@@ -216,6 +217,14 @@ import Testing
         #expect(wrong[0].typed == nil)
         let ma = RADIUSAttribute(.messageAuthenticator, [UInt8](repeating: 0, count: 16))
         #expect(d.describe(ma)[0].description == "Message-Authenticator = <hidden, 16 octets>")
+    }
+
+    @Test func describedAttributesEncodeAsJSON() throws {
+        let described = d.describe(try d.attribute(fromText: "Tunnel-Type:1 = VLAN"))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = String(decoding: try encoder.encode(described), as: UTF8.self)
+        #expect(json == #"[{"name":"Tunnel-Type","oid":"64","tag":1,"value":"VLAN"}]"#)
     }
 
     @Test func typedValueOfAttributes() throws {

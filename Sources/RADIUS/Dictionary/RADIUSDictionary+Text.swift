@@ -18,7 +18,8 @@ extension RADIUSDictionary {
     }
 
     /// One attribute (or one vendor sub-attribute) as text, for `-v` output and `--json`.
-    public struct DescribedAttribute: Hashable, Sendable, CustomStringConvertible {
+    /// Encodable for `--json` as `name`, `oid`, `tag`, `value` and `problem` (the typed value is left out).
+    public struct DescribedAttribute: Hashable, Sendable, CustomStringConvertible, Encodable {
         /// The dictionary name, or `Attr-79` / `Attr-26.311.99` when the dictionary does not know it.
         public let name: String
         /// `79` or `26.311.16`.
@@ -31,6 +32,8 @@ extension RADIUSDictionary {
         public let typed: RADIUSValue?
         /// Why the value could not be decoded (it is then shown as `0x…`).
         public let problem: String?
+
+        private enum CodingKeys: String, CodingKey { case name, oid, tag, value, problem }
 
         /// `Name = value`, `Tunnel-Type:1 = VLAN`: FreeRADIUS's layout.
         public var description: String {
