@@ -1,1 +1,0 @@
-// RADIUS module: see Package.swift for what it owns.
