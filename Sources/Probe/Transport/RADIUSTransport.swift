@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
 import Synchronization
+import NPS
 import TLS
 
 /// A request ready to go out on a socket: its bytes (already signed with the identifier the transport
@@ -15,14 +16,6 @@ public struct PreparedRequest: Sendable {
         self.bytes = bytes
         self.verify = verify
     }
-}
-
-/// A datagram that arrived for a request but was not accepted as its reply (spoofed, corrupt, or signed
-/// with another secret). Counted and reported; it never ends a conversation.
-public struct DiscardedReply: Sendable, Equatable, Codable {
-    public var from: String
-    public var size: Int
-    public var reason: String
 }
 
 /// What one request/reply exchange with one server came to.
@@ -40,7 +33,7 @@ public struct ExchangeResult: Sendable {
     public var elapsed: Duration
     /// From the last transmission to the reply: the server's own latency when a retransmission was needed.
     public var sinceLastTransmission: Duration
-    public var discarded: [DiscardedReply]
+    public var discarded: [DiscardedDatagram]
 }
 
 /// UDP transport for RADIUS clients, built for load: a pool of sockets spread over the event loops of a
@@ -176,7 +169,7 @@ final class RADIUSSocket: ChannelInboundHandler, @unchecked Sendable {
         var firstSent: NIODeadline
         var lastSent: NIODeadline
         var timer: Scheduled<Void>?
-        var discarded: [DiscardedReply] = []
+        var discarded: [DiscardedDatagram] = []
     }
 
     private(set) var channel: Channel!
@@ -223,6 +216,9 @@ final class RADIUSSocket: ChannelInboundHandler, @unchecked Sendable {
         while pending[identifier] != nil { identifier = (identifier + 1) & 0xFF }
         nextIdentifier = (identifier + 1) & 0xFF
         let request = prepare(UInt8(identifier))
+        guard !request.bytes.isEmpty else {
+            return eventLoop.makeFailedFuture(ProbeError(.badInput, "the request could not be built"))
+        }
         let now = NIODeadline.now()
         let promise = eventLoop.makePromise(of: ExchangeResult.self)
         pending[identifier] = Pending(
@@ -283,13 +279,13 @@ final class RADIUSSocket: ChannelInboundHandler, @unchecked Sendable {
         let identifier = Int(bytes[1])
         guard var entry = pending[identifier] else { return }
         guard envelope.remoteAddress == entry.server.socketAddress else {
-            entry.discarded.append(DiscardedReply(from: from, size: bytes.count,
+            entry.discarded.append(DiscardedDatagram(from: from, size: bytes.count,
                                                   reason: "came from \(from), not from \(entry.server)"))
             pending[identifier] = entry
             return
         }
         if let problem = entry.verify(bytes) {
-            entry.discarded.append(DiscardedReply(from: from, size: bytes.count, reason: problem))
+            entry.discarded.append(DiscardedDatagram(from: from, size: bytes.count, reason: problem))
             pending[identifier] = entry
             return
         }

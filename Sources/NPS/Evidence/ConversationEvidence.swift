@@ -1,0 +1,117 @@
+/// What one authentication conversation observed, in order — the input of the diagnosis.
+///
+/// The Probe target fills it while it runs a conversation; nothing here drives I/O. Every field is plain
+/// data so that a verdict can be recomputed from a saved record (`--json` carries it).
+public struct ConversationEvidence: Sendable, Codable, Equatable {
+    public enum Outcome: String, Sendable, Codable {
+        /// Access-Accept, verified.
+        case accept
+        /// Access-Reject, or the client refused the server (server certificate, impostor) and gave up.
+        case reject
+        /// No verified reply from any server within the retransmission schedule.
+        case timeout
+        /// The conversation could not run: bad local input, a protocol violation, an internal failure.
+        case error
+    }
+
+    public var outcome: Outcome
+    /// `pap`, `chap`, `mschapv2`, `eap-tls`, `peap-mschapv2`, …
+    public var method: String
+    /// The User-Name sent (the outer identity for EAP).
+    public var identity: String
+    /// The server that gave the final answer, or the last one tried.
+    public var server: String?
+    public var roundTrips: [RoundTripEvidence]
+    /// Reply-Message attributes of the final reply, in order (RFC 2865 §5.18).
+    public var replyMessages: [String]
+    /// The MS-CHAP-Error attribute text of a non-EAP MS-CHAP reject (RFC 2548 §2.1.5), ident byte removed.
+    public var msCHAPError: String?
+    /// A failure on our side: unreadable credentials, a malformed reply, a server that broke the protocol.
+    public var localError: String?
+    /// The comparison of the MS-MPPE keys in the Access-Accept with the keys the client derived.
+    public var mppeKeys: MPPEKeyCheck
+
+    public init(
+        outcome: Outcome, method: String, identity: String, server: String? = nil,
+        roundTrips: [RoundTripEvidence] = [], replyMessages: [String] = [], msCHAPError: String? = nil,
+        localError: String? = nil, mppeKeys: MPPEKeyCheck = .notApplicable
+    ) {
+        self.outcome = outcome
+        self.method = method
+        self.identity = identity
+        self.server = server
+        self.roundTrips = roundTrips
+        self.replyMessages = replyMessages
+        self.msCHAPError = msCHAPError
+        self.localError = localError
+        self.mppeKeys = mppeKeys
+    }
+}
+
+/// One request and what came back for it (several servers may have been tried: one record per server).
+public struct RoundTripEvidence: Sendable, Codable, Equatable {
+    public var server: String
+    public var requestCode: String
+    public var identifier: Int
+    public var requestSize: Int
+    /// The request carried a State attribute (it continues a conversation the server keeps).
+    public var requestHadState: Bool
+    /// Transmissions of this request to this server (1 = answered without a retransmission).
+    public var transmissions: Int
+    /// From the first transmission to the reply, or to giving up.
+    public var latencyMilliseconds: Double
+    /// `nil` when the server never sent a verified reply.
+    public var replyCode: String?
+    public var replySize: Int?
+    public var replyHasState: Bool
+    /// Datagrams that claimed to answer but failed verification (wrong secret, spoofed, corrupt).
+    public var discarded: [DiscardedDatagram]
+    /// A one-line EAP summary of what the request and reply carried, e.g. `Response/TLS 1398 B → Request/TLS`.
+    public var eap: String?
+
+    public init(
+        server: String, requestCode: String, identifier: Int, requestSize: Int, requestHadState: Bool,
+        transmissions: Int, latencyMilliseconds: Double, replyCode: String? = nil, replySize: Int? = nil,
+        replyHasState: Bool = false, discarded: [DiscardedDatagram] = [], eap: String? = nil
+    ) {
+        self.server = server
+        self.requestCode = requestCode
+        self.identifier = identifier
+        self.requestSize = requestSize
+        self.requestHadState = requestHadState
+        self.transmissions = transmissions
+        self.latencyMilliseconds = latencyMilliseconds
+        self.replyCode = replyCode
+        self.replySize = replySize
+        self.replyHasState = replyHasState
+        self.discarded = discarded
+        self.eap = eap
+    }
+
+    public var answered: Bool { replyCode != nil }
+}
+
+/// A datagram dropped because it did not verify as the reply it claimed to be.
+public struct DiscardedDatagram: Sendable, Codable, Equatable {
+    public var from: String
+    public var size: Int
+    public var reason: String
+
+    public init(from: String, size: Int, reason: String) {
+        self.from = from
+        self.size = size
+        self.reason = reason
+    }
+}
+
+/// The MS-MPPE key check after an Access-Accept (as eapol_test's "MPPE keys OK").
+public enum MPPEKeyCheck: String, Sendable, Codable, Equatable {
+    /// Both keys present and equal to what the client derived.
+    case verified
+    /// Keys present but different: the client and server disagree on the session keys.
+    case mismatch
+    /// The method derives keys but the Access-Accept carried none.
+    case absent
+    /// The method derives no keys (PAP, CHAP) or the conversation did not end in an accept.
+    case notApplicable = "not_applicable"
+}

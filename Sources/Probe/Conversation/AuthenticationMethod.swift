@@ -1,0 +1,159 @@
+import EAP
+import NPS
+import RADIUS
+import TLS
+
+/// How a conversation authenticates. Credentials are loaded before the run (TLS contexts once per
+/// profile); a method value is cheap to copy into thousands of conversations.
+public enum AuthenticationMethod: Sendable {
+    /// PAP: User-Password hidden with the shared secret (RFC 2865 §5.2).
+    case pap(password: String)
+    /// CHAP: CHAP-Password over a random CHAP-Challenge (RFC 2865 §5.3, §5.40; RFC 1994).
+    case chap(password: String)
+    /// MS-CHAPv2 without EAP, as a VPN server asks NPS (RFC 2548 §2.3: MS-CHAP-Challenge +
+    /// MS-CHAP2-Response; the reply carries MS-CHAP2-Success or MS-CHAP-Error).
+    case msCHAPv2(password: String)
+
+    /// The name used in reports and `--json` (`method`).
+    public var name: String {
+        switch self {
+        case .pap: return "pap"
+        case .chap: return "chap"
+        case .msCHAPv2: return "mschapv2"
+        }
+    }
+}
+
+/// One authentication to run: who, how, and the NAS attributes every Access-Request carries.
+public struct AuthenticationRequest: Sendable {
+    public var userName: String
+    public var method: AuthenticationMethod
+    /// NAS-IP-Address, NAS-Identifier, Calling-Station-Id, Service-Type, `--attr` extras…
+    public var attributes: [RADIUSAttribute]
+
+    public init(userName: String, method: AuthenticationMethod, attributes: [RADIUSAttribute]) {
+        self.userName = userName
+        self.method = method
+        self.attributes = attributes
+    }
+}
+
+/// What a method decided about a verified final reply.
+struct MethodVerdict {
+    var outcome: ConversationEvidence.Outcome
+    /// MPPE keys the server should have sent, from the client's view: (MS-MPPE-Send-Key, MS-MPPE-Recv-Key).
+    var expectedMPPE: (send: [UInt8], receive: [UInt8])?
+    var msCHAPError: String?
+    var localError: String?
+}
+
+/// The methods that need one Access-Request: PAP, CHAP, MS-CHAPv2.
+struct SingleRoundTripMethod {
+    static let microsoft: UInt32 = 311
+
+    let userName: String
+    let method: AuthenticationMethod
+    let random: any RandomSource
+    /// MS-CHAPv2 state kept between request and reply.
+    private var msCHAP: (passwordHash: [UInt8], ntResponse: [UInt8], peerChallenge: [UInt8],
+                         authenticatorChallenge: [UInt8])?
+
+    init(userName: String, method: AuthenticationMethod, random: any RandomSource) {
+        self.userName = userName
+        self.method = method
+        self.random = random
+    }
+
+    /// The method's attributes for the Access-Request (User-Name is added by the conversation).
+    mutating func requestAttributes() throws(ProbeError) -> [RADIUSAttribute] {
+        switch method {
+        case .pap(let password):
+            // Hidden by RADIUSPacket.request (RFC 2865 §5.2); 128 octets at most.
+            return [RADIUSAttribute(.userPassword, Array(password.utf8))]
+        case .chap(let password):
+            let challenge = random.bytes(16)
+            let identifier = random.bytes(1)[0]
+            return [
+                RADIUSAttribute(.chapPassword, RADIUSCrypto.chapPassword(
+                    identifier: identifier, password: Array(password.utf8), challenge: challenge)),
+                RADIUSAttribute(.chapChallenge, challenge),
+            ]
+        case .msCHAPv2(let password):
+            let authenticatorChallenge = random.bytes(16)
+            let peerChallenge = random.bytes(16)
+            let hash = MSCHAPv2.ntPasswordHash(password)
+            let ntResponse: [UInt8]
+            do {
+                ntResponse = try MSCHAPv2.generateNTResponse(
+                    authenticatorChallenge: authenticatorChallenge, peerChallenge: peerChallenge,
+                    userName: userName, passwordHash: hash)
+            } catch {
+                throw ProbeError(.badInput, "MS-CHAPv2 response: \(error)")
+            }
+            msCHAP = (hash, ntResponse, peerChallenge, authenticatorChallenge)
+            // MS-CHAP2-Response (RFC 2548 §2.3.2): Ident, Flags, Peer-Challenge, 8 reserved, NT-Response.
+            let ident = random.bytes(1)[0]
+            let response = [ident, 0] + peerChallenge + [UInt8](repeating: 0, count: 8) + ntResponse
+            return [
+                try Self.microsoftAttribute(11, authenticatorChallenge),  // MS-CHAP-Challenge (§2.3.1)
+                try Self.microsoftAttribute(25, response),
+            ]
+        }
+    }
+
+    /// Judges the final reply (already verified as authentic).
+    func verdict(on reply: RADIUSPacket) -> MethodVerdict {
+        switch reply.code {
+        case .accessAccept:
+            guard case .msCHAPv2 = method, let state = msCHAP else {
+                return MethodVerdict(outcome: .accept)
+            }
+            // MS-CHAP2-Success (RFC 2548 §2.3.3): Ident then "S=<40 hex>": the server proves it knew the password.
+            guard let success = reply.attributes.vendorAttributes(vendor: Self.microsoft, type: 26).first,
+                  success.count >= 43
+            else {
+                return MethodVerdict(
+                    outcome: .error, localError: "Access-Accept without MS-CHAP2-Success: the server did not prove "
+                        + "it knows the password (RFC 2548 §2.3.3)")
+            }
+            let text = String(decoding: success.dropFirst(), as: UTF8.self)
+            do {
+                let digest = try MSCHAPv2.authenticatorResponseDigest(
+                    passwordHash: state.passwordHash, ntResponse: state.ntResponse,
+                    peerChallenge: state.peerChallenge, authenticatorChallenge: state.authenticatorChallenge,
+                    userName: userName)
+                guard MSCHAPv2.checkAuthenticatorResponse(String(text.prefix(42)), expectedDigest: digest) else {
+                    return MethodVerdict(
+                        outcome: .error, localError: "MS-CHAP2-Success does not verify: the server is an impostor "
+                            + "or did not check the password (RFC 2759 §8.8)")
+                }
+                let keys = try MSCHAPv2.peerKeys(passwordHash: state.passwordHash, ntResponse: state.ntResponse)
+                // The server's send key is the client's receive key (RFC 3079 §3.4).
+                return MethodVerdict(outcome: .accept, expectedMPPE: (send: keys.receive, receive: keys.send))
+            } catch {
+                return MethodVerdict(outcome: .error, localError: "MS-CHAPv2 key derivation: \(error)")
+            }
+        case .accessReject:
+            var verdict = MethodVerdict(outcome: .reject)
+            if let error = reply.attributes.vendorAttributes(vendor: Self.microsoft, type: 2).first, !error.isEmpty {
+                verdict.msCHAPError = String(decoding: error.dropFirst(), as: UTF8.self)
+            }
+            return verdict
+        case .accessChallenge:
+            return MethodVerdict(
+                outcome: .error, localError: "the server answered \(method.name) with Access-Challenge; "
+                    + "challenge-response prompts are not supported for this method")
+        default:
+            return MethodVerdict(outcome: .error, localError: "unexpected reply \(reply.code)")
+        }
+    }
+
+    static func microsoftAttribute(_ type: UInt32, _ value: [UInt8]) throws(ProbeError) -> RADIUSAttribute {
+        do {
+            return try RADIUSVendorSpecific(vendorID: microsoft, subAttributes: [.init(type: type, value: value)])
+                .attribute(format: .standard)
+        } catch {
+            throw ProbeError(.badInput, "Microsoft attribute \(type): \(error)")
+        }
+    }
+}

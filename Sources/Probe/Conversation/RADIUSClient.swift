@@ -1,0 +1,159 @@
+import NPS
+import RADIUS
+import Synchronization
+import TLS
+
+/// Where and how to send: the servers in failover order, the shared secret, retransmission and the checks
+/// applied to replies. Built once per profile and shared by every conversation of a run.
+public struct RADIUSClientConfiguration: Sendable {
+    public var servers: [ServerAddress]
+    public var secret: [UInt8]
+    public var retransmit: RetransmitPolicy
+    public var replyPolicy: RADIUSReplyPolicy
+
+    public init(
+        servers: [ServerAddress], secret: [UInt8], retransmit: RetransmitPolicy = RetransmitPolicy(),
+        replyPolicy: RADIUSReplyPolicy = .default
+    ) {
+        self.servers = servers
+        self.secret = secret
+        self.retransmit = retransmit
+        self.replyPolicy = replyPolicy
+    }
+}
+
+/// A request sent and what came of it across the servers tried.
+public struct RADIUSRoundTrip: Sendable {
+    /// The request as sent to the server that answered (or the last one tried): its authenticator
+    /// decrypts MS-MPPE keys and hidden attributes in the reply.
+    public var request: RADIUSPacket
+    public var reply: RADIUSPacket?
+    public var server: ServerAddress
+    /// One record per server tried, in order.
+    public var evidence: [RoundTripEvidence]
+}
+
+/// Something a conversation reports while it runs (for `-v`); nil observers cost nothing.
+public enum PacketEvent: Sendable {
+    case sent(RADIUSPacket, to: ServerAddress, transmission: Int)
+    case received(RADIUSPacket, from: ServerAddress, latency: Duration)
+    case discarded(DiscardedDatagram)
+    case timedOut(server: ServerAddress, transmissions: Int)
+    case note(String)
+}
+
+public typealias PacketObserver = @Sendable (PacketEvent) -> Void
+
+/// Sends RADIUS requests over a shared `RADIUSTransport` with failover (RFC 5080 §2.2.1): each server in
+/// order gets the full retransmission schedule; a conversation that has a State is pinned to the server
+/// that issued it.
+public struct RADIUSClient: Sendable {
+    public let transport: RADIUSTransport
+    public let configuration: RADIUSClientConfiguration
+    let random: any RandomSource
+
+    public init(transport: RADIUSTransport, configuration: RADIUSClientConfiguration,
+                random: any RandomSource = SystemRandom()) {
+        self.transport = transport
+        self.configuration = configuration
+        self.random = random
+    }
+
+    /// Sends `code` with `attributes` (Message-Authenticator and authenticator are added here) and waits
+    /// for a verified reply. `pinnedTo` sends to that server only (a conversation in progress).
+    public func send(
+        _ code: RADIUSCode, attributes: [RADIUSAttribute], pinnedTo pinned: ServerAddress? = nil,
+        eapSummary: String? = nil, observer: PacketObserver? = nil
+    ) async throws(ProbeError) -> RADIUSRoundTrip {
+        let servers = pinned.map { [$0] } ?? configuration.servers
+        guard !servers.isEmpty else { throw ProbeError(.badInput, "no RADIUS server given") }
+        var evidence: [RoundTripEvidence] = []
+        var lastRequest: RADIUSPacket?
+        for server in servers {
+            let built = BuiltRequest()
+            let secret = configuration.secret
+            let policy = configuration.replyPolicy
+            let random = self.random
+            // Build and sign on the socket's event loop once the identifier is known.
+            let result: ExchangeResult
+            do {
+                result = try await transport.exchange(with: server, policy: configuration.retransmit) { identifier in
+                let packet: RADIUSPacket
+                do {
+                    packet = try RADIUSPacket.request(
+                        code, identifier: identifier, attributes: attributes, secret: secret, random: random)
+                } catch let error as RADIUSError {
+                    built.store(.failure(error))
+                    // Empty bytes make the transport fail the exchange without sending anything.
+                    return PreparedRequest(bytes: []) { _ in "request could not be built" }
+                } catch {
+                    return PreparedRequest(bytes: []) { _ in "request could not be built" }
+                }
+                built.store(.success(packet))
+                observer?(.sent(packet, to: server, transmission: 1))
+                return PreparedRequest(bytes: packet.encode()) { bytes in
+                    do {
+                        let reply = try RADIUSPacket(decoding: bytes)
+                        try reply.verifyReply(to: packet, secret: secret, policy: policy)
+                        return nil
+                    } catch {
+                        return "\(error)"
+                    }
+                }
+            }
+            } catch {
+                if case .failure(let buildError)? = built.load() {
+                    throw ProbeError(.badInput, "cannot build the \(code.description): \(buildError)")
+                }
+                throw error
+            }
+            guard case .success(let request)? = built.load() else {
+                throw ProbeError(.badInput, "the \(code.description) to \(server) was never built")
+            }
+            lastRequest = request
+            for discarded in result.discarded { observer?(.discarded(discarded)) }
+            var record = RoundTripEvidence(
+                server: "\(server)", requestCode: code.description, identifier: Int(request.identifier),
+                requestSize: request.encodedLength, requestHadState: attributes.contains(.state),
+                transmissions: result.transmissions, latencyMilliseconds: result.elapsed.milliseconds,
+                discarded: result.discarded, eap: eapSummary)
+            switch result.outcome {
+            case .reply(let bytes):
+                // Verified already by the transport's check; decoding cannot fail here, but stay typed.
+                let reply: RADIUSPacket
+                do {
+                    reply = try RADIUSPacket(decoding: bytes)
+                } catch {
+                    throw ProbeError(.badInput, "reply from \(server) failed to decode after verification: \(error)")
+                }
+                record.replyCode = reply.code.description
+                record.replySize = bytes.count
+                record.replyHasState = reply.attributes.contains(.state)
+                evidence.append(record)
+                observer?(.received(reply, from: server, latency: result.elapsed))
+                return RADIUSRoundTrip(request: request, reply: reply, server: server, evidence: evidence)
+            case .timeout:
+                evidence.append(record)
+                observer?(.timedOut(server: server, transmissions: result.transmissions))
+            }
+        }
+        // Every server timed out: `lastRequest` exists because at least one exchange ran.
+        return RADIUSRoundTrip(
+            request: lastRequest!, reply: nil, server: servers[servers.count - 1], evidence: evidence)
+    }
+}
+
+/// Carries the packet built inside the transport's callback back to the caller.
+private final class BuiltRequest: Sendable {
+    private let value = Mutex<Result<RADIUSPacket, RADIUSError>?>(nil)
+    func store(_ result: Result<RADIUSPacket, RADIUSError>) { value.withLock { $0 = result } }
+    func load() -> Result<RADIUSPacket, RADIUSError>? { value.withLock { $0 } }
+}
+
+extension Duration {
+    /// Milliseconds as a Double, for evidence and JSON.
+    public var milliseconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
+    }
+}
