@@ -39,7 +39,6 @@ final class TLSConnection {
     private var latestSessionDER: [UInt8]?
     private var pendingPlaintext: [UInt8] = []
     private var pendingOutput: [UInt8] = []
-    private var readFailure: TLSError?
     private var sawServerHello = false
 
     init(context: SSLContextBox, owner: AnyObject, policy: PeerVerificationPolicy) throws(TLSError) {
@@ -85,8 +84,7 @@ final class TLSConnection {
         }
         if established {
             feed(records)
-            readApplicationData()
-            return .established(output: takeOutput())
+            return afterEstablished()
         }
         feed(records)
         OpenSSLErrorQueue.clear()
@@ -94,10 +92,7 @@ final class TLSConnection {
         if rc == 1 {
             established = true
             refreshEvidence()
-            // Records that came with the peer's last flight (TLS 1.3 tickets, RFC 9190 commitment
-            // message, or the TLS 1.3 server's rejection alert) are processed now; data waits for `open`.
-            readApplicationData()
-            return .established(output: takeOutput())
+            return afterEstablished()
         }
         let status = SSL_get_error(ssl, rc)
         let entries = OpenSSLErrorQueue.drainEntries()
@@ -108,6 +103,15 @@ final class TLSConnection {
         let error = classifyFailure(status: status, entries: entries, during: "handshake")
         failure = error
         return .failed(error, output: takeOutput())
+    }
+
+    /// Records that came after the peer's Finished (TLS 1.3 tickets, the RFC 9190 commitment message, or a
+    /// TLS 1.3 server's alert refusing our certificate) are processed now; application data waits for
+    /// `open`. A fatal alert there fails the step: in TLS 1.3 that is how a refused client certificate shows.
+    private func afterEstablished() -> TLSHandshakeStep {
+        readApplicationData()
+        if let failure, failure.code != .closed { return .failed(failure, output: takeOutput()) }
+        return .established(output: takeOutput())
     }
 
     private func feed(_ records: [UInt8]) {
@@ -161,18 +165,15 @@ final class TLSConnection {
         pendingOutput += drainMemoryBIO(writeBIO)
         let plaintext = pendingPlaintext
         pendingPlaintext = []
-        if plaintext.isEmpty, let readFailure {
-            self.readFailure = nil
-            throw readFailure
-        }
+        if plaintext.isEmpty, let failure { throw failure }
         return plaintext
     }
 
     func takePendingOutput() -> [UInt8] { takeOutput() }
 
-    /// SSL_read until OpenSSL wants more bytes; plaintext to `pendingPlaintext`, failures to `readFailure`.
+    /// SSL_read until OpenSSL wants more bytes; plaintext to `pendingPlaintext`, a failure to `failure`.
     private func readApplicationData() {
-        guard readFailure == nil, failure == nil || failure?.code == .closed else { return }
+        guard failure == nil else { return }
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
             OpenSSLErrorQueue.clear()
@@ -185,14 +186,10 @@ final class TLSConnection {
             let entries = OpenSSLErrorQueue.drainEntries()
             if status == SSL_ERROR_WANT_READ || status == SSL_ERROR_WANT_WRITE { break }
             if status == SSL_ERROR_ZERO_RETURN {
-                let error = TLSError(.closed, "the peer closed the connection (close_notify)")
-                readFailure = error
-                failure = error
+                failure = TLSError(.closed, "the peer closed the connection (close_notify)")
                 break
             }
-            let error = classifyFailure(status: status, entries: entries, during: "read")
-            readFailure = error
-            failure = error
+            failure = classifyFailure(status: status, entries: entries, during: "read")
             break
         }
         refreshEvidence()
@@ -455,11 +452,6 @@ final class TLSConnection {
 
 // MARK: - Failure descriptions
 
-private func iso8601(_ date: Date) -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime]
-    return formatter.string(from: date)
-}
 
 func describeValidationFailure(error: Int32, depth: Int, certificate: CertificateInfo?, acceptedNames: [String])
     -> ServerValidationFailure
@@ -472,10 +464,10 @@ func describeValidationFailure(error: Int32, depth: Int, certificate: Certificat
     switch error {
     case X509_V_ERR_CERT_HAS_EXPIRED:
         kind = .expired
-        detail = "\(what) has expired (notAfter \(certificate.map { iso8601($0.notAfter) } ?? "?"))"
+        detail = "\(what) has expired (notAfter \(certificate.map { iso8601String($0.notAfter) } ?? "?"))"
     case X509_V_ERR_CERT_NOT_YET_VALID:
         kind = .notYetValid
-        detail = "\(what) is not yet valid (notBefore \(certificate.map { iso8601($0.notBefore) } ?? "?"))"
+        detail = "\(what) is not yet valid (notBefore \(certificate.map { iso8601String($0.notBefore) } ?? "?"))"
     case X509_V_ERR_CERT_REVOKED:
         kind = .revoked
         detail = "\(what), serial \(certificate?.serialNumber ?? "?"), is revoked by its issuer's CRL"
