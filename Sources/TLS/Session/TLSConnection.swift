@@ -354,8 +354,11 @@ final class TLSConnection {
             default:
                 break
             }
-        case SSL3_RT_CHANGE_CIPHER_SPEC:
-            recorded.events.append(sent ? .changeCipherSpecSent : .changeCipherSpecReceived)
+        case SSL3_RT_CHANGE_CIPHER_SPEC where sent:
+            recorded.events.append(.changeCipherSpecSent)
+        case SSL3_RT_HEADER where !sent && bytes.first == UInt8(SSL3_RT_CHANGE_CIPHER_SPEC):
+            // OpenSSL 3.0 reports a received ChangeCipherSpec only through its record header.
+            recorded.events.append(.changeCipherSpecReceived)
         case SSL3_RT_ALERT:
             guard bytes.count >= 2 else { return }
             let alert = TLSAlert(wire: bytes[0], bytes[1])
