@@ -14,6 +14,8 @@ struct PeerVerificationPolicy {
     var requireServerAuthEKU: Bool = true
     /// A CRL file is loaded: forgive a missing CRL above the leaf.
     var crlChecking: Bool = false
+    /// Client: `sessionResumption` is on, so `resumptionState` may be handed out.
+    var keepsSessions: Bool = false
 }
 
 /// One TLS connection over two memory BIOs: network bytes in, handshake steps and records out.
@@ -171,6 +173,15 @@ final class TLSConnection {
 
     func takePendingOutput() -> [UInt8] { takeOutput() }
 
+    /// Sends close_notify (RFC 8446 §6.1); returns the records to send.
+    func close() -> [UInt8] {
+        guard established, failure == nil else { return takeOutput() }
+        OpenSSLErrorQueue.clear()
+        _ = SSL_shutdown(ssl)
+        _ = OpenSSLErrorQueue.drain()
+        return takeOutput()
+    }
+
     /// SSL_read until OpenSSL wants more bytes; plaintext to `pendingPlaintext`, a failure to `failure`.
     private func readApplicationData() {
         guard failure == nil else { return }
@@ -276,6 +287,7 @@ final class TLSConnection {
     /// The newest resumable session: the last one OpenSSL handed us (TLS 1.3: from a ticket), else
     /// the current session once the handshake is complete.
     var resumptionState: TLSResumptionState? {
+        guard policy.keepsSessions else { return nil }
         if let latestSessionDER { return TLSResumptionState(der: latestSessionDER) }
         guard established, let session = SSL_get_session(ssl), SSL_SESSION_is_resumable(session) == 1 else {
             return nil
@@ -316,7 +328,7 @@ final class TLSConnection {
     }
 
     private func refreshEvidence() {
-        if let state = SSL_state_string_long(ssl) { recorded.handshakeState = String(cString: state) }
+        updateHandshakeState()
         if isClient, recorded.certificateRequested, recorded.acceptableClientCAs.isEmpty,
            let names = SSL_get0_peer_CA_list(ssl) {
             recorded.acceptableClientCAs = (0..<npsprobe_sk_X509_NAME_num(names)).map {
@@ -325,10 +337,18 @@ final class TLSConnection {
         }
     }
 
+    /// OpenSSL's state name; once it reads "error" we keep the last state before it (where it stopped).
+    private func updateHandshakeState() {
+        guard let pointer = SSL_state_string_long(ssl) else { return }
+        let state = String(cString: pointer)
+        if state != "error" || recorded.handshakeState.isEmpty { recorded.handshakeState = state }
+    }
+
     // MARK: Callbacks from OpenSSL
 
     /// SSL_CTX_set_msg_callback: every handshake message, ChangeCipherSpec and alert, both directions.
     fileprivate func recordMessage(sent: Bool, version: Int32, contentType: Int32, bytes: UnsafeRawBufferPointer) {
+        updateHandshakeState()
         switch contentType {
         case SSL3_RT_HANDSHAKE:
             guard let type = bytes.first else { return }
@@ -435,7 +455,8 @@ final class TLSConnection {
             SSL_R_WRONG_VERSION_NUMBER, SSL_R_UNEXPECTED_MESSAGE, SSL_R_UNEXPECTED_RECORD,
             SSL_R_PACKET_LENGTH_TOO_LONG, SSL_R_LENGTH_MISMATCH, SSL_R_BAD_PACKET_LENGTH, SSL_R_BAD_PACKET,
             SSL_R_RECORD_LENGTH_MISMATCH, SSL_R_ENCRYPTED_LENGTH_TOO_LONG, SSL_R_DECRYPTION_FAILED_OR_BAD_RECORD_MAC,
-            SSL_R_BAD_LENGTH, SSL_R_LENGTH_TOO_SHORT, SSL_R_BAD_DECOMPRESSION,
+            SSL_R_BAD_LENGTH, SSL_R_LENGTH_TOO_SHORT, SSL_R_BAD_DECOMPRESSION, SSL_R_HTTP_REQUEST,
+            SSL_R_HTTPS_PROXY_REQUEST,
         ]
         let protocolAlerts: Set<UInt8> = [10, 20, 22, 47, 50, 109, 110]
         let sentProtocolAlert = recorded.alertsSent.contains { protocolAlerts.contains($0.code) }

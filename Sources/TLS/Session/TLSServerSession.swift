@@ -71,6 +71,7 @@ public final class TLSServerSession {
     public func seal(_ plaintext: [UInt8]) throws(TLSError) -> [UInt8] { try connection.seal(plaintext) }
     public func open(_ records: [UInt8]) throws(TLSError) -> [UInt8] { try connection.open(records) }
     public func takePendingOutput() -> [UInt8] { connection.takePendingOutput() }
+    public func close() -> [UInt8] { connection.close() }
     public var evidence: TLSEvidence { connection.evidence }
     public var negotiatedVersion: TLSVersion? { connection.negotiatedVersion }
     public var cipherName: String? { connection.cipherName }

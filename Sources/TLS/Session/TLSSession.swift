@@ -76,6 +76,7 @@ public final class TLSClientContext: Sendable {
             SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, tlsVerifyCallback)
         }
 
+        policy.keepsSessions = configuration.sessionResumption
         if configuration.sessionResumption {
             _ = npsprobe_SSL_CTX_set_session_cache_mode(
                 ctx, Int(SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE))
@@ -126,6 +127,9 @@ public final class TLSSession {
 
     /// Records OpenSSL produced while reading (alerts, key updates) that no `seal` has carried yet.
     public func takePendingOutput() -> [UInt8] { connection.takePendingOutput() }
+
+    /// Ends the session with close_notify; returns the records to send (empty if not established).
+    public func close() -> [UInt8] { connection.close() }
 
     public var evidence: TLSEvidence { connection.evidence }
     public var negotiatedVersion: TLSVersion? { connection.negotiatedVersion }
