@@ -135,6 +135,8 @@ static inline const GENERAL_NAMES *npsprobe_DIST_POINT_fullname(const STACK_OF(D
 }
 static inline void npsprobe_CRL_DIST_POINTS_free(STACK_OF(DIST_POINT) *sk) { CRL_DIST_POINTS_free(sk); }
 
+static inline long npsprobe_SSL_get_negotiated_group(SSL *ssl) { return SSL_get_negotiated_group(ssl); }
+
 /* SSL_OP_* are built with SSL_OP_BIT(), which Swift cannot import. */
 static inline uint64_t npsprobe_SSL_OP_NO_COMPRESSION(void) { return SSL_OP_NO_COMPRESSION; }
 static inline uint64_t npsprobe_SSL_OP_NO_TICKET(void) { return SSL_OP_NO_TICKET; }

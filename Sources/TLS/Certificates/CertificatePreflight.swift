@@ -133,7 +133,8 @@ public enum CertificatePreflight {
             certificate: certificate.subject)]
     }
 
-    /// X509_verify_cert(leaf, untrusted: our chain, trusted: the CA file), times ignored (reported above).
+    /// X509_verify_cert(leaf, untrusted: our chain, trusted: the CA file), times ignored (reported above),
+    /// any certificate of the CA file accepted as the anchor (X509_V_FLAG_PARTIAL_CHAIN).
     private static func chainFindings(_ storage: CredentialStorage, trustedCAFile: String) -> [PreflightFinding] {
         guard let store = X509_STORE_new() else { return [] }
         defer { X509_STORE_free(store) }
@@ -154,7 +155,8 @@ public enum CertificatePreflight {
             _ = OpenSSLErrorQueue.drain()
             return []
         }
-        X509_STORE_CTX_set_flags(context, UInt(X509_V_FLAG_NO_CHECK_TIME))
+        // Times are reported above; an intermediate given as the CA is a valid anchor here.
+        X509_STORE_CTX_set_flags(context, UInt(X509_V_FLAG_NO_CHECK_TIME | X509_V_FLAG_PARTIAL_CHAIN))
         let ok = X509_verify_cert(context) == 1
         _ = OpenSSLErrorQueue.drain()
         if ok { return [] }

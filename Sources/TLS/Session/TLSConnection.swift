@@ -284,6 +284,13 @@ final class TLSConnection {
 
     var resumed: Bool { SSL_session_reused(ssl) == 1 }
 
+    var keyExchangeGroup: String? {
+        guard established || sawServerHello else { return nil }
+        let nid = Int32(truncatingIfNeeded: npsprobe_SSL_get_negotiated_group(ssl))
+        guard nid != NID_undef, let name = OBJ_nid2sn(nid) else { return nil }
+        return String(cString: name)
+    }
+
     /// The newest resumable session: the last one OpenSSL handed us (TLS 1.3: from a ticket), else
     /// the current session once the handshake is complete.
     var resumptionState: TLSResumptionState? {
@@ -323,6 +330,7 @@ final class TLSConnection {
         var evidence = recorded
         evidence.version = negotiatedVersion
         evidence.cipher = cipherName
+        evidence.keyExchangeGroup = keyExchangeGroup
         evidence.resumed = established && resumed
         return evidence
     }

@@ -6,7 +6,10 @@ public struct TLSEvidence: Sendable, Codable, Equatable {
     /// Handshake messages, ChangeCipherSpec and alerts, in the order they were sent or received.
     public var events: [TLSEvent] = []
     public var version: TLSVersion?
+    /// IANA cipher suite name, e.g. "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384".
     public var cipher: String?
+    /// The (EC)DHE group, e.g. "X25519", "secp256r1"; nil for RSA key transport or before the ServerHello.
+    public var keyExchangeGroup: String?
     /// The server's Certificate message as presented, leaf first.
     public var serverChain: [CertificateInfo] = []
     /// The server sent a CertificateRequest (RFC 5246 §7.4.4, RFC 8446 §4.3.2).
