@@ -110,9 +110,10 @@ public enum CertificatePreflight {
         let remaining = certificate.notAfter.timeIntervalSince(now)
         if remaining < expiryWarningInterval {
             let days = Int(remaining / 86400)
+            let plural = days == 1 ? "" : "s"
             return [PreflightFinding(
                 kind: .expiresSoon,
-                detail: "\(what) expires \(iso8601String(certificate.notAfter)) (in \(days) day\(days == 1 ? "" : "s"))",
+                detail: "\(what) expires \(iso8601String(certificate.notAfter)) (in \(days) day\(plural))",
                 certificate: certificate.subject)]
         }
         return []

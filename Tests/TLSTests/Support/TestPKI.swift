@@ -100,7 +100,8 @@ struct TestPKI: Sendable {
 
         // PKCS#12: modern (AES) and legacy (RC2-40 + 3DES, as older Windows exports are).
         try concatenate(["root.pem", "issuing.pem"], into: "root-then-issuing.pem")
-        try openssl("pkcs12", "-export", "-inkey", "alice.key", "-in", "alice.pem", "-certfile", "root-then-issuing.pem", "-passout", "pass:\(Self.p12Password)", "-out", "alice.p12")
+        try openssl("pkcs12", "-export", "-inkey", "alice.key", "-in", "alice.pem",
+                    "-certfile", "root-then-issuing.pem", "-passout", "pass:\(Self.p12Password)", "-out", "alice.p12")
         try openssl("pkcs12", "-export", "-legacy", "-inkey", "alice.key", "-in", "alice.pem",
                     "-certfile", "issuing.pem", "-passout", "pass:\(Self.p12Password)", "-out", "alice-legacy.p12")
 
