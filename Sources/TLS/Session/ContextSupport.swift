@@ -122,8 +122,8 @@ func addTrustedDirectory(_ directory: String, to store: OpaquePointer) throws(TL
     var count = 0
     for name in names {
         let path = (directory as NSString).appendingPathComponent(name)
-        guard let data = FileManager.default.contents(atPath: path) else { continue }
-        let certificates = (try? readCertificates([UInt8](data), file: path)) ?? []
+        guard let data = try? readFileBytes(path, what: "file", code: .configuration) else { continue }
+        let certificates = (try? readCertificates(data, file: path)) ?? []
         for x509 in certificates {
             _ = X509_STORE_add_cert(store, x509)
             X509_free(x509)

@@ -40,15 +40,34 @@ enum OpenSSLErrorQueue {
     static func drain() -> [String] { drainEntries().map(\.text) }
 }
 
-/// Reads a whole file for a loader, with an error that names the file.
+/// Reads a whole file for a loader, with an error that names the file. (POSIX reads: Foundation's
+/// `FileManager.contents(atPath:)` leaks its buffer for empty files on Linux.)
 func readFileBytes(_ path: String, what: String, code: TLSError.Code) throws(TLSError) -> [UInt8] {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        var isDirectory: ObjCBool = false
-        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-        let why = !exists ? "does not exist" : isDirectory.boolValue ? "is a directory" : "is not readable"
-        throw TLSError(code, "\(what) \(path) \(why)")
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        throw TLSError(code, "\(what) \(path) does not exist")
     }
-    return [UInt8](data)
+    guard !isDirectory.boolValue else { throw TLSError(code, "\(what) \(path) is a directory") }
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else {
+        throw TLSError(code, "\(what) \(path) is not readable: \(String(cString: strerror(errno)))")
+    }
+    defer { close(descriptor) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+    while true {
+        let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        if count == 0 { break }
+        if count < 0 {
+            if errno == EINTR { continue }
+            throw TLSError(code, "\(what) \(path) could not be read: \(String(cString: strerror(errno)))")
+        }
+        bytes += chunk.prefix(count)
+        guard bytes.count <= 16 * 1024 * 1024 else {
+            throw TLSError(code, "\(what) \(path) is larger than 16 MiB; not a certificate or key file")
+        }
+    }
+    return bytes
 }
 
 /// A read-only memory BIO over `bytes` for the duration of `body`.
