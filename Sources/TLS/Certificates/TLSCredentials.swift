@@ -42,6 +42,19 @@ public struct TLSCredentials: Sendable {
         return loaded.credentials
     }
 
+    /// PEM (or DER) held in memory, e.g. embedded in a profile; `keyPEM` nil means the key follows the
+    /// certificates in `certificatePEM`. `source` names them in errors.
+    public static func pem(certificatePEM: [UInt8], keyPEM: [UInt8]?, keyPassword: [UInt8]?,
+                           source: String = "in-memory PEM") throws(TLSError) -> TLSCredentials {
+        let loaded = try loadPEM(certificateBytes: certificatePEM, certificateSource: source,
+                                 keyBytes: keyPEM ?? certificatePEM, keySource: source, keyPassword: keyPassword)
+        guard loaded.keyMatches else {
+            throw TLSError(.credentials, "the private key in \(source) does not belong to its certificate",
+                           openSSLErrors: loaded.openSSLErrors)
+        }
+        return loaded.credentials
+    }
+
     /// A PKCS#12 (.p12/.pfx) file: its leaf, key, and the CA certificates in the bag (ordered from the
     /// leaf's issuer upwards) as the chain. A nil password tries "no password" and the empty password.
     /// Legacy RC2-40 files (older Windows exports) need OpenSSL's "legacy" provider, loaded once on demand.
@@ -60,21 +73,30 @@ public struct TLSCredentials: Sendable {
         -> Loaded
     {
         let certificateBytes = try readFileBytes(certificateFile, what: "certificate file", code: .credentials)
-        var certificates = try readCertificates(certificateBytes, file: certificateFile)
-        guard !certificates.isEmpty else {
-            throw TLSError(
-                .credentials,
-                "no certificate found in \(certificateFile) (expected PEM \"BEGIN CERTIFICATE\" or DER)")
-        }
         let keyBytes: [UInt8]
         if let keyFile {
             keyBytes = try readFileBytes(keyFile, what: "key file", code: .credentials)
         } else {
             keyBytes = certificateBytes
         }
+        let source = keyFile.map { "\(certificateFile) + \($0)" } ?? certificateFile
+        return try loadPEM(certificateBytes: certificateBytes, certificateSource: certificateFile, keyBytes: keyBytes,
+                           keySource: keyFile ?? certificateFile, keyPassword: keyPassword, source: source)
+    }
+
+    static func loadPEM(
+        certificateBytes: [UInt8], certificateSource: String, keyBytes: [UInt8], keySource: String,
+        keyPassword: [UInt8]?, source: String? = nil
+    ) throws(TLSError) -> Loaded {
+        var certificates = try readCertificates(certificateBytes, file: certificateSource)
+        guard !certificates.isEmpty else {
+            throw TLSError(
+                .credentials,
+                "no certificate found in \(certificateSource) (expected PEM \"BEGIN CERTIFICATE\" or DER)")
+        }
         let key: OpaquePointer
         do {
-            key = try readPrivateKey(keyBytes, file: keyFile ?? certificateFile, password: keyPassword)
+            key = try readPrivateKey(keyBytes, file: keySource, password: keyPassword)
         } catch {
             certificates.forEach { X509_free($0) }
             throw error
@@ -84,9 +106,8 @@ public struct TLSCredentials: Sendable {
         OpenSSLErrorQueue.clear()
         let matches = X509_check_private_key(leaf, key) == 1
         let errors = OpenSSLErrorQueue.drain()
-        let source = keyFile.map { "\(certificateFile) + \($0)" } ?? certificateFile
-        return Loaded(credentials: TLSCredentials(storage: storage, source: source), keyMatches: matches,
-                      openSSLErrors: errors)
+        return Loaded(credentials: TLSCredentials(storage: storage, source: source ?? certificateSource),
+                      keyMatches: matches, openSSLErrors: errors)
     }
 }
 

@@ -94,18 +94,27 @@ func applyCommonSettings(_ ctx: OpaquePointer, _ settings: CommonContextSettings
     _ = OpenSSLErrorQueue.drain()
 }
 
-/// Adds the certificates of a CA file (PEM, possibly many, or one DER) to the store; returns how many.
+/// Adds the certificates of a CA file (PEM, possibly many, or one DER) to the store; returns them
+/// (owned by the caller, who frees them).
 @discardableResult
 func addTrustedCertificates(file: String, to store: OpaquePointer, what: String) throws(TLSError) -> Int {
     let bytes = try readFileBytes(file, what: what, code: .configuration)
-    let certificates = try readCertificates(bytes, file: file)
+    return try addTrustedCertificates(bytes: bytes, source: "\(what) \(file)", to: store)
+}
+
+/// Adds in-memory CA certificates (PEM or one DER) to the store; `source` names them in errors.
+@discardableResult
+func addTrustedCertificates(bytes: [UInt8], source: String, to store: OpaquePointer,
+                            alsoAsClientCAsOf ctx: OpaquePointer? = nil) throws(TLSError) -> Int {
+    let certificates = try readCertificates(bytes, file: source)
     defer { certificates.forEach { X509_free($0) } }
     guard !certificates.isEmpty else {
-        throw TLSError(.configuration, "\(what) \(file) holds no certificate")
+        throw TLSError(.configuration, "\(source) holds no certificate")
     }
     for x509 in certificates {
-        // X509_STORE_add_cert takes its own reference; a duplicate is not an error in OpenSSL 3.
+        // Both calls take their own reference; a duplicate is not an error in OpenSSL 3.
         _ = X509_STORE_add_cert(store, x509)
+        if let ctx { _ = SSL_CTX_add_client_CA(ctx, x509) }
     }
     _ = OpenSSLErrorQueue.drain()
     return certificates.count

@@ -1,11 +1,13 @@
 /// How the client checks the server, like Windows "Verify the server's identity by validating the
 /// certificate": trusted roots, "Connect to these servers", and the server-authentication EKU.
 public struct TLSServerValidation: Sendable {
-    /// PEM (or DER) file of trusted CA certificates. With neither a file nor a directory, OpenSSL's
+    /// PEM (or DER) file of trusted CA certificates. With no file, directory or `trustedCAPEM`, OpenSSL's
     /// default system store is used.
     public var trustedCAFile: String?
     /// A directory whose certificate files (PEM or DER, any name) are all trusted.
     public var trustedCADirectory: String?
+    /// Trusted CA certificates given in memory (PEM, or one DER), e.g. embedded in a profile.
+    public var trustedCAPEM: [UInt8]?
     /// Accepted server names, matched case-insensitively against the leaf's DNS SANs, or its CN when it
     /// has no DNS SAN. A leading "*." label (in a name here or in the certificate) matches exactly one
     /// label. Empty = no name check.
@@ -20,10 +22,12 @@ public struct TLSServerValidation: Sendable {
 
     public init(
         trustedCAFile: String? = nil, trustedCADirectory: String? = nil, acceptedServerNames: [String] = [],
-        requireServerAuthEKU: Bool = true, crlFile: String? = nil, insecure: Bool = false
+        requireServerAuthEKU: Bool = true, crlFile: String? = nil, insecure: Bool = false,
+        trustedCAPEM: [UInt8]? = nil
     ) {
         self.trustedCAFile = trustedCAFile
         self.trustedCADirectory = trustedCADirectory
+        self.trustedCAPEM = trustedCAPEM
         self.acceptedServerNames = acceptedServerNames
         self.requireServerAuthEKU = requireServerAuthEKU
         self.crlFile = crlFile
@@ -106,7 +110,9 @@ public struct TLSServerConfiguration: Sendable {
     public var credentials: TLSCredentials
     /// CAs whose client certificates are accepted; their names go into the CertificateRequest.
     public var clientCAFile: String?
-    /// Send a CertificateRequest (implied by `requireClientCertificate`).
+    /// The same, in memory (PEM, or one DER).
+    public var clientCAPEM: [UInt8]?
+    /// Send a CertificateRequest (implied by `requireClientCertificate`, `clientCAFile` and `clientCAPEM`).
     public var requestClientCertificate: Bool
     /// Fail the handshake when the client sends no certificate.
     public var requireClientCertificate: Bool
@@ -126,10 +132,12 @@ public struct TLSServerConfiguration: Sendable {
         credentials: TLSCredentials, clientCAFile: String? = nil, requestClientCertificate: Bool = false,
         requireClientCertificate: Bool = false, minimumVersion: TLSVersion = .tls1_2,
         maximumVersion: TLSVersion = .tls1_3, crlFile: String? = nil, cipherList: String? = nil,
-        cipherSuites: String? = nil, groups: String? = nil, sessionResumption: Bool = true, ticketCount: Int = 2
+        cipherSuites: String? = nil, groups: String? = nil, sessionResumption: Bool = true, ticketCount: Int = 2,
+        clientCAPEM: [UInt8]? = nil
     ) {
         self.credentials = credentials
         self.clientCAFile = clientCAFile
+        self.clientCAPEM = clientCAPEM
         self.requestClientCertificate = requestClientCertificate
         self.requireClientCertificate = requireClientCertificate
         self.minimumVersion = minimumVersion

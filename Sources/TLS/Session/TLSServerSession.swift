@@ -28,6 +28,9 @@ public final class TLSServerContext: Sendable {
             }
             SSL_CTX_set_client_CA_list(ctx, names)  // takes ownership
         }
+        if let pem = configuration.clientCAPEM {
+            try addTrustedCertificates(bytes: pem, source: "client CA PEM", to: store, alsoAsClientCAsOf: ctx)
+        }
         if let crlFile = configuration.crlFile {
             try addCRLs(file: crlFile, to: store)
             policy.crlChecking = true
@@ -35,7 +38,8 @@ public final class TLSServerContext: Sendable {
         var mode = SSL_VERIFY_NONE
         if configuration.requireClientCertificate {
             mode = SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT
-        } else if configuration.requestClientCertificate {
+        } else if configuration.requestClientCertificate || configuration.clientCAPEM != nil
+                    || configuration.clientCAFile != nil {
             mode = SSL_VERIFY_PEER
         }
         SSL_CTX_set_verify(ctx, mode, mode == SSL_VERIFY_NONE ? nil : tlsVerifyCallback)

@@ -64,7 +64,12 @@ public final class TLSClientContext: Sendable {
             if let directory = validation.trustedCADirectory {
                 try addTrustedDirectory(directory, to: store)
             }
-            if validation.trustedCAFile == nil && validation.trustedCADirectory == nil {
+            if let pem = validation.trustedCAPEM {
+                try addTrustedCertificates(bytes: pem, source: "trusted CA PEM", to: store)
+            }
+            let noAnchors = validation.trustedCAFile == nil && validation.trustedCADirectory == nil
+                && validation.trustedCAPEM == nil
+            if noAnchors {
                 _ = SSL_CTX_set_default_verify_paths(ctx)
             }
             if let crlFile = validation.crlFile {
