@@ -215,3 +215,38 @@ import TLS
         #expect(results.count == 16 && results.allSatisfy { $0 })
     }
 }
+
+/// EAP carries TLS records in fragments of any size: the handshake must complete however the bytes
+/// are cut (swift-nio-ssh style drip feeding).
+@Suite struct DripFeedTests {
+    @Test(arguments: [TLSVersion.tls1_2, .tls1_3], [1, 7, 253, 1398])
+    func handshakeInChunks(version: TLSVersion, chunk: Int) throws {
+        let client = try Lab.client(version: version).makeSession()
+        let server = try Lab.server(version: version).makeSession()
+        var toServer = client.start().output
+        var rounds = 0
+        while !(client.isEstablished && server.isEstablished) && rounds < 10 {
+            rounds += 1
+            var toClient: [UInt8] = []
+            for start in stride(from: 0, to: toServer.count, by: chunk) {
+                let step = server.receive(Array(toServer[start..<min(start + chunk, toServer.count)]))
+                #expect(!step.isFailed)
+                toClient += step.output
+            }
+            toServer = []
+            for start in stride(from: 0, to: toClient.count, by: chunk) {
+                let step = client.receive(Array(toClient[start..<min(start + chunk, toClient.count)]))
+                #expect(!step.isFailed)
+                toServer += step.output
+            }
+        }
+        #expect(client.isEstablished && server.isEstablished)
+        #expect(try client.eapKeyMaterial(eapType: 13) == server.eapKeyMaterial(eapType: 13))
+        // Events are recorded once per message, however the bytes were cut.
+        let expected = version == .tls1_2
+            ? ["ServerHello", "Certificate", "ServerKeyExchange", "CertificateRequest", "ServerHelloDone", "Finished"]
+            : ["ServerHello", "EncryptedExtensions", "CertificateRequest", "Certificate", "CertificateVerify",
+               "Finished", "NewSessionTicket", "NewSessionTicket"]
+        #expect(client.evidence.handshakeMessagesReceived == expected)
+    }
+}
