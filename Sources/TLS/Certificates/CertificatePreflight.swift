@@ -1,0 +1,183 @@
+internal import COpenSSL
+import Foundation
+
+/// One problem a pre-flight check found in client credentials, before any packet is sent.
+public struct PreflightFinding: Sendable, Codable, Equatable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Codable {
+        /// A certificate we send is past its notAfter (Windows error 854 for the leaf).
+        case expired
+        /// A certificate we send is before its notBefore.
+        case notYetValid
+        /// A certificate we send expires within `CertificatePreflight.expiryWarningInterval`.
+        case expiresSoon
+        /// The leaf has no id-kp-clientAuth (NPS requires Client Authentication; absent EKU counts).
+        case missingClientAuthEKU
+        /// The private key does not belong to the certificate (only from the file-based check; loading
+        /// `TLSCredentials` throws instead).
+        case keyDoesNotMatchCertificate
+        /// The leaf does not verify up to the given CA with the chain we send (names what is missing).
+        case chainIncomplete
+        /// RSA/DSA below 2048 bits, EC below 256 bits.
+        case weakKey
+        /// The trusted CA file could not be read, so the chain was not checked.
+        case trustAnchorUnavailable
+    }
+
+    public var kind: Kind
+    /// Human text naming the certificate and the numbers, e.g. "… expired 2024-01-01T00:00:00Z".
+    public var detail: String
+    /// Subject of the certificate concerned (nil when it concerns the files).
+    public var certificate: String?
+
+    public init(kind: Kind, detail: String, certificate: String? = nil) {
+        self.kind = kind
+        self.detail = detail
+        self.certificate = certificate
+    }
+
+    public var description: String { "\(kind.rawValue): \(detail)" }
+}
+
+/// Pure checks on client credentials (policy-style: findings, not errors).
+public enum CertificatePreflight {
+    /// "Expires soon" means within 30 days.
+    public static let expiryWarningInterval: TimeInterval = 30 * 24 * 3600
+    public static let minimumRSABits = 2048
+    public static let minimumECBits = 256
+
+    /// Checks loaded credentials: validity of every certificate we send, clientAuth EKU on the leaf,
+    /// key sizes, and (with `trustedCAFile`) that the leaf verifies to that CA with the chain we send.
+    public static func check(credentials: TLSCredentials, trustedCAFile: String?, now: Date = Date())
+        -> [PreflightFinding]
+    {
+        var findings: [PreflightFinding] = []
+        let all = [credentials.certificate] + credentials.chain
+        for (index, certificate) in all.enumerated() {
+            let role = index == 0 ? "client certificate" : "chain certificate"
+            findings += validityFindings(certificate, role: role, now: now)
+            findings += keyFindings(certificate, role: role)
+        }
+        let leaf = credentials.certificate
+        if !leaf.hasClientAuthEKU {
+            let detail: String
+            if leaf.hasExtendedKeyUsageExtension {
+                detail = "client certificate \"\(leaf.subject)\" has Extended Key Usage "
+                    + "[\(leaf.extendedKeyUsages.joined(separator: ", "))] without clientAuth"
+            } else {
+                detail = "client certificate \"\(leaf.subject)\" has no Extended Key Usage extension; NPS requires "
+                    + "Client Authentication"
+            }
+            findings.append(PreflightFinding(kind: .missingClientAuthEKU, detail: detail, certificate: leaf.subject))
+        }
+        if let trustedCAFile {
+            findings += chainFindings(credentials.storage, trustedCAFile: trustedCAFile)
+        }
+        return findings
+    }
+
+    /// The same checks on PEM files, reporting a key that does not match its certificate as a finding
+    /// (`keyDoesNotMatchCertificate`) instead of an error. Unreadable files and wrong passwords throw.
+    public static func check(
+        certificateFile: String, keyFile: String?, keyPassword: [UInt8]?, trustedCAFile: String?, now: Date = Date()
+    ) throws(TLSError) -> [PreflightFinding] {
+        let loaded = try TLSCredentials.loadPEM(certificateFile: certificateFile, keyFile: keyFile,
+                                                keyPassword: keyPassword)
+        var findings: [PreflightFinding] = []
+        if !loaded.keyMatches {
+            let subject = loaded.credentials.certificate.subject
+            findings.append(PreflightFinding(
+                kind: .keyDoesNotMatchCertificate,
+                detail: "the private key in \(keyFile ?? certificateFile) does not belong to the certificate "
+                    + "\"\(subject)\" in \(certificateFile)",
+                certificate: subject))
+        }
+        return findings + check(credentials: loaded.credentials, trustedCAFile: trustedCAFile, now: now)
+    }
+
+    private static func validityFindings(_ certificate: CertificateInfo, role: String, now: Date)
+        -> [PreflightFinding]
+    {
+        let what = "\(role) \"\(certificate.subject)\""
+        if certificate.notAfter < now {
+            return [PreflightFinding(kind: .expired, detail: "\(what) expired \(iso8601String(certificate.notAfter))",
+                                     certificate: certificate.subject)]
+        }
+        if certificate.notBefore > now {
+            return [PreflightFinding(kind: .notYetValid,
+                                     detail: "\(what) is not valid before \(iso8601String(certificate.notBefore))",
+                                     certificate: certificate.subject)]
+        }
+        let remaining = certificate.notAfter.timeIntervalSince(now)
+        if remaining < expiryWarningInterval {
+            let days = Int(remaining / 86400)
+            let plural = days == 1 ? "" : "s"
+            return [PreflightFinding(
+                kind: .expiresSoon,
+                detail: "\(what) expires \(iso8601String(certificate.notAfter)) (in \(days) day\(plural))",
+                certificate: certificate.subject)]
+        }
+        return []
+    }
+
+    private static func keyFindings(_ certificate: CertificateInfo, role: String) -> [PreflightFinding] {
+        let minimum: Int
+        switch certificate.keyType {
+        case "RSA", "RSA-PSS", "DSA": minimum = minimumRSABits
+        case "EC": minimum = minimumECBits
+        default: return []
+        }
+        guard certificate.keyBits < minimum else { return [] }
+        return [PreflightFinding(
+            kind: .weakKey,
+            detail: "\(role) \"\(certificate.subject)\" has a \(certificate.keyBits)-bit \(certificate.keyType) key "
+                + "(minimum \(minimum))",
+            certificate: certificate.subject)]
+    }
+
+    /// X509_verify_cert(leaf, untrusted: our chain, trusted: the CA file), times ignored (reported above),
+    /// any certificate of the CA file accepted as the anchor (X509_V_FLAG_PARTIAL_CHAIN).
+    private static func chainFindings(_ storage: CredentialStorage, trustedCAFile: String) -> [PreflightFinding] {
+        guard let store = X509_STORE_new() else { return [] }
+        defer { X509_STORE_free(store) }
+        do {
+            try addTrustedCertificates(file: trustedCAFile, to: store, what: "trusted CA file")
+        } catch {
+            return [PreflightFinding(kind: .trustAnchorUnavailable,
+                                     detail: "\(error.reason); the chain was not checked")]
+        }
+        guard let untrusted = npsprobe_sk_X509_new_null(), let context = X509_STORE_CTX_new() else { return [] }
+        defer {
+            npsprobe_sk_X509_free(untrusted)  // the stack only; the certificates belong to `storage`
+            X509_STORE_CTX_free(context)
+        }
+        for x509 in storage.chain { _ = npsprobe_sk_X509_push(untrusted, x509) }
+        OpenSSLErrorQueue.clear()
+        guard X509_STORE_CTX_init(context, store, storage.certificate, untrusted) == 1 else {
+            _ = OpenSSLErrorQueue.drain()
+            return []
+        }
+        // Times are reported above; an intermediate given as the CA is a valid anchor here.
+        X509_STORE_CTX_set_flags(context, UInt(X509_V_FLAG_NO_CHECK_TIME | X509_V_FLAG_PARTIAL_CHAIN))
+        let ok = X509_verify_cert(context) == 1
+        _ = OpenSSLErrorQueue.drain()
+        if ok { return [] }
+        let error = X509_STORE_CTX_get_error(context)
+        let depth = X509_STORE_CTX_get_error_depth(context)
+        let current = X509_STORE_CTX_get_current_cert(context).map { CertificateInfo(x509: $0) }
+        let subject = current?.subject ?? "(unknown)"
+        let text = X509_verify_cert_error_string(Int(error)).map { String(cString: $0) } ?? "error \(error)"
+        let detail: String
+        switch error {
+        case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT,
+             X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+            detail = "issuer \"\(current?.issuer ?? "?")\" of \"\(subject)\" is missing: it is neither in the chain "
+                + "we send nor in \(trustedCAFile)"
+        case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN, X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+            detail = "the chain we send ends at \"\(subject)\", which is not a CA in \(trustedCAFile)"
+        default:
+            detail = "the chain does not verify to \(trustedCAFile) at depth \(depth) (\"\(subject)\"): \(text)"
+        }
+        return [PreflightFinding(kind: .chainIncomplete, detail: detail, certificate: subject)]
+    }
+}
+
