@@ -1,13 +1,48 @@
 import ArgumentParser
+import Foundation
 
-/// The root command. Each subcommand lives in its own file in this target.
+/// The root command. Each subcommand lives in its own file under Commands/.
 public struct NPSProbeCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "npsprobe",
         abstract: "A RADIUS/EAP test client for Microsoft NPS: authenticate, diagnose, verify, load-test.",
+        discussion: ExitStatus.help,
         version: "0.1.0",
-        subcommands: []
+        subcommands: [AuthCommand.self, StatusCommand.self, DictCommand.self]
     )
 
     public init() {}
+
+    /// Parses `arguments`, runs the command and returns the exit status (see `ExitStatus`): usage errors
+    /// and local failures are 3, help and version 0.
+    public static func run(arguments: [String]) async -> Int32 {
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            return ExitStatus.success.rawValue
+        } catch let error as LocalError {
+            Console.err("npsprobe: error: \(error.message)")
+            return ExitStatus.localError.rawValue
+        } catch let exit as ExitCode {
+            return exit.rawValue
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                Console.out(fullMessage(for: error))
+                return 0
+            }
+            Console.err(fullMessage(for: error))
+            return ExitStatus.localError.rawValue
+        }
+    }
+
+    /// The entry point `@main` calls.
+    public static func main() async {
+        let status = await run(arguments: Array(CommandLine.arguments.dropFirst()))
+        Foundation.exit(status)
+    }
 }

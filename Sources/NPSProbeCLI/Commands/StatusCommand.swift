@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import NPS
+import Probe
+import RADIUS
+
+/// `npsprobe status`: Status-Server (RFC 5997), the RADIUS "ping".
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Ask each server for its status with Status-Server (RFC 5997).",
+        discussion: """
+            A server that does not implement Status-Server stays silent (RFC 5997 §3); NPS is one of them.
+            No answer is therefore reported as "no answer: not supported or unreachable", not as down.
+            """ + "\n" + ExitStatus.help)
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    struct ServerStatus: Encodable {
+        var server: String
+        var outcome: String
+        var latencyMs: Double?
+        var transmissions: Int
+        var replyCode: String?
+        var replyAttributes: [AuthJSON.Attribute]
+        var discarded: [DiscardedDatagram]
+        var error: String?
+    }
+
+    func run() async throws {
+        let dictionary = try DictionaryLocator.load(
+            directory: connection.dictionaryDir, additional: connection.dictionaries)
+        let servers = try connection.serverAddresses()
+        let secret = try connection.sharedSecret()
+        let transport = RADIUSTransport(maximumSocketsPerFamily: 1)
+        var results: [ServerStatus] = []
+        for server in servers {
+            // FreeRADIUS answers Status-Server without Message-Authenticator: verify it when present only.
+            let client = RADIUSClient(
+                transport: transport,
+                configuration: RADIUSClientConfiguration(
+                    servers: [server], secret: secret, retransmit: connection.retransmitPolicy, replyPolicy: .lenient))
+            do {
+                let trip = try await client.send(
+                    .statusServer, attributes: [],
+                    observer: output.verbose ? PacketPrinter.observer(dictionary: dictionary) : nil)
+                let record = trip.evidence.last
+                let described = trip.reply.map {
+                    dictionary.describe($0.attributes, options: .init(maskSecrets: true)).map {
+                        AuthJSON.Attribute(name: $0.name, value: $0.value)
+                    }
+                } ?? []
+                results.append(ServerStatus(
+                    server: "\(server)", outcome: trip.reply == nil ? "no_answer" : "up",
+                    latencyMs: trip.reply == nil ? nil : record?.latencyMilliseconds,
+                    transmissions: record?.transmissions ?? 0, replyCode: trip.reply?.code.description,
+                    replyAttributes: described, discarded: record?.discarded ?? []))
+            } catch {
+                results.append(ServerStatus(
+                    server: "\(server)", outcome: "error", transmissions: 0, replyAttributes: [], discarded: [],
+                    error: error.reason))
+            }
+        }
+        await transport.shutdown()
+        if output.json {
+            let encoder = JSONEncoder()
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            Console.out(String(decoding: try encoder.encode(results), as: UTF8.self))
+        } else {
+            for result in results {
+                switch result.outcome {
+                case "up":
+                    Console.out("UP  \(result.server): \(result.replyCode ?? "?") in "
+                                + PacketPrinter.format(milliseconds: result.latencyMs ?? 0))
+                    for attribute in result.replyAttributes { Console.out("    \(attribute.name) = \(attribute.value)") }
+                case "no_answer":
+                    var line = "NO ANSWER  \(result.server) after \(result.transmissions) transmission(s): "
+                        + "Status-Server not supported (NPS does not implement it), or the server is unreachable"
+                    if !result.discarded.isEmpty {
+                        line += "; \(result.discarded.count) reply(ies) failed verification: "
+                            + (result.discarded.first?.reason ?? "")
+                    }
+                    Console.out(line)
+                default:
+                    Console.out("ERROR  \(result.server): \(result.error ?? "unknown")")
+                }
+            }
+        }
+        if results.contains(where: { $0.outcome == "error" }) { throw ExitCode(ExitStatus.localError.rawValue) }
+        if results.contains(where: { $0.outcome == "no_answer" }) { throw ExitCode(ExitStatus.noAnswer.rawValue) }
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Probe
+
+/// Where to send and how: servers, shared secret, retransmission, dictionaries.
+struct ConnectionOptions: ParsableArguments {
+    @Option(name: .customLong("server"), help: ArgumentHelp(
+        "RADIUS server as HOST[:PORT] ([v6]:PORT for IPv6); repeat for failover order.", valueName: "host[:port]"))
+    var servers: [String] = []
+
+    @Option(help: ArgumentHelp("Read the shared secret from this file.", valueName: "path"))
+    var secretFile: String?
+
+    @Option(help: ArgumentHelp("Read the shared secret from this environment variable (default NPSPROBE_SECRET).",
+                               valueName: "var"))
+    var secretEnv: String?
+
+    @Option(help: ArgumentHelp("The shared secret itself (visible in ps: prefer --secret-file).", valueName: "secret"))
+    var secret: String?
+
+    @Option(help: ArgumentHelp("Seconds to wait after the first transmission (doubles on each retransmission).",
+                               valueName: "seconds"))
+    var timeout: Double = 3
+
+    @Option(help: "Retransmissions to each server before failing over to the next.")
+    var retries: Int = 2
+
+    @Option(name: .customLong("dictionary"), help: ArgumentHelp(
+        "An extra FreeRADIUS-format dictionary file to load (repeatable).", valueName: "path"))
+    var dictionaries: [String] = []
+
+    @Option(help: ArgumentHelp("Folder holding the root 'dictionary' file (default: the bundled Dictionaries/).",
+                               valueName: "path"))
+    var dictionaryDir: String?
+
+    @Flag(help: "Accept replies without Message-Authenticator (old servers); it is still verified when present.")
+    var noRequireMessageAuthenticator = false
+
+    func validate() throws {
+        guard timeout > 0, timeout <= 300 else { throw ValidationError("--timeout must be between 0 and 300 seconds") }
+        guard (0...20).contains(retries) else { throw ValidationError("--retries must be between 0 and 20") }
+    }
+
+    /// The servers parsed, or a local error naming the bad one.
+    func serverAddresses(defaultPort: Int = 1812) throws(LocalError) -> [ServerAddress] {
+        guard !servers.isEmpty else { throw LocalError("give at least one --server HOST[:PORT]") }
+        var out: [ServerAddress] = []
+        for text in servers {
+            do {
+                out.append(try ServerAddress(parsing: text, defaultPort: defaultPort))
+            } catch {
+                throw LocalError("--server \(text): \(error.reason)")
+            }
+        }
+        return out
+    }
+
+    func sharedSecret() throws(LocalError) -> [UInt8] {
+        guard let secret = try SecretSource.read(
+            what: "shared secret", file: secretFile, env: secretEnv, literal: secret, literalFlag: "--secret",
+            fallbackEnv: "NPSPROBE_SECRET")
+        else {
+            throw LocalError("no shared secret: give --secret-file PATH, --secret-env VAR or set NPSPROBE_SECRET")
+        }
+        guard !secret.isEmpty else { throw LocalError("the shared secret is empty") }
+        return Array(secret.utf8)
+    }
+
+    var retransmitPolicy: RetransmitPolicy {
+        RetransmitPolicy(initialTimeout: .milliseconds(Int64(timeout * 1000)), retransmissions: retries)
+    }
+}

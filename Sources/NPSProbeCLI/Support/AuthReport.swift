@@ -1,0 +1,98 @@
+import Foundation
+import NPS
+import Probe
+import RADIUS
+
+/// The `--json` object of `auth`: a contract other tools script against. Field names are stable once
+/// released; new fields may be added.
+struct AuthJSON: Encodable {
+    struct Attribute: Encodable {
+        var name: String
+        var value: String
+    }
+
+    var outcome: String
+    var server: String?
+    var method: String
+    var identity: String
+    var roundTrips: Int
+    var latencyMs: Double
+    var replyAttributes: [Attribute]
+    var mppeKeys: String
+    var error: String?
+    /// Whether the outcome matched `--expect` (absent without `--expect`).
+    var expected: Bool?
+    /// Everything observed, in order.
+    var evidence: ConversationEvidence
+
+    init(report: ConversationReport, dictionary: RADIUSDictionary, expected: Bool?) {
+        let evidence = report.evidence
+        outcome = evidence.outcome.rawValue
+        server = evidence.server
+        method = evidence.method
+        identity = evidence.identity
+        roundTrips = evidence.roundTrips.count
+        latencyMs = (report.elapsed.milliseconds * 1000).rounded() / 1000
+        replyAttributes = (report.finalReply.map {
+            dictionary.describe($0.attributes, options: .init(maskSecrets: true))
+        } ?? []).map { Attribute(name: $0.name + ($0.tag.map { ":\($0)" } ?? ""), value: $0.value) }
+        mppeKeys = evidence.mppeKeys.rawValue
+        error = evidence.localError
+        self.expected = expected
+        self.evidence = evidence
+    }
+
+    func render() -> String {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(self), let text = String(data: data, encoding: .utf8) else {
+            return #"{"outcome":"error","error":"JSON encoding failed"}"#
+        }
+        return text
+    }
+}
+
+/// The human report of `auth`: the outcome first, then what led there.
+enum AuthText {
+    static func render(report: ConversationReport, dictionary: RADIUSDictionary) -> String {
+        let evidence = report.evidence
+        var lines: [String] = []
+        let elapsed = PacketPrinter.format(milliseconds: report.elapsed.milliseconds)
+        let trips = evidence.roundTrips.count
+        let via = "\(evidence.identity) via \(evidence.method)"
+        switch evidence.outcome {
+        case .accept:
+            lines.append("ACCEPT  \(via) at \(evidence.server ?? "?") in \(elapsed), \(trips) round trip(s)")
+        case .reject:
+            lines.append("REJECT  \(via) at \(evidence.server ?? "?") in \(elapsed), \(trips) round trip(s)")
+        case .timeout:
+            let servers = Set(evidence.roundTrips.map(\.server)).sorted().joined(separator: ", ")
+            lines.append("NO ANSWER  \(via) from \(servers.isEmpty ? "any server" : servers) after \(elapsed)")
+        case .error:
+            lines.append("ERROR  \(via): \(evidence.localError ?? "unknown error")")
+        }
+        if evidence.outcome != .error, let error = evidence.localError { lines.append("  problem: \(error)") }
+        for message in evidence.replyMessages { lines.append("  Reply-Message: \(message)") }
+        if let error = evidence.msCHAPError { lines.append("  MS-CHAP-Error: \(error)") }
+        if evidence.mppeKeys != .notApplicable { lines.append("  MPPE keys: \(evidence.mppeKeys.rawValue)") }
+        let discarded = evidence.roundTrips.flatMap(\.discarded)
+        if !discarded.isEmpty {
+            lines.append("  \(discarded.count) reply datagram(s) failed verification and were dropped:")
+            for reason in Set(discarded.map(\.reason)).sorted() { lines.append("    \(reason)") }
+        }
+        if evidence.outcome == .timeout {
+            for trip in evidence.roundTrips {
+                lines.append("  \(trip.server): \(trip.transmissions) transmission(s) of \(trip.requestCode) "
+                             + "(\(trip.requestSize) B), no verified answer")
+            }
+        }
+        if let reply = report.finalReply, !reply.attributes.isEmpty {
+            lines.append("  Reply attributes:")
+            for described in dictionary.describe(reply.attributes, options: .init(maskSecrets: true)) {
+                lines.append("    \(described)")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
