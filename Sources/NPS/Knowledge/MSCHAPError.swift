@@ -42,7 +42,8 @@ extension MSCHAPError {
     /// What the MS-CHAP-Error attribute and the Failure string carry, for `explain` and the CLI.
     public static let attributeNote = """
         MS-CHAP-Error (RFC 2548 §2.1.5: vendor 311, vendor type 2) travels in an Access-Reject for non-EAP \
-        MS-CHAP/MS-CHAPv2. Its value is one identifier byte followed by the text "E=eeeeeeeeee R=r C=cccc… V=vvvvvvvvvv" \
+        MS-CHAP/MS-CHAPv2. Its value is one identifier byte followed by the text \
+        "E=eeeeeeeeee R=r C=cccc… V=vvvvvvvvvv" \
         (MS-CHAPv2 adds " M=<message>", RFC 2759 §6). Inside PEAP the same text arrives in an EAP-MSCHAPv2 \
         Failure Request. E is the error code (a RAS error number), R=1 means the peer may retry with the new \
         challenge C (32 hex digits in MS-CHAPv2, 16 in v1), V is the password-change protocol version (3 for \

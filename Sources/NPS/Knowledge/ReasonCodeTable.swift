@@ -39,7 +39,8 @@ extension NPSReasonCode {
             fixes: [
                 "Read the System and Application logs on the NPS server for NPS/IAS service errors at that time.",
                 "Make the NAS send NAS-IP-Address (or NAS-Identifier) in every Access-Request.",
-                "Check the NPS service health (memory, recent updates); restart it with `net stop ias & net start ias`.",
+                "Check the NPS service health (memory, recent updates); restart it with "
+                    + "`net stop ias & net start ias`.",
             ],
             windowsErrors: []),
         NPSReasonCode(
@@ -486,7 +487,8 @@ extension NPSReasonCode {
             windowsErrors: [648]),
         NPSReasonCode(
             73, nil, .certificate,
-            summary: "The client certificate's Enhanced Key Usage is missing or not allowed (no Client Authentication).",
+            summary: "The client certificate's Enhanced Key Usage is missing or not allowed (no Client "
+                + "Authentication).",
             causes: [
                 "The certificate template lacks Client Authentication (1.3.6.1.5.5.7.3.2) in Application Policies.",
                 "The network policy restricts certificate purposes (Allowed-Certificate-OID) and this one is absent.",
