@@ -33,6 +33,7 @@ struct LineSplitter: Sendable {
                     continue
                 }
                 if end > lineStart, buffer[end - 1] == 0x0D { end -= 1 }
+                if end - lineStart > maxLineBytes { return (buffer[lineStart..<(lineStart + maxLineBytes)], true) }
                 return (buffer[lineStart..<end], false)
             }
             let pending = buffer.count - start
@@ -59,6 +60,7 @@ struct LineSplitter: Sendable {
         guard !skipping, start < buffer.count else { return nil }
         var end = buffer.count
         if buffer[end - 1] == 0x0D { end -= 1 }
+        if end - start > maxLineBytes { return (buffer[start..<(start + maxLineBytes)], true) }
         return (buffer[start..<end], false)
     }
 }
@@ -120,6 +122,7 @@ public final class NPSLogFileReader {
                 firstChunk = false
                 let head = [UInt8](chunk.prefix(2))
                 if head == [0xFF, 0xFE] || head == [0xFE, 0xFF] {
+                    atEnd = true
                     throw NPSError(.unsupportedEncoding,
                                    "the file is UTF-16 (byte-order mark \(head == [0xFF, 0xFE] ? "FF FE" : "FE FF")); "
                                        + "convert it to UTF-8 first")

@@ -143,6 +143,13 @@ public struct NPSLogParser: Sendable {
     private mutating func extractRecords() -> [NPSLogRecord] {
         var records: [NPSLogRecord] = []
         while hasOpenRecord {
+            if let tagClose = Bytes.tagEnd(openRecord[...], from: Bytes.eventOpen.count),
+                openRecord[tagClose - 1] == UInt8(ascii: "/")
+            {
+                malformed(openRecordLine, .malformedElement, "an empty <Event/> record", openRecord[...tagClose])
+                continueAfter(tagClose + 1)
+                continue
+            }
             guard let close = Bytes.find(Bytes.eventClose, in: openRecord, from: openRecordScanFrom) else {
                 // A new <Event> before this one closed means this one will never close.
                 if let restart = Bytes.findEventStart(in: openRecord, from: max(1, openRecordScanFrom)) {
@@ -173,18 +180,23 @@ public struct NPSLogParser: Sendable {
             } catch {
                 malformed(openRecordLine, error.code, error.reason, body)
             }
-            let rest = Bytes.trim(openRecord[end...])
-            if rest.isEmpty {
-                dropOpenRecord()
-            } else if Bytes.isEventStart(rest, at: rest.startIndex) {
-                openRecord = Array(rest)
-                openRecordScanFrom = 0
-            } else {
-                malformed(openRecordLine, .elementOutsideRecord, "text after </Event> on the same line", rest)
-                dropOpenRecord()
-            }
+            continueAfter(end)
         }
         return records
+    }
+
+    /// Keeps what follows a finished record in `openRecord` when it starts another one.
+    private mutating func continueAfter(_ end: Int) {
+        let rest = Bytes.trim(openRecord[end...])
+        if rest.isEmpty {
+            dropOpenRecord()
+        } else if Bytes.isEventStart(rest, at: rest.startIndex) {
+            openRecord = Array(rest)
+            openRecordScanFrom = 0
+        } else {
+            malformed(openRecordLine, .elementOutsideRecord, "text after </Event> on the same line", rest)
+            dropOpenRecord()
+        }
     }
 
     private mutating func dropOpenRecord(_ code: NPSError.Code? = nil, _ reason: String = "") {
