@@ -120,8 +120,9 @@ struct WindowsErrorCatalogueTests {
             }
         }
         let byPair: ([Int], [Int]) -> Bool = { $0.lexicographicallyPrecedes($1) }
-        #expect(forward == backward, Comment(rawValue: "only forward: \(forward.subtracting(backward).sorted(by: byPair)), "
-            + "only backward: \(backward.subtracting(forward).sorted(by: byPair))"))
+        let onlyForward = forward.subtracting(backward).sorted(by: byPair)
+        let onlyBackward = backward.subtracting(forward).sorted(by: byPair)
+        #expect(forward == backward, "only forward: \(onlyForward), only backward: \(onlyBackward)")
     }
 }
 

@@ -170,7 +170,8 @@ struct LargeLogTests {
         let conversations = 100_000, lag = 3
         func user(_ i: Int) -> String { "user\(i % 5_000)" }
         func request(_ i: Int) -> String {
-            "<Event><Timestamp data_type=\"4\">03/01/2024 \(10 + i / 36_000):\(pad(i / 600 % 60)):\(pad(i / 10 % 60)).000"
+            "<Event><Timestamp data_type=\"4\">03/01/2024 "
+                + "\(10 + i / 36_000):\(pad(i / 600 % 60)):\(pad(i / 10 % 60)).000"
                 + "</Timestamp><Computer-Name>NPS\(i % 2)</Computer-Name><Packet-Type>1</Packet-Type>"
                 + "<User-Name>\(user(i))</User-Name><Client-IP-Address>10.0.\(i % 50).1</Client-IP-Address>"
                 + "<Class>311 1 10.9.9.9 03/01/2024 00:00:00 \(i)</Class><Reason-Code>0</Reason-Code></Event>"

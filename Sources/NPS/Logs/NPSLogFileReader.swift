@@ -24,7 +24,7 @@ struct LineSplitter: Sendable {
     /// The next complete line, or nil when more input is needed.
     mutating func nextLine() -> (bytes: ArraySlice<UInt8>, truncated: Bool)? {
         while true {
-            if let newline = buffer[start...].firstIndex(of: 0x0A) {
+            if let newline = Self.newline(in: buffer, from: start) {
                 var end = newline
                 let lineStart = start
                 start = newline + 1
@@ -48,6 +48,16 @@ struct LineSplitter: Sendable {
                 return (line, true)
             }
             return nil
+        }
+    }
+
+    private static func newline(in buffer: [UInt8], from start: Int) -> Int? {
+        guard start < buffer.count else { return nil }
+        return buffer.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress, let hit = memchr(base + start, 0x0A, raw.count - start) else {
+                return nil
+            }
+            return UnsafeRawPointer(hit) - base
         }
     }
 

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A streaming parser for NPS log files: feed it one physical line at a time, get back the records that line
 /// completed. It never holds more than one unfinished record, and never throws on bad input: malformed lines
 /// are counted, the first few kept with their line numbers, and parsing goes on.
@@ -254,7 +260,7 @@ public struct NPSLogParser: Sendable {
             // The closing tag must be </Name> (optional spaces before '>').
             var j = valueEnd
             guard j + 1 < end, bytes[j + 1] == UInt8(ascii: "/"),
-                bytes[(j + 2)...].starts(with: bytes[nameStart..<nameEnd])
+                Bytes.sameBytes(bytes, at: j + 2, as: nameStart..<nameEnd)
             else {
                 throw NPSError(.malformedElement, "<\(name)> is not closed by </\(name)> at byte \(offset(j))")
             }
@@ -363,43 +369,66 @@ struct RecordBuilder {
         record = NPSLogRecord(format: format, lineNumber: lineNumber)
     }
 
+    /// The typed fields, looked up by name once per value (a hash instead of a chain of string compares).
+    private enum Field {
+        case timestamp, computerName, eventSource, packetType, reasonCode, userName, samAccountName
+        case fullyQualifiedUserName, clientFriendlyName, clientIPAddress, nasIPAddress, nasIdentifier
+        case callingStationId, calledStationId, authenticationType, eapFriendlyName, networkPolicyName
+        case proxyPolicyName, classAttribute, providerType, acctStatusType, acctSessionId, msChapError
+    }
+
+    private static let fields: [String: Field] = [
+        "Timestamp": .timestamp, "Computer-Name": .computerName, "Event-Source": .eventSource,
+        "Packet-Type": .packetType, "Reason-Code": .reasonCode, "User-Name": .userName,
+        "SAM-Account-Name": .samAccountName, "Fully-Qualifed-User-Name": .fullyQualifiedUserName,
+        "Client-Friendly-Name": .clientFriendlyName, "Client-IP-Address": .clientIPAddress,
+        "NAS-IP-Address": .nasIPAddress, "NAS-Identifier": .nasIdentifier, "Calling-Station-Id": .callingStationId,
+        "Called-Station-Id": .calledStationId, "Authentication-Type": .authenticationType,
+        "EAP-Friendly-Name": .eapFriendlyName, "NP-Policy-Name": .networkPolicyName,
+        "Proxy-Policy-Name": .proxyPolicyName, "Class": .classAttribute, "Provider-Type": .providerType,
+        "Acct-Status-Type": .acctStatusType, "Acct-Session-Id": .acctSessionId, "MS-CHAP-Error": .msChapError,
+    ]
+
     mutating func set(_ name: String, _ value: String) throws(NPSError) {
         guard !value.isEmpty else { return }
-        switch name {
-        case "Timestamp":
+        guard let field = Self.fields[name] else {
+            keep(name, value)
+            return
+        }
+        switch field {
+        case .timestamp:
             guard let ts = NPSLogTimestamp(value[...]) else {
                 throw NPSError(.malformedDate, "Timestamp '\(value.prefix(40))' is not MM/DD/YYYY HH:MM:SS.mmm")
             }
             record.timestamp = record.timestamp ?? ts
-        case "Computer-Name": assign(\.computerName, name, value)
-        case "Event-Source": assign(\.eventSource, name, value)
-        case "Packet-Type":
+        case .computerName: assign(\.computerName, name, value)
+        case .eventSource: assign(\.eventSource, name, value)
+        case .packetType:
             let number = try Self.integer(name, value)
             if record.packetType == nil {
                 record.packetType = NPSPacketType(rawValue: number)
             } else {
                 keep(name, value)
             }
-        case "Reason-Code": assignInt(\.reasonCode, name, try Self.integer(name, value), value)
-        case "User-Name": assign(\.userName, name, value)
-        case "SAM-Account-Name": assign(\.samAccountName, name, value)
-        case "Fully-Qualifed-User-Name": assign(\.fullyQualifiedUserName, name, value)
-        case "Client-Friendly-Name": assign(\.clientFriendlyName, name, value)
-        case "Client-IP-Address": assign(\.clientIPAddress, name, value)
-        case "NAS-IP-Address": assign(\.nasIPAddress, name, value)
-        case "NAS-Identifier": assign(\.nasIdentifier, name, value)
-        case "Calling-Station-Id": assign(\.callingStationId, name, value)
-        case "Called-Station-Id": assign(\.calledStationId, name, value)
-        case "Authentication-Type": assignInt(\.authenticationType, name, try Self.integer(name, value), value)
-        case "EAP-Friendly-Name": assign(\.eapFriendlyName, name, value)
-        case "NP-Policy-Name": assign(\.networkPolicyName, name, value)
-        case "Proxy-Policy-Name": assign(\.proxyPolicyName, name, value)
-        case "Class": assign(\.classAttribute, name, value)
-        case "Provider-Type": assignInt(\.providerType, name, try Self.integer(name, value), value)
-        case "Acct-Status-Type": assignInt(\.acctStatusType, name, try Self.integer(name, value), value)
-        case "Acct-Session-Id": assign(\.acctSessionId, name, value)
-        case "MS-CHAP-Error": assign(\.msChapError, name, value)
-        default: keep(name, value)
+        case .reasonCode: assignInt(\.reasonCode, name, try Self.integer(name, value), value)
+        case .userName: assign(\.userName, name, value)
+        case .samAccountName: assign(\.samAccountName, name, value)
+        case .fullyQualifiedUserName: assign(\.fullyQualifiedUserName, name, value)
+        case .clientFriendlyName: assign(\.clientFriendlyName, name, value)
+        case .clientIPAddress: assign(\.clientIPAddress, name, value)
+        case .nasIPAddress: assign(\.nasIPAddress, name, value)
+        case .nasIdentifier: assign(\.nasIdentifier, name, value)
+        case .callingStationId: assign(\.callingStationId, name, value)
+        case .calledStationId: assign(\.calledStationId, name, value)
+        case .authenticationType: assignInt(\.authenticationType, name, try Self.integer(name, value), value)
+        case .eapFriendlyName: assign(\.eapFriendlyName, name, value)
+        case .networkPolicyName: assign(\.networkPolicyName, name, value)
+        case .proxyPolicyName: assign(\.proxyPolicyName, name, value)
+        case .classAttribute: assign(\.classAttribute, name, value)
+        case .providerType: assignInt(\.providerType, name, try Self.integer(name, value), value)
+        case .acctStatusType: assignInt(\.acctStatusType, name, try Self.integer(name, value), value)
+        case .acctSessionId: assign(\.acctSessionId, name, value)
+        case .msChapError: assign(\.msChapError, name, value)
         }
     }
 
@@ -531,21 +560,42 @@ enum Bytes {
             || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: ".") || b == UInt8(ascii: ":")
     }
 
+    /// Whether `s[at...]` begins with the bytes `s[range]` (memcmp).
+    static func sameBytes(_ s: ArraySlice<UInt8>, at i: Int, as range: Range<Int>) -> Bool {
+        guard i >= s.startIndex, i + range.count <= s.endIndex, range.lowerBound >= s.startIndex,
+            range.upperBound <= s.endIndex
+        else { return false }
+        return s.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return range.isEmpty }
+            let origin = s.startIndex
+            return memcmp(base + (i - origin), base + (range.lowerBound - origin), range.count) == 0
+        }
+    }
+
     static func matches(_ needle: [UInt8], in s: ArraySlice<UInt8>, at i: Int) -> Bool {
         guard i >= s.startIndex, i + needle.count <= s.endIndex else { return false }
         for k in 0..<needle.count where s[i + k] != needle[k] { return false }
         return true
     }
 
+    /// The index of the first occurrence of `needle` in `s` at or after `start`. memchr for the first byte, then
+    /// memcmp: this runs over every byte of the log.
     static func find(_ needle: [UInt8], in s: ArraySlice<UInt8>, from start: Int) -> Int? {
-        guard let first = needle.first, start >= s.startIndex else { return nil }
-        var i = start
-        let last = s.endIndex - needle.count
-        while i <= last {
-            if s[i] == first, matches(needle, in: s, at: i) { return i }
-            i += 1
+        guard let first = needle.first, start >= s.startIndex, start < s.endIndex else { return nil }
+        return s[start...].withUnsafeBytes { haystack -> Int? in
+            needle.withUnsafeBytes { n -> Int? in
+                guard let base = haystack.baseAddress, let nBase = n.baseAddress else { return nil }
+                var offset = 0
+                while haystack.count - offset >= n.count {
+                    guard let hit = memchr(base + offset, Int32(first), haystack.count - offset) else { return nil }
+                    let at = UnsafeRawPointer(hit) - base
+                    guard haystack.count - at >= n.count else { return nil }
+                    if memcmp(base + at, nBase, n.count) == 0 { return start + at }
+                    offset = at + 1
+                }
+                return nil
+            }
         }
-        return nil
     }
 
     static func find(_ needle: [UInt8], in s: [UInt8], from start: Int) -> Int? {
@@ -592,7 +642,10 @@ enum Bytes {
     /// XML text → String, decoding the five named entities and numeric character references; anything else
     /// that looks like an entity is kept as written.
     static func decodeEntities(_ s: ArraySlice<UInt8>) -> String {
-        guard s.contains(UInt8(ascii: "&")) else { return String(decoding: s, as: UTF8.self) }
+        let hasEntity = s.withUnsafeBytes { raw in
+            raw.baseAddress.map { memchr($0, Int32(UInt8(ascii: "&")), raw.count) != nil } ?? false
+        }
+        guard hasEntity else { return String(decoding: s, as: UTF8.self) }
         var out: [UInt8] = []
         out.reserveCapacity(s.count)
         var i = s.startIndex

@@ -128,23 +128,24 @@ public struct NPSLogTimestamp: Sendable, Hashable, Codable, Comparable, CustomSt
         self.millisecond = millisecond
     }
 
-    /// Parses NPS's `MM/DD/YYYY` date and `HH:MM:SS` or `HH:MM:SS.mmm` time.
+    /// Parses NPS's `MM/DD/YYYY` date and `HH:MM:SS` or `HH:MM:SS.mmm` time (month, day and hour may have one
+    /// digit; the year has four; the fraction one to three).
     public init?(date: Substring, time: Substring) {
-        let d = date.split(separator: "/", omittingEmptySubsequences: false)
-        guard d.count == 3, d[0].count <= 2, d[1].count <= 2, d[2].count == 4,
-            let month = Self.digits(d[0]), let day = Self.digits(d[1]), let year = Self.digits(d[2])
+        var d = Scanner(date.utf8)
+        guard let month = d.number(1...2), d.take(UInt8(ascii: "/")), let day = d.number(1...2),
+            d.take(UInt8(ascii: "/")), let year = d.number(4...4), d.atEnd
         else { return nil }
-        let secondsSplit = time.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        let t = secondsSplit[0].split(separator: ":", omittingEmptySubsequences: false)
-        guard t.count == 3, t.allSatisfy({ (1...2).contains($0.count) }),
-            let hour = Self.digits(t[0]), let minute = Self.digits(t[1]), let second = Self.digits(t[2])
+        var t = Scanner(time.utf8)
+        guard let hour = t.number(1...2), t.take(UInt8(ascii: ":")), let minute = t.number(1...2),
+            t.take(UInt8(ascii: ":")), let second = t.number(1...2)
         else { return nil }
         var millisecond = 0
-        if secondsSplit.count == 2 {
-            let fraction = secondsSplit[1]
-            guard (1...3).contains(fraction.count), let value = Self.digits(fraction) else { return nil }
-            millisecond = value * [1, 100, 10, 1][fraction.count]
+        if t.take(UInt8(ascii: ".")) {
+            let before = t.position
+            guard let fraction = t.number(1...3) else { return nil }
+            millisecond = fraction * [1, 100, 10, 1][t.position - before]
         }
+        guard t.atEnd else { return nil }
         self.init(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
                   millisecond: millisecond)
     }
@@ -156,9 +157,38 @@ public struct NPSLogTimestamp: Sendable, Hashable, Codable, Comparable, CustomSt
         self.init(date: parts[0], time: parts[1])
     }
 
-    private static func digits(_ text: Substring) -> Int? {
-        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-        return Int(text)
+    /// A cursor over ASCII digits and separators.
+    private struct Scanner {
+        let bytes: Substring.UTF8View
+        var index: Substring.UTF8View.Index
+        var position = 0
+
+        init(_ bytes: Substring.UTF8View) {
+            self.bytes = bytes
+            self.index = bytes.startIndex
+        }
+
+        var atEnd: Bool { index == bytes.endIndex }
+
+        mutating func take(_ byte: UInt8) -> Bool {
+            guard index < bytes.endIndex, bytes[index] == byte else { return false }
+            bytes.formIndex(after: &index)
+            position += 1
+            return true
+        }
+
+        /// A run of `digits.lowerBound` to `digits.upperBound` ASCII digits, not followed by another digit.
+        mutating func number(_ digits: ClosedRange<Int>) -> Int? {
+            var value = 0, count = 0
+            while index < bytes.endIndex, bytes[index] >= 0x30, bytes[index] <= 0x39 {
+                guard count < digits.upperBound else { return nil }
+                value = value * 10 + Int(bytes[index] - 0x30)
+                count += 1
+                bytes.formIndex(after: &index)
+                position += 1
+            }
+            return digits.contains(count) ? value : nil
+        }
     }
 
     private var ordinal: (Int, Int, Int, Int, Int, Int) {
