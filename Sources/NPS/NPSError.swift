@@ -4,7 +4,7 @@
 /// element or attribute name). Parsers never trap on input: they return or record one of these.
 public struct NPSError: Error, CustomStringConvertible, Sendable, Hashable {
     public struct Code: Hashable, Sendable, CustomStringConvertible, Codable {
-        private enum Base: String, Hashable, Sendable, Codable {
+        private enum Base: String, Hashable, Sendable {
             case fileUnreadable
             case unsupportedEncoding
             case lineTooLong
@@ -51,6 +51,21 @@ public struct NPSError: Error, CustomStringConvertible, Sendable, Hashable {
         public static let unbalancedQuote = Code(.unbalancedQuote)
 
         public var description: String { base.rawValue }
+
+        /// Encoded as its name, e.g. "lineTooLong".
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(base.rawValue)
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            let name = try container.decode(String.self)
+            guard let base = Base(rawValue: name) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "unknown NPSError code \(name)")
+            }
+            self.base = base
+        }
     }
 
     public let code: Code

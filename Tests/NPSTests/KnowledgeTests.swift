@@ -151,6 +151,9 @@ struct MSCHAPErrorCatalogueTests {
                                              label: NPSKnowledge.label(windowsError: 691))))
         #expect(e.related.contains { $0.kind == .reasonCode && $0.code == 16 })
         #expect(NPSKnowledge.explain(msChapError: 692) == nil)
+        let unknownRetry = try #require(NPSKnowledge.explain(msChapError: 648))
+        #expect(unknownRetry.notes.contains { $0.hasPrefix("R=1 would allow") })
+        #expect(unknownRetry.notes.contains { $0.contains("change the password") })
     }
 }
 

@@ -108,6 +108,20 @@ struct SummaryTests {
         #expect(text.split(separator: "\n").allSatisfy { $0.count <= 100 })
     }
 
+    @Test("an open file handle gives the same summary as the path; error codes encode as their names")
+    func handleAndCodes() throws {
+        let path = try Fixture.path("synthetic_ias.log")
+        let handle = try #require(FileHandle(forReadingAtPath: path))
+        defer { try? handle.close() }
+        let fromHandle = try NPSLogAnalyzer.summarize(handle: handle)
+        #expect(fromHandle == (try NPSLogAnalyzer.summarize(fileAtPath: path)))
+        let json = String(decoding: try JSONEncoder().encode(fromHandle.malformedSamples), as: UTF8.self)
+        #expect(json.contains(#""code":"malformedAttributePair""#))
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(NPSError.Code.self, from: Data(#""noSuchCode""#.utf8))
+        }
+    }
+
     @Test("the async entry point gives the same summary as the file reader")
     func asyncLines() async throws {
         let name = "dts_accounting_start_bakerds_TTL2024.xml"

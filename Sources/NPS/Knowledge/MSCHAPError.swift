@@ -92,8 +92,7 @@ extension MSCHAPError {
                 "Check the password and the account in AD; read NPS event 6273 for the exact reason code.",
             ],
             reasonCodes: [7, 8, 16, 36, 64],
-            retryNote: "R=1: the server allows another attempt with the new challenge C; R=0: give up "
-                + "(NPS sends R=0 e.g. for a locked-out account)."),
+            retryNote: "NPS answers a locked-out account (reason 36) with E=691 R=0: retrying cannot help."),
         MSCHAPError(
             709, "ERROR_CHANGING_PASSWORD",
             meaning: "Changing the password failed.",

@@ -88,10 +88,10 @@ public enum NPSKnowledge {
         var related = [Reference(kind: .windowsError, code: row.windowsError, label: label(windowsError: code))]
         related += row.reasonCodes.map { Reference(kind: .reasonCode, code: $0, label: label(reasonCode: $0)) }
         var notes: [String] = []
-        if let retry {
-            notes.append(retry
-                ? "R=1: the server allows another attempt with the new challenge it sent."
-                : "R=0: the server allows no retry in this conversation.")
+        switch retry {
+        case true?: notes.append("R=1: the server allows another attempt with the new challenge it sent.")
+        case false?: notes.append("R=0: the server allows no retry in this conversation.")
+        case nil: notes.append("R=1 would allow another attempt with the new challenge C; R=0 allows none.")
         }
         if let note = row.retryNote { notes.append(note) }
         notes.append(MSCHAPError.attributeNote)

@@ -82,6 +82,7 @@ public final class NPSLogFileReader {
     private static let chunkSize = 64 * 1024
 
     private let handle: FileHandle
+    private let ownsHandle: Bool
     private var splitter: LineSplitter
     private var parser: NPSLogParser
     private var ready: [NPSLogRecord] = []
@@ -96,12 +97,22 @@ public final class NPSLogFileReader {
             throw NPSError(.fileUnreadable, "cannot open \(path) for reading")
         }
         self.handle = handle
+        self.ownsHandle = true
+        self.splitter = LineSplitter(maxLineBytes: maxLineBytes)
+        self.parser = NPSLogParser(options: options)
+    }
+
+    /// Reads from an open handle (e.g. standard input); the caller keeps ownership and closes it.
+    public init(handle: FileHandle, options: NPSLogParser.Options = NPSLogParser.Options(),
+                maxLineBytes: Int = NPSLogFileReader.defaultMaxLineBytes) {
+        self.handle = handle
+        self.ownsHandle = false
         self.splitter = LineSplitter(maxLineBytes: maxLineBytes)
         self.parser = NPSLogParser(options: options)
     }
 
     deinit {
-        try? handle.close()
+        if ownsHandle { try? handle.close() }
     }
 
     /// The parser's counters so far (final once `next()` has returned nil).

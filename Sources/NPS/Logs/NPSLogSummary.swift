@@ -1,3 +1,5 @@
+import Foundation
+
 /// What an NPS log says, in numbers: packet counts, rejects grouped by reason code (decoded with the catalogue),
 /// user, client, server and policy, the request/response pairing and the malformed lines. Codable for `--json`;
 /// `renderText()` for the terminal.
@@ -215,6 +217,14 @@ public enum NPSLogAnalyzer {
         -> NPSLogSummary
     {
         let reader = try NPSLogFileReader(path: path, options: options.parser, maxLineBytes: options.maxLineBytes)
+        var summarizer = NPSLogSummarizer(options: options.summarizer)
+        while let record = try reader.next() { summarizer.add(record) }
+        return summarizer.summary(parser: reader.statistics)
+    }
+
+    /// Streams an open handle (e.g. standard input) to its end; the caller closes it.
+    public static func summarize(handle: FileHandle, options: Options = Options()) throws(NPSError) -> NPSLogSummary {
+        let reader = NPSLogFileReader(handle: handle, options: options.parser, maxLineBytes: options.maxLineBytes)
         var summarizer = NPSLogSummarizer(options: options.summarizer)
         while let record = try reader.next() { summarizer.add(record) }
         return summarizer.summary(parser: reader.statistics)
