@@ -254,37 +254,52 @@ struct LogParserLineTests {
 struct LineSplitterTests {
     static let text = "first line\r\n\nthird, with CRLF\r\nfourth without newline"
 
-    @Test("lines come out the same whatever the chunk size", arguments: [1, 2, 3, 5, 7, 16, 1000])
-    func chunking(chunk: Int) {
-        var splitter = LineSplitter(maxLineBytes: 1000)
-        var lines: [String] = []
-        let bytes = Array(Self.text.utf8)
+    private func split(_ text: String, max: Int, chunk: Int) -> [LineSplitter.Piece] {
+        var splitter = LineSplitter(maxLineBytes: max)
+        var pieces: [LineSplitter.Piece] = []
+        let bytes = Array(text.utf8)
         var i = 0
         while i < bytes.count {
             splitter.append(bytes[i..<min(bytes.count, i + chunk)])
-            while let line = splitter.nextLine() { lines.append(String(decoding: line.bytes, as: UTF8.self)) }
+            while let piece = splitter.nextLine() { pieces.append(piece) }
             i += chunk
         }
-        if let last = splitter.finish() { lines.append(String(decoding: last.bytes, as: UTF8.self)) }
-        #expect(lines == ["first line", "", "third, with CRLF", "fourth without newline"])
+        if let last = splitter.finish() { pieces.append(last) }
+        return pieces
+    }
+
+    private func strings(_ pieces: [LineSplitter.Piece]) -> [String] {
+        pieces.map { String(decoding: $0.bytes, as: UTF8.self) }
+    }
+
+    @Test("lines come out the same whatever the chunk size", arguments: [1, 2, 3, 5, 7, 16, 1000])
+    func chunking(chunk: Int) {
+        let pieces = split(Self.text, max: 1000, chunk: chunk)
+        #expect(strings(pieces) == ["first line", "", "third, with CRLF", "fourth without newline"])
+        #expect(pieces.allSatisfy { !$0.truncated && !$0.continuesLine })
     }
 
     @Test("an over-long line is cut once, marked truncated, and the rest of it skipped", arguments: [1, 4, 64])
     func overLong(chunk: Int) {
-        var splitter = LineSplitter(maxLineBytes: 8)
-        let bytes = Array("short\n0123456789abcdefghij\nok\n".utf8)
-        var out: [(String, Bool)] = []
-        var i = 0
-        while i < bytes.count {
-            splitter.append(bytes[i..<min(bytes.count, i + chunk)])
-            while let line = splitter.nextLine() {
-                out.append((String(decoding: line.bytes, as: UTF8.self), line.truncated))
-            }
-            i += chunk
-        }
-        #expect(splitter.finish() == nil)
-        #expect(out.map(\.0) == ["short", "01234567", "ok"])
-        #expect(out.map(\.1) == [false, true, false])
+        let pieces = split("short\n0123456789abcdefghij\nok\n", max: 8, chunk: chunk)
+        #expect(strings(pieces) == ["short", "01234567", "ok"])
+        #expect(pieces.map(\.truncated) == [false, true, false])
+    }
+
+    @Test("over-long DTS lines are cut after </Event>, never inside a record", arguments: [1, 7, 100, 4096])
+    func cutAtEventClose(chunk: Int) {
+        let record = "<Event><Packet-Type>1</Packet-Type></Event>"  // 43 bytes
+        let pieces = split(String(repeating: record, count: 10) + "\nnext\n", max: 100, chunk: chunk)
+        #expect(strings(pieces) == [record + record, record + record, record + record, record + record,
+                                    record + record, "next"])
+        #expect(pieces.map(\.continuesLine) == [false, true, true, true, true, false])
+        #expect(pieces.allSatisfy { !$0.truncated })
+        // A record longer than the cap is lost, but the records after it are not.
+        let huge = "<Event><Class>" + String(repeating: "x", count: 300) + "</Class></Event>"
+        let mixed = split(record + huge + record + record + "\n", max: 100, chunk: chunk)
+        #expect(mixed.map(\.truncated) == [false, true, false])
+        #expect(strings(mixed).first == record && strings(mixed).last == record + record)
+        #expect(mixed.last?.continuesLine == true)
     }
 
     @Test("the file reader reports over-long lines as malformed and rejects UTF-16 files")
@@ -309,5 +324,19 @@ struct LineSplitterTests {
         #expect(error?.code == .unsupportedEncoding)
         #expect(try utf16Reader.next() == nil, "the reader stops after the encoding error")
         #expect(throws: NPSError.self) { _ = try NPSLogFileReader(path: "/nonexistent/nps.log") }
+    }
+
+    @Test("a DTS file without line breaks between 5,000 records reads completely with a small line cap")
+    func recordsWithoutNewlines() throws {
+        let file = TemporaryFile("npsoneline")
+        try file.write { emit in
+            emit((0..<5_000).map { i in
+                LogParserLineTests.request.replacingOccurrences(of: ">alice<", with: ">user\(i)<")
+            }.joined())
+        }
+        var options = NPSLogAnalyzer.Options()
+        options.maxLineBytes = 4096
+        let s = try NPSLogAnalyzer.summarize(fileAtPath: file.path, options: options)
+        #expect(s.records == 5_000 && s.accessRequests == 5_000 && s.malformedLines == 0 && s.linesRead == 1)
     }
 }

@@ -1,16 +1,28 @@
 import Foundation
 
 /// Splits a byte stream into lines (LF or CRLF) with a cap on line length, so a file without newlines cannot
-/// exhaust memory: past the cap the line is cut, reported as truncated, and the rest of it skipped.
+/// exhaust memory. A line longer than the cap is handed out in pieces cut just after an `</Event>` (DTS files
+/// whose records are not separated by newlines stay fully readable); with no `</Event>` to cut at, the first
+/// `maxLineBytes` are handed out marked truncated and the rest is skipped up to the next newline or `</Event>`.
 struct LineSplitter: Sendable {
+    struct Piece {
+        var bytes: ArraySlice<UInt8>
+        /// The line was cut at the cap; the piece is not parseable as a whole.
+        var truncated: Bool
+        /// The piece continues the previous piece's physical line.
+        var continuesLine: Bool
+    }
+
     let maxLineBytes: Int
     private var buffer: [UInt8] = []
     private var start = 0
-    /// Inside an over-long line whose first `maxLineBytes` were already returned.
+    /// Skipping the rest of an over-long line after a truncated piece.
     private var skipping = false
+    /// A piece of the current physical line was already handed out.
+    private var midLine = false
 
     init(maxLineBytes: Int) {
-        self.maxLineBytes = max(1, maxLineBytes)
+        self.maxLineBytes = max(Bytes.eventClose.count, maxLineBytes)
     }
 
     mutating func append(_ chunk: some Collection<UInt8>) {
@@ -21,34 +33,66 @@ struct LineSplitter: Sendable {
         buffer.append(contentsOf: chunk)
     }
 
-    /// The next complete line, or nil when more input is needed.
-    mutating func nextLine() -> (bytes: ArraySlice<UInt8>, truncated: Bool)? {
+    /// The next line or piece of a line, or nil when more input is needed.
+    mutating func nextLine() -> Piece? {
         while true {
-            if let newline = Self.newline(in: buffer, from: start) {
-                var end = newline
-                let lineStart = start
-                start = newline + 1
-                if skipping {
+            let newline = Self.newline(in: buffer, from: start)
+            if skipping {
+                let close = Bytes.find(Bytes.eventClose, in: buffer[start..<(newline ?? buffer.count)], from: start)
+                if let close {
+                    start = close + Bytes.eventClose.count
                     skipping = false
+                    midLine = true
                     continue
                 }
-                if end > lineStart, buffer[end - 1] == 0x0D { end -= 1 }
-                if end - lineStart > maxLineBytes { return (buffer[lineStart..<(lineStart + maxLineBytes)], true) }
-                return (buffer[lineStart..<end], false)
-            }
-            let pending = buffer.count - start
-            if skipping {
-                start = buffer.count
+                if let newline {
+                    start = newline + 1
+                    skipping = false
+                    midLine = false
+                    continue
+                }
+                // Keep a tail that could be the start of an "</Event>" split across chunks.
+                start = max(start, buffer.count - (Bytes.eventClose.count - 1))
                 return nil
             }
-            if pending > maxLineBytes {
-                let line = buffer[start..<(start + maxLineBytes)]
-                start = buffer.count
+            let available = (newline ?? buffer.count) - start
+            if available > maxLineBytes {
+                let window = buffer[start..<(start + maxLineBytes)]
+                if let cut = Self.lastEventClose(in: window) {
+                    let piece = Piece(bytes: buffer[start..<cut], truncated: false, continuesLine: midLine)
+                    start = cut
+                    midLine = true
+                    return piece
+                }
+                let piece = Piece(bytes: window, truncated: true, continuesLine: midLine)
+                start += maxLineBytes
                 skipping = true
-                return (line, true)
+                return piece
             }
-            return nil
+            guard let newline else { return nil }
+            var end = newline
+            if end > start, buffer[end - 1] == 0x0D { end -= 1 }
+            let piece = Piece(bytes: buffer[start..<end], truncated: false, continuesLine: midLine)
+            start = newline + 1
+            midLine = false
+            return piece
         }
+    }
+
+    /// The last piece when the input does not end with a newline.
+    mutating func finish() -> Piece? {
+        defer {
+            buffer = []
+            start = 0
+            midLine = false
+        }
+        guard !skipping, start < buffer.count else { return nil }
+        var end = buffer.count
+        if buffer[end - 1] == 0x0D { end -= 1 }
+        if end - start > maxLineBytes {
+            return Piece(bytes: buffer[start..<(start + maxLineBytes)], truncated: true, continuesLine: midLine)
+        }
+        return Piece(bytes: buffer[start..<end], truncated: false, continuesLine: midLine)
     }
 
     private static func newline(in buffer: [UInt8], from start: Int) -> Int? {
@@ -61,17 +105,15 @@ struct LineSplitter: Sendable {
         }
     }
 
-    /// The last line when the input does not end with a newline.
-    mutating func finish() -> (bytes: ArraySlice<UInt8>, truncated: Bool)? {
-        defer {
-            buffer = []
-            start = 0
+    /// The index just past the last "</Event>" in `window`.
+    private static func lastEventClose(in window: ArraySlice<UInt8>) -> Int? {
+        var from = window.startIndex
+        var last: Int?
+        while let hit = Bytes.find(Bytes.eventClose, in: window, from: from) {
+            last = hit + Bytes.eventClose.count
+            from = hit + 1
         }
-        guard !skipping, start < buffer.count else { return nil }
-        var end = buffer.count
-        if buffer[end - 1] == 0x0D { end -= 1 }
-        if end - start > maxLineBytes { return (buffer[start..<(start + maxLineBytes)], true) }
-        return (buffer[start..<end], false)
+        return last
     }
 }
 
@@ -129,8 +171,9 @@ public final class NPSLogFileReader {
             ready.removeAll(keepingCapacity: true)
             readyIndex = 0
             if atEnd { return nil }
-            if let line = splitter.nextLine() {
-                ready = parser.consume(lineBytes: line.bytes, truncated: line.truncated)
+            if let piece = splitter.nextLine() {
+                ready = parser.consume(lineBytes: piece.bytes, truncated: piece.truncated,
+                                       continuesLine: piece.continuesLine)
                 continue
             }
             let chunk: Data
@@ -151,8 +194,9 @@ public final class NPSLogFileReader {
             }
             if chunk.isEmpty {
                 atEnd = true
-                if let line = splitter.finish() {
-                    ready = parser.consume(lineBytes: line.bytes, truncated: line.truncated)
+                if let piece = splitter.finish() {
+                    ready = parser.consume(lineBytes: piece.bytes, truncated: piece.truncated,
+                                           continuesLine: piece.continuesLine)
                 }
                 parser.finish()
                 continue

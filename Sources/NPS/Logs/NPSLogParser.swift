@@ -83,12 +83,14 @@ public struct NPSLogParser: Sendable {
     }
 
     /// Consumes one line of raw bytes (UTF-8 or ASCII; a trailing CR is ignored). `truncated` says the reader cut
-    /// an over-long line: it is counted as malformed and not parsed.
-    public mutating func consume(lineBytes: ArraySlice<UInt8>, truncated: Bool = false) -> [NPSLogRecord] {
-        statistics.linesRead += 1
+    /// an over-long line: it is counted as malformed and not parsed. `continuesLine` says the bytes are a further
+    /// piece of the previous physical line (the reader cuts very long DTS lines after an `</Event>`).
+    public mutating func consume(lineBytes: ArraySlice<UInt8>, truncated: Bool = false,
+                                 continuesLine: Bool = false) -> [NPSLogRecord] {
+        if !continuesLine || statistics.linesRead == 0 { statistics.linesRead += 1 }
         let lineNumber = statistics.linesRead
         var line = lineBytes
-        if lineNumber == 1, line.starts(with: Bytes.utf8BOM) { line = line.dropFirst(3) }
+        if lineNumber == 1, !continuesLine, line.starts(with: Bytes.utf8BOM) { line = line.dropFirst(3) }
         if truncated {
             if hasOpenRecord { dropOpenRecord(.unterminatedRecord, "the record was cut by an over-long line") }
             malformed(lineNumber, .lineTooLong, "line longer than the reader's limit; not parsed", line)
@@ -104,7 +106,7 @@ public struct NPSLogParser: Sendable {
                           excerpt)
                 return []
             }
-            openRecord.append(0x0A)
+            if !continuesLine { openRecord.append(0x0A) }
             openRecord.append(contentsOf: line)
             return extractRecords()
         }

@@ -232,35 +232,45 @@ public enum NPSLogAnalyzer {
 
     /// Lines without terminators, e.g. from a pipe or a test.
     public static func summarize<Lines: Sequence<String>>(lines: Lines, options: Options = Options()) -> NPSLogSummary {
-        var parser = NPSLogParser(options: options.parser)
-        var summarizer = NPSLogSummarizer(options: options.summarizer)
-        for line in lines {
-            for record in consume(line, &parser, options.maxLineBytes) { summarizer.add(record) }
-        }
-        parser.finish()
-        return summarizer.summary(parser: parser.statistics)
+        var feed = LineFeed(options)
+        for line in lines { feed.add(line) }
+        return feed.finish()
     }
 
     /// Lines from an asynchronous source (a socket, `FileHandle.bytes.lines` where available).
     public static func summarize<Lines: AsyncSequence>(lines: Lines, options: Options = Options()) async throws
         -> NPSLogSummary where Lines.Element == String
     {
-        var parser = NPSLogParser(options: options.parser)
-        var summarizer = NPSLogSummarizer(options: options.summarizer)
-        for try await line in lines {
-            for record in consume(line, &parser, options.maxLineBytes) { summarizer.add(record) }
-        }
-        parser.finish()
-        return summarizer.summary(parser: parser.statistics)
+        var feed = LineFeed(options)
+        for try await line in lines { feed.add(line) }
+        return feed.finish()
     }
 
-    private static func consume(_ line: String, _ parser: inout NPSLogParser, _ maxLineBytes: Int) -> [NPSLogRecord] {
-        let utf8 = line.utf8
-        if utf8.count > maxLineBytes {
-            return parser.consume(lineBytes: Array(utf8.prefix(maxLineBytes))[...], truncated: true)
+    /// Lines through the same splitter as files, so over-long lines are cut the same way.
+    private struct LineFeed {
+        var splitter: LineSplitter
+        var parser: NPSLogParser
+        var summarizer: NPSLogSummarizer
+
+        init(_ options: Options) {
+            splitter = LineSplitter(maxLineBytes: options.maxLineBytes)
+            parser = NPSLogParser(options: options.parser)
+            summarizer = NPSLogSummarizer(options: options.summarizer)
         }
-        var bytes = Array(utf8)[...]
-        if bytes.last == 0x0D { bytes = bytes.dropLast() }
-        return parser.consume(lineBytes: bytes)
+
+        mutating func add(_ line: String) {
+            splitter.append(line.utf8)
+            splitter.append(CollectionOfOne(UInt8(0x0A)))
+            while let piece = splitter.nextLine() {
+                let records = parser.consume(lineBytes: piece.bytes, truncated: piece.truncated,
+                                             continuesLine: piece.continuesLine)
+                for record in records { summarizer.add(record) }
+            }
+        }
+
+        mutating func finish() -> NPSLogSummary {
+            parser.finish()
+            return summarizer.summary(parser: parser.statistics)
+        }
     }
 }
