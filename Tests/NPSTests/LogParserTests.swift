@@ -151,6 +151,13 @@ struct LogParserLineTests {
         #expect(stats.malformed == 1 && stats.malformedSamples.first?.code == .elementOutsideRecord)
     }
 
+    @Test("one line holding 20,000 records")
+    func thousandsPerLine() {
+        var parser = NPSLogParser()
+        let records = parser.consume(line: String(repeating: Self.request, count: 20_000))
+        #expect(records.count == 20_000 && parser.statistics.malformed == 0 && parser.statistics.linesRead == 1)
+    }
+
     @Test("an unclosed record is malformed when the next one starts, or at the end of input")
     func unterminated() {
         let open = "<Event><Packet-Type data_type=\"0\">1</Packet-Type>"

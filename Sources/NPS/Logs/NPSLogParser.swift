@@ -147,40 +147,53 @@ public struct NPSLogParser: Sendable {
 
     // MARK: DTS records
 
-    /// Takes every complete `<Event>…</Event>` off the front of `openRecord`.
+    /// Takes every complete `<Event>…</Event>` off the front of `openRecord`. Works with an offset (`head`) so a
+    /// long line holding thousands of records is scanned once, not once per record.
     private mutating func extractRecords() -> [NPSLogRecord] {
         var records: [NPSLogRecord] = []
+        var head = 0
+        defer {
+            if hasOpenRecord && head > 0 {
+                openRecord.removeSubrange(..<head)
+                openRecordScanFrom = max(0, openRecordScanFrom - head)
+            }
+        }
         while hasOpenRecord {
-            if let tagClose = Bytes.tagEnd(openRecord[...], from: Bytes.eventOpen.count),
+            let pending = openRecord[head...]
+            if let tagClose = Bytes.tagEnd(pending, from: head + Bytes.eventOpen.count),
                 openRecord[tagClose - 1] == UInt8(ascii: "/")
             {
-                malformed(openRecordLine, .malformedElement, "an empty <Event/> record", openRecord[...tagClose])
-                continueAfter(tagClose + 1)
+                malformed(openRecordLine, .malformedElement, "an empty <Event/> record", openRecord[head...tagClose])
+                head = next(after: tagClose + 1)
                 continue
             }
-            guard let close = Bytes.find(Bytes.eventClose, in: openRecord, from: openRecordScanFrom) else {
+            guard let close = Bytes.find(Bytes.eventClose, in: pending, from: max(head, openRecordScanFrom)) else {
                 // A new <Event> before this one closed means this one will never close.
-                if let restart = Bytes.findEventStart(in: openRecord, from: max(1, openRecordScanFrom)) {
+                let searchFrom = max(head + 1, openRecordScanFrom)
+                if searchFrom < openRecord.count,
+                    let restart = Bytes.findEventStart(in: openRecord[searchFrom...])
+                {
                     malformed(openRecordLine, .unterminatedRecord,
-                              "an <Event> record was not closed before the next one started", openRecord[..<restart])
-                    openRecord.removeSubrange(..<restart)
+                              "an <Event> record was not closed before the next one started",
+                              openRecord[head..<restart])
+                    head = restart
                     openRecordLine = statistics.linesRead
-                    openRecordScanFrom = 0
+                    openRecordScanFrom = head
                     continue
                 }
-                openRecordScanFrom = max(0, openRecord.count - Bytes.eventClose.count)
+                openRecordScanFrom = max(head, openRecord.count - Bytes.eventClose.count)
                 return records
             }
-            let end = close + Bytes.eventClose.count
-            let body = openRecord[..<end]
-            if let restart = Bytes.findEventStart(in: openRecord, from: 1), restart < close {
+            if let restart = Bytes.findEventStart(in: openRecord[(head + 1)..<close]) {
                 malformed(openRecordLine, .unterminatedRecord,
-                          "an <Event> record was not closed before the next one started", openRecord[..<restart])
-                openRecord.removeSubrange(..<restart)
+                          "an <Event> record was not closed before the next one started", openRecord[head..<restart])
+                head = restart
                 openRecordLine = statistics.linesRead
-                openRecordScanFrom = 0
+                openRecordScanFrom = head
                 continue
             }
+            let end = close + Bytes.eventClose.count
+            let body = openRecord[head..<end]
             do throws(NPSError) {
                 let record = try Self.parseEvent(body, lineNumber: openRecordLine)
                 count(record)
@@ -188,23 +201,24 @@ public struct NPSLogParser: Sendable {
             } catch {
                 malformed(openRecordLine, error.code, error.reason, body)
             }
-            continueAfter(end)
+            head = next(after: end)
         }
         return records
     }
 
-    /// Keeps what follows a finished record in `openRecord` when it starts another one.
-    private mutating func continueAfter(_ end: Int) {
+    /// Where the next record starts after a finished one: the `<Event` that follows (only white space between),
+    /// or the end (the open record is dropped; anything else after `</Event>` is malformed).
+    private mutating func next(after end: Int) -> Int {
         let rest = Bytes.trim(openRecord[end...])
-        if rest.isEmpty {
-            dropOpenRecord()
-        } else if Bytes.isEventStart(rest, at: rest.startIndex) {
-            openRecord = Array(rest)
-            openRecordScanFrom = 0
-        } else {
-            malformed(openRecordLine, .elementOutsideRecord, "text after </Event> on the same line", rest)
-            dropOpenRecord()
+        if !rest.isEmpty, Bytes.isEventStart(rest, at: rest.startIndex) {
+            openRecordScanFrom = rest.startIndex
+            return rest.startIndex
         }
+        if !rest.isEmpty {
+            malformed(openRecordLine, .elementOutsideRecord, "text after </Event> on the same line", rest)
+        }
+        dropOpenRecord()
+        return 0
     }
 
     private mutating func dropOpenRecord(_ code: NPSError.Code? = nil, _ reason: String = "") {
@@ -612,10 +626,11 @@ enum Bytes {
         return s[next] == UInt8(ascii: ">") || s[next] == UInt8(ascii: "/") || isSpace(s[next])
     }
 
-    static func findEventStart(in s: [UInt8], from start: Int) -> Int? {
-        var from = start
-        while let i = find(eventOpen, in: s, from: from) {
-            if isEventStart(s[...], at: i) { return i }
+    /// The first `<Event` (as in `isEventStart`) in `s`.
+    static func findEventStart(in s: ArraySlice<UInt8>) -> Int? {
+        var from = s.startIndex
+        while from < s.endIndex, let i = find(eventOpen, in: s, from: from) {
+            if isEventStart(s, at: i) { return i }
             from = i + 1
         }
         return nil
