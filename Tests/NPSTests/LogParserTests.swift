@@ -188,8 +188,6 @@ struct LogParserLineTests {
         ("<Event/>", .malformedElement),
         ("<Event><Packet-Type data_type=\"0\">one</Packet-Type></Event>", .malformedNumber),
         ("<Event><Reason-Code>99999999999999999999999</Reason-Code></Event>", .malformedNumber),
-        ("<Event><Timestamp>2024-01-02 10:00:00</Timestamp></Event>", .malformedDate),
-        ("<Event><Timestamp>13/02/2024 10:00:00</Timestamp></Event>", .malformedDate),
         ("<Packet-Type>1</Packet-Type>", .elementOutsideRecord),
         ("just words", .unknownFormat),
         ("a,b,c", .missingHeaderField),
@@ -214,6 +212,17 @@ struct LogParserLineTests {
         #expect(r.userName == "A&B <AB> &bogus; \"")
         #expect(r.classAttribute == nil && r.networkPolicyName == nil)
         #expect(r.fullyQualifiedUserName == "corp/Users/a")
+    }
+
+    @Test("a DTS timestamp in another layout is kept as written; the record still counts")
+    func otherTimestampLayouts() throws {
+        let (records, stats) = parse([
+            "<Event><Timestamp>2024-01-02 10:00:00</Timestamp><Packet-Type>1</Packet-Type></Event>",
+            "<Event><Timestamp>13/02/2024 10:00:00</Timestamp><Packet-Type>2</Packet-Type></Event>",
+        ])
+        #expect(stats.malformed == 0 && records.count == 2)
+        #expect(records.allSatisfy { $0.timestamp == nil })
+        #expect(records.map { $0.other["Timestamp"] ?? [] } == [["2024-01-02 10:00:00"], ["13/02/2024 10:00:00"]])
     }
 
     @Test("a UTF-8 byte-order mark on the first line and CRLF endings are tolerated")

@@ -413,10 +413,12 @@ struct RecordBuilder {
         }
         switch field {
         case .timestamp:
-            guard let ts = NPSLogTimestamp(value[...]) else {
-                throw NPSError(.malformedDate, "Timestamp '\(value.prefix(40))' is not MM/DD/YYYY HH:MM:SS.mmm")
+            // A timestamp in another layout does not spoil the record: it stays in `other` as written.
+            if record.timestamp == nil, let ts = NPSLogTimestamp(value[...]) {
+                record.timestamp = ts
+            } else {
+                keep(name, value)
             }
-            record.timestamp = record.timestamp ?? ts
         case .computerName: assign(\.computerName, name, value)
         case .eventSource: assign(\.eventSource, name, value)
         case .packetType:
