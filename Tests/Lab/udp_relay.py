@@ -10,6 +10,11 @@ Modes
              carrying State goes to --backend2, which never issued that State.  (lab port 18136)
   silent     bind the port and never answer: "server up but silent" (timeout) as opposed to
              "nothing listening" (ICMP port unreachable).                  (lab port 18138)
+  legacy     answer every Access-Request itself with an Access-Reject (Reply-Message, Message-Authenticator
+             and Response Authenticator computed with --secret) WITHOUT checking the request's
+             Message-Authenticator, as servers without BlastRADIUS hardening do. A client using another
+             secret gets replies that fail verification: "wrong shared secret", seen from the client.
+                                                                           (lab port 18141)
 
 Each client address gets its own upstream socket (bound to the listening host, ephemeral port), so
 replies map back to the right client without rewriting RADIUS identifiers, concurrent clients never
@@ -20,6 +25,8 @@ Example: udp_relay.py --listen 127.0.0.1:18135 --backend 127.0.0.1:18121 --max-s
 """
 
 import argparse
+import hashlib
+import hmac
 import resource
 import selectors
 import signal
@@ -64,6 +71,23 @@ def describe(datagram):
     return f"{name} id {datagram[1]} ({len(datagram)} bytes)"
 
 
+def legacy_reject(request, secret):
+    """An Access-Reject for an Access-Request (RFC 2865 §3), or None for anything else. Reply-Message, then
+    Message-Authenticator over the reply with the Request Authenticator in place (RFC 3579 §3.2), then the
+    Response Authenticator = MD5(Code+ID+Length+RequestAuth+Attributes+Secret)."""
+    if len(request) < RADIUS_HEADER or request[0] != 1:
+        return None
+    message = b"legacy lab server: request Message-Authenticator not checked"
+    attributes = bytes([18, 2 + len(message)]) + message + bytes([80, 18]) + bytes(16)
+    length = RADIUS_HEADER + len(attributes)
+    header = bytes([3, request[1]]) + length.to_bytes(2, "big")
+    request_authenticator = request[4:20]
+    mac = hmac.new(secret, header + request_authenticator + attributes, hashlib.md5).digest()
+    attributes = attributes[:-16] + mac
+    response_authenticator = hashlib.md5(header + request_authenticator + attributes + secret).digest()
+    return header + response_authenticator + attributes
+
+
 class Stop(Exception):
     """Raised by the SIGTERM/SIGINT handler to leave select() at once."""
 
@@ -99,6 +123,12 @@ class Relay:
         mode = self.args.mode
         if mode == "silent":
             self.log(f"ignore {describe(datagram)} from {client[0]}:{client[1]}")
+            return
+        if mode == "legacy":
+            reply = legacy_reject(datagram, self.args.secret.encode())
+            if reply is not None:
+                self.listener.sendto(reply, client)
+                self.counters["replies"] += 1
             return
         if self.args.max_size and len(datagram) > self.args.max_size:
             self.counters["dropped"] += 1
@@ -139,6 +169,8 @@ class Relay:
         where = f"{self.args.listen[0]}:{self.args.listen[1]}"
         if self.args.mode == "silent":
             self.log(f"listening on {where}, answering nothing")
+        elif self.args.mode == "legacy":
+            self.log(f"listening on {where}, rejecting everything without checking Message-Authenticator")
         else:
             target = f"{self.args.backend[0]}:{self.args.backend[1]}"
             if self.args.mode == "forgetful":
@@ -173,20 +205,21 @@ class Relay:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--mode", choices=["relay", "forgetful", "silent"], default="relay")
+    parser.add_argument("--mode", choices=["relay", "forgetful", "silent", "legacy"], default="relay")
     parser.add_argument("--listen", type=parse_hostport, required=True, metavar="HOST:PORT")
     parser.add_argument("--backend", type=parse_hostport, metavar="HOST:PORT")
     parser.add_argument("--backend2", type=parse_hostport, metavar="HOST:PORT",
                         help="forgetful mode: where requests carrying State go")
     parser.add_argument("--max-size", type=int, default=None,
                         help="drop client datagrams larger than this (relay mode default: 1000; 0: never)")
+    parser.add_argument("--secret", default="testing123", help="legacy mode: the shared secret replies are signed with")
     parser.add_argument("--tag", help="free text, ignored (the lab passes its state directory to find its own relays)")
     parser.add_argument("--idle-timeout", type=float, default=60.0,
                         help="close a client's upstream socket after this many idle seconds")
     args = parser.parse_args()
     if args.max_size is None:
         args.max_size = 1000 if args.mode == "relay" else 0
-    if args.mode != "silent" and args.backend is None:
+    if args.mode not in ("silent", "legacy") and args.backend is None:
         parser.error("--backend is required")
     if args.mode == "forgetful" and args.backend2 is None:
         parser.error("--backend2 is required in forgetful mode")
