@@ -63,12 +63,15 @@ let package = Package(
         /// `@main` and nothing else.
         .executableTarget(name: "npsprobe", dependencies: ["NPSProbeCLI"]),
 
+        /// Test support: the built-in lab's environment (ports, PKI, users) for end-to-end tests.
+        .target(name: "LabSupport", path: "Tests/LabSupport"),
+
         .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL"], resources: [.copy("Vectors")]),
         .testTarget(name: "RADIUSTests", dependencies: ["RADIUS"], resources: [.copy("Vectors")]),
         .testTarget(name: "EAPTests", dependencies: ["EAP", "TLS"], resources: [.copy("Vectors")]),
         .testTarget(name: "NPSTests", dependencies: ["NPS"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ProbeTests", dependencies: ["Probe", "RADIUS", "EAP", "TLS", "NPS"]),
-        .testTarget(name: "ProfilesTests", dependencies: ["Profiles"]),
-        .testTarget(name: "NPSProbeCLITests", dependencies: ["NPSProbeCLI", "Probe", "NPS"]),
+        .testTarget(name: "ProbeTests", dependencies: ["Probe", "RADIUS", "EAP", "TLS", "NPS", "LabSupport"]),
+        .testTarget(name: "ProfilesTests", dependencies: ["Profiles", "LabSupport"]),
+        .testTarget(name: "NPSProbeCLITests", dependencies: ["NPSProbeCLI", "Probe", "NPS", "LabSupport"]),
     ]
 )
