@@ -13,7 +13,8 @@ struct ExplainCommand: ParsableCommand {
             reason 16, mschap 691, a symbol (IAS_AUTH_FAILURE, ERROR_EAP_USER_CERT_INVALID), an MS-CHAP \
             failure text ('E=691 R=1 C=… V=3 M=…', as in an MS-CHAPv2 Failure or the MS-CHAP-Error \
             attribute) or an MS-CHAP-Error as NPS logs it (0x00453D363931…). Several queries may follow one \
-            another; 'reason 16' may be given unquoted, and everything after M= is the message.
+            another; 'reason 16' may be given unquoted, and so may a failure text: the arguments after an \
+            unquoted M=word are its message.
 
             --json prints an array of explanation objects (kind, code, symbol when known, title, summary, \
             causes, fixes, related, notes) each with the query that produced it and, for an MS-CHAP failure \
@@ -50,7 +51,8 @@ struct ExplainCommand: ParsableCommand {
         if json {
             let items = answers.flatMap { answer in
                 answer.explanations.map {
-                    ExplanationJSON(query: answer.query, explanation: $0, msChapFailure: answer.failure.map(FailureJSON.init))
+                    ExplanationJSON(
+                        query: answer.query, explanation: $0, msChapFailure: answer.failure.map(FailureJSON.init))
                 }
             }
             Console.out(try JSONOutput.render(items))
@@ -69,8 +71,8 @@ struct ExplainCommand: ParsableCommand {
     /// Groups the arguments into queries, so that unquoted `reason 16`, `windows error 853` and
     /// `E=691 R=1 C=… V=3 M=Access denied` each make one query:
     /// - a word of letters and hyphens only ("reason", "ms-chap") is joined with what follows it;
-    /// - `E=…` starts an MS-CHAP failure text that takes the following `X=…` fields, and everything after
-    ///   `M=` (the message is last, RFC 2759 §6).
+    /// - `E=…` starts an MS-CHAP failure text that takes the following `X=…` fields and, after an unquoted
+    ///   `M=word`, every remaining argument (the message is the last field, RFC 2759 §6).
     static func queryTexts(_ arguments: [String]) -> [String] {
         var out: [String] = []
         var words: [String] = []
@@ -85,14 +87,14 @@ struct ExplainCommand: ParsableCommand {
             if failure != nil {
                 if inMessage || (isField(argument) && !argument.uppercased().hasPrefix("E=")) {
                     failure?.append(argument)
-                    inMessage = inMessage || hasMessageField(argument)
+                    inMessage = inMessage || opensMessage(argument)
                     continue
                 }
                 flush()
             }
             if words.isEmpty && argument.uppercased().hasPrefix("E=") {
                 failure = [argument]
-                inMessage = hasMessageField(argument)
+                inMessage = opensMessage(argument)
                 continue
             }
             words.append(argument)
@@ -113,9 +115,10 @@ struct ExplainCommand: ParsableCommand {
         return scalars.count == 2 && scalars[1] == "=" && scalars[0].isASCII && scalars[0].properties.isAlphabetic
     }
 
-    /// Whether an argument holds the `M=` field, after which every argument is message text.
-    private static func hasMessageField(_ argument: String) -> Bool {
-        argument.split(separator: " ").contains { $0.uppercased().hasPrefix("M=") }
+    /// Whether the arguments after this one continue the message: the argument is an unquoted `M=` field (a
+    /// word without spaces). A quoted argument holding `M=…` ends its message itself.
+    private static func opensMessage(_ argument: String) -> Bool {
+        argument.uppercased().hasPrefix("M=") && !argument.contains(" ")
     }
 }
 
