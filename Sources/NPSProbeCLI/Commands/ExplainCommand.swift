@@ -27,7 +27,8 @@ struct ExplainCommand: ParsableCommand {
         case reasons, errors, mschap
     }
 
-    @Argument(help: ArgumentHelp("What to explain (see below).", valueName: "query"))
+    @Argument(help: ArgumentHelp("What to explain: 853, reason 16, mschap 691, a symbol or an E=… text.",
+                               valueName: "query"))
     var queries: [String] = []
 
     @Option(help: ArgumentHelp("Print a whole catalogue as a table instead: reasons, errors or mschap.",
