@@ -52,8 +52,8 @@ struct ExplainCommand: ParsableCommand {
         if json {
             let items = answers.flatMap { answer in
                 answer.explanations.map {
-                    ExplanationJSON(
-                        query: answer.query, explanation: $0, msChapFailure: answer.failure.map(FailureJSON.init))
+                    JSONOutput.Merged(
+                        $0, ExplanationExtras(query: answer.query, msChapFailure: answer.failure.map(FailureJSON.init)))
                 }
             }
             Console.out(try JSONOutput.render(items))
@@ -208,23 +208,10 @@ private struct Answer {
     }
 }
 
-/// One element of the `--json` array: the `Explanation` object as the NPS target encodes it, plus the query
-/// and, for an MS-CHAP failure text, its parsed fields.
-private struct ExplanationJSON: Encodable {
+/// What `--json` adds to each `Explanation` object: the query and, for an MS-CHAP failure text, its fields.
+private struct ExplanationExtras: Encodable {
     let query: String
-    let explanation: Explanation
     let msChapFailure: FailureJSON?
-
-    private enum CodingKeys: String, CodingKey {
-        case query, msChapFailure
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        try explanation.encode(to: encoder)
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(query, forKey: .query)
-        try container.encodeIfPresent(msChapFailure, forKey: .msChapFailure)
-    }
 }
 
 /// The fields of an MS-CHAP failure text (RFC 2759 §6).
@@ -328,6 +315,24 @@ private enum Hex {
 
 /// The `--json` encoding every command shares: snake_case keys, sorted, pretty-printed.
 enum JSONOutput {
+    /// One JSON object holding the keys of `base` and of `extra` (both encode as keyed containers): an object
+    /// of a library target plus what the CLI adds, without restating the object's fields. JSONEncoder hands
+    /// the same object to every keyed container asked of one encoder.
+    struct Merged<Base: Encodable, Extra: Encodable>: Encodable {
+        let base: Base
+        let extra: Extra
+
+        init(_ base: Base, _ extra: Extra) {
+            self.base = base
+            self.extra = extra
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            try base.encode(to: encoder)
+            try extra.encode(to: encoder)
+        }
+    }
+
     static func render(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase

@@ -87,7 +87,7 @@ struct NPSLogCommand: ParsableCommand {
 
         if json {
             Console.out(try JSONOutput.render(
-                NPSLogJSON(summary: summary, files: reports, filter: window.isActive ? window : nil)))
+                JSONOutput.Merged(summary, NPSLogExtras(files: reports, filter: window.isActive ? window : nil))))
             return
         }
         var head: [String] = []
@@ -150,10 +150,10 @@ private struct FileReport: Encodable {
     let malformedLines: Int
 }
 
-/// The `--json` object: the summary's own keys, then `files` and `filter`.
-private struct NPSLogJSON: Encodable {
-    let summary: NPSLogSummary
+/// What `--json` adds to the summary's own keys.
+private struct NPSLogExtras: Encodable {
     let files: [FileReport]
+    /// Written as null without a window, so the key is always there.
     let filter: TimeWindow?
 
     private enum CodingKeys: String, CodingKey {
@@ -161,7 +161,6 @@ private struct NPSLogJSON: Encodable {
     }
 
     func encode(to encoder: any Encoder) throws {
-        try summary.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(files, forKey: .files)
         try container.encode(filter, forKey: .filter)
