@@ -81,10 +81,10 @@ extension Explanation {
     }
 }
 
-/// Greedy word wrapping for the plain-text renderers.
-enum TextWrap {
+/// Greedy word wrapping for the plain-text renderers (here and in the CLI).
+public enum TextWrap {
     /// Wraps `text` so that each line, indent included, fits `width` columns when its words allow it.
-    static func wrap(_ text: String, width: Int, indent: String, hangingIndent: String) -> [String] {
+    public static func wrap(_ text: String, width: Int, indent: String, hangingIndent: String) -> [String] {
         let words = text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
         guard !words.isEmpty else { return [indent.trimmingTrailingSpaces()] }
         var lines: [String] = []

@@ -111,6 +111,10 @@ public enum NPSKnowledge {
         public let explanations: [Explanation]
         /// Why nothing, or not everything, matched.
         public let notes: [String]
+        /// False when the query is not in a form `resolve` reads (empty, not a number, prefixed number or
+        /// symbol, or an `E=` string left to the caller): the input is wrong, rather than missing from the
+        /// catalogue.
+        public let understood: Bool
 
         public var isEmpty: Bool { explanations.isEmpty }
     }
@@ -128,21 +132,23 @@ public enum NPSKnowledge {
         let trimmed = query.npsTrimming(" \t\r\n")
         let lower = trimmed.lowercased()
         if lower.isEmpty {
-            return QueryResolution(query: query, explanations: [], notes: ["Empty query."])
+            return QueryResolution(query: query, explanations: [], notes: ["Empty query."], understood: false)
         }
         if lower.hasPrefix("e=") {
             return QueryResolution(
                 query: query, explanations: [],
-                notes: ["An MS-CHAP failure string: parse it (MSCHAPv2Failure) and explain its E= code."])
+                notes: ["An MS-CHAP failure string: parse it (MSCHAPv2Failure) and explain its E= code."],
+                understood: false)
         }
         if let symbolic = resolveSymbol(trimmed) {
-            return QueryResolution(query: query, explanations: symbolic.0, notes: symbolic.1)
+            return QueryResolution(query: query, explanations: symbolic.0, notes: symbolic.1, understood: true)
         }
         let (prefix, numberText) = splitPrefix(lower)
         guard let number = parseNumber(numberText) else {
             return QueryResolution(
                 query: query, explanations: [],
-                notes: ["Not understood: give a number (853), 'reason 16', 'mschap 691' or a symbol."])
+                notes: ["Not understood: give a number (853), 'reason 16', 'mschap 691' or a symbol."],
+                understood: false)
         }
         switch prefix {
         case .reason:
@@ -162,7 +168,7 @@ public enum NPSKnowledge {
             let note = found.isEmpty
                 ? ["\(number) is \(notInCatalogue) (neither a catalogued Windows error nor an NPS reason code)."]
                 : []
-            return QueryResolution(query: query, explanations: found, notes: note)
+            return QueryResolution(query: query, explanations: found, notes: note, understood: true)
         }
     }
 
@@ -194,8 +200,10 @@ public enum NPSKnowledge {
     }
 
     private static func single(_ query: String, _ explanation: Explanation?, _ missing: String) -> QueryResolution {
-        if let explanation { return QueryResolution(query: query, explanations: [explanation], notes: []) }
-        return QueryResolution(query: query, explanations: [], notes: [missing])
+        if let explanation {
+            return QueryResolution(query: query, explanations: [explanation], notes: [], understood: true)
+        }
+        return QueryResolution(query: query, explanations: [], notes: [missing], understood: true)
     }
 
     /// Symbols look like `IAS_AUTH_FAILURE` / `ERROR_EAP_USER_CERT_INVALID`: letters, digits, underscores,

@@ -43,8 +43,13 @@ public struct NPSLogParser: Sendable {
         public let reason: String
         /// The start of the offending text, cut to `maxExcerptLength`.
         public let excerpt: String
+        /// The file the line came from: nil from the parser; set by a caller that reads several files.
+        public var file: String?
 
-        public var description: String { "line \(lineNumber): \(code): \(reason) — \(excerpt)" }
+        /// "line 9" or, with `file`, "IN2405.log:9".
+        public var location: String { file.map { "\($0):\(lineNumber)" } ?? "line \(lineNumber)" }
+
+        public var description: String { "\(location): \(code): \(reason) — \(excerpt)" }
     }
 
     /// Counters over everything consumed so far.
