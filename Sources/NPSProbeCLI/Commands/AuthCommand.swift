@@ -69,7 +69,7 @@ struct AuthCommand: AsyncParsableCommand {
 
         let met = expect.map { $0.isMet(by: report.evidence) }
         if output.json {
-            Console.out(AuthJSON(report: report, dictionary: dictionary, expected: met).render())
+            Console.out(try AuthJSON(report: report, dictionary: dictionary, expected: met).render())
         } else {
             Console.out(AuthText.render(report: report, dictionary: dictionary))
             if let expect, let met {

@@ -64,17 +64,16 @@ struct StatusCommand: AsyncParsableCommand {
         }
         await transport.shutdown()
         if output.json {
-            let encoder = JSONEncoder()
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            Console.out(String(decoding: try encoder.encode(results), as: UTF8.self))
+            Console.out(try JSONOutput.render(results))
         } else {
             for result in results {
                 switch result.outcome {
                 case "up":
                     Console.out("UP  \(result.server): \(result.replyCode ?? "?") in "
                                 + PacketPrinter.format(milliseconds: result.latencyMs ?? 0))
-                    for attribute in result.replyAttributes { Console.out("    \(attribute.name) = \(attribute.value)") }
+                    for attribute in result.replyAttributes {
+                        Console.out("    \(attribute.name) = \(attribute.value)")
+                    }
                 case "no_answer":
                     var line = "NO ANSWER  \(result.server) after \(result.transmissions) transmission(s): "
                         + "Status-Server not supported (NPS does not implement it), or the server is unreachable"

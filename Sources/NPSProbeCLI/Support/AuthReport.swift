@@ -42,15 +42,7 @@ struct AuthJSON: Encodable {
         self.evidence = evidence
     }
 
-    func render() -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(self), let text = String(data: data, encoding: .utf8) else {
-            return #"{"outcome":"error","error":"JSON encoding failed"}"#
-        }
-        return text
-    }
+    func render() throws(LocalError) -> String { try JSONOutput.render(self) }
 }
 
 /// The human report of `auth`: the outcome first, then what led there.
