@@ -1,1 +1,0 @@
-// Profiles module: see Package.swift for what it owns.
