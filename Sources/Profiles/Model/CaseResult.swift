@@ -12,6 +12,8 @@ public struct CaseResult: Sendable, Hashable {
     }
 
     public var name: String
+    /// The suite the case came from (nil for a lone profile); JUnit groups by it.
+    public var suite: String?
     public var tags: [String]
     /// The expectation as text ("reject 853").
     public var expected: String
@@ -29,11 +31,12 @@ public struct CaseResult: Sendable, Hashable {
     public var iteration: Int?
 
     public init(
-        name: String, tags: [String] = [], expected: String, observation: CaseObservation?,
+        name: String, suite: String? = nil, tags: [String] = [], expected: String, observation: CaseObservation?,
         expectation: ExpectationResult?, assertions: [AssertionResult] = [], diagnosis: String? = nil,
         duration: Double, error: String? = nil, iteration: Int? = nil
     ) {
         self.name = name
+        self.suite = suite
         self.tags = tags
         self.expected = expected
         self.observation = observation
@@ -50,14 +53,15 @@ public struct CaseResult: Sendable, Hashable {
                 duration: Double, iteration: Int? = nil) {
         let (expectation, assertions) = definition.evaluate(observation)
         self.init(
-            name: definition.name, tags: definition.tags, expected: definition.expectation.description,
-            observation: observation, expectation: expectation, assertions: assertions, diagnosis: diagnosis,
+            name: definition.name, suite: definition.suite, tags: definition.tags,
+            expected: definition.expectation.description, observation: observation, expectation: expectation, assertions: assertions, diagnosis: diagnosis,
             duration: duration, iteration: iteration)
     }
 
     /// A case that could not run.
     public init(case definition: CaseDefinition, error: String, duration: Double, iteration: Int? = nil) {
-        self.init(name: definition.name, tags: definition.tags, expected: definition.expectation.description,
+        self.init(name: definition.name, suite: definition.suite, tags: definition.tags,
+                  expected: definition.expectation.description,
                   observation: nil, expectation: nil, duration: duration, error: error, iteration: iteration)
     }
 
