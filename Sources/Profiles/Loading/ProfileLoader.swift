@@ -219,7 +219,11 @@ private struct LoadSession {
                 continue
             }
             names[caseName] = entry.value.location
-            cases.append(makeCase(name: caseName, from: merged, suite: name, source: entry.value.location))
+            var definition = makeCase(name: caseName, from: merged, suite: name, source: entry.value.location)
+            definition.inheritedKeys = Set(defaults.locations.keys.filter {
+                !$0.contains(".") && !$0.contains("[") && resolved.locations[$0] == nil
+            })
+            cases.append(definition)
         }
         issues += parser.issues
         return LoadedDocument(path: path, kind: .suite, name: name, description: description, parallel: parallel,

@@ -17,11 +17,14 @@ public struct CaseDefinition: Sendable, Hashable {
     /// Where each key was written, by key path: `servers`, `servers[1]`, `tls.cert`, `secret`, `expect`,
     /// `assert[2]`, `attributes[0]`… (the file that wrote it, after merging).
     public var locations: [String: SourceLocation]
+    /// Top-level keys the case got from its suite's `defaults:` only (the validator does not warn that a
+    /// default is unused by one case's method: defaults serve many methods).
+    public var inheritedKeys: Set<String>
 
     public init(
         name: String, description: String? = nil, tags: [String] = [], suite: String? = nil,
         source: SourceLocation, settings: AuthSettings, expectation: Expectation = .accept,
-        assertions: [Assertion] = [], locations: [String: SourceLocation] = [:]
+        assertions: [Assertion] = [], locations: [String: SourceLocation] = [:], inheritedKeys: Set<String> = []
     ) {
         self.name = name
         self.description = description
@@ -32,6 +35,7 @@ public struct CaseDefinition: Sendable, Hashable {
         self.expectation = expectation
         self.assertions = assertions
         self.locations = locations
+        self.inheritedKeys = inheritedKeys
     }
 
     /// Where `keyPath` was written; falls back to its parent key, then to the case itself.

@@ -71,6 +71,8 @@ private struct ValidationRun {
     }
 
     mutating func warning(_ code: ProfileError.Code, _ key: String, _ message: String, hint: String? = nil) {
+        let topLevel = String(key.prefix { $0 != "." && $0 != "[" })
+        if code == .ignoredKey, current.inheritedKeys.contains(topLevel) { return }
         issues.append(ProfileIssue(.warning, code, at: current.location(of: key), message, hint: hint,
                                    caseName: current.name))
     }
