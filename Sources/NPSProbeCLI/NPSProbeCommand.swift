@@ -8,7 +8,7 @@ public struct NPSProbeCommand: AsyncParsableCommand {
         abstract: "A RADIUS/EAP test client for Microsoft NPS: authenticate, diagnose, verify, load-test.",
         discussion: ExitStatus.help,
         version: "0.1.0",
-        subcommands: [AuthCommand.self, StatusCommand.self, DictCommand.self]
+        subcommands: [AuthCommand.self, StatusCommand.self, DictCommand.self, ValidateCommand.self]
     )
 
     public init() {}

@@ -60,6 +60,9 @@ struct YAMLReader {
     let path: String
     let environment: [String: String]
     var issues: [ProfileIssue] = []
+    /// Unset variables already reported in this file (index of the issue, uses), so that a variable used
+    /// thirty times gives one error at its first use.
+    private var unset: [String: (index: Int, uses: Int)] = [:]
 
     init(path: String, environment: [String: String]) {
         self.path = path
@@ -198,7 +201,12 @@ struct YAMLReader {
                 out.append(contentsOf: value.unicodeScalars)
             } else if let fallback {
                 out.append(contentsOf: fallback.unicodeScalars)
+            } else if let seen = unset[name] {
+                unset[name] = (seen.index, seen.uses + 1)
+                issues[seen.index].message = "environment variable \(name) is not set (used \(seen.uses + 1) times "
+                    + "in this file; the first use is here)"
             } else {
+                unset[name] = (issues.count, 1)
                 issues.append(ProfileIssue(.error, .unsetVariable, at: location(at: index),
                                            "environment variable \(name) is not set",
                                            hint: "export \(name)=… or write ${\(name):-default}"))
