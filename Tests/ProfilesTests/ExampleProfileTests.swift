@@ -85,11 +85,11 @@ import Testing
         #expect(retired.settings.tls?.certificate == examplePKI + "/retired-user.pem")
         #expect(retired.settings.tls?.ca == [examplePKI + "/root-ca.pem"])
         #expect(retired.settings.identity == "olduser@corp.example")
-        #expect(retired.expectation == Expectation(.reject, windowsErrors: [853]))
+        #expect(retired.expectation == CaseExpectation(.reject, windowsErrors: [853]))
         #expect(retired.assertions.isEmpty)
         let wrong = try #require(byName["wrong-password-refused"])
         #expect(wrong.settings.password == .file(profilesFolder + "/wrong-password.txt"))
-        #expect(wrong.expectation == Expectation(.reject, windowsErrors: [691], reasons: [16]))
+        #expect(wrong.expectation == CaseExpectation(.reject, windowsErrors: [691], reasons: [16]))
         #expect(byName["wifi-device-accepted"]?.tags == ["wifi", "eap-tls", "device"])
         // The included profile's tags beat the defaults' (lists replace).
         #expect(byName["password-user-accepted"]?.tags == ["vpn", "wifi", "peap", "password"])

@@ -114,3 +114,6 @@ let papProfile = """
     password: {env: P}
 
     """
+
+/// Swift Testing has an `Expectation` type too.
+typealias CaseExpectation = Profiles.Expectation

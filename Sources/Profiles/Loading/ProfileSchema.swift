@@ -117,6 +117,7 @@ struct FragmentParser {
     // MARK: Scalars
 
     mutating func string(_ value: YAMLValue, key: String) -> String? {
+        if value.broken { return nil }  // a failed ${…}, reported already
         guard case .scalar(let text, _) = value.kind, !value.isNull else {
             wrongType(value, key: key, expected: "a string")
             return nil
@@ -125,6 +126,7 @@ struct FragmentParser {
     }
 
     mutating func integer(_ value: YAMLValue, key: String, range: ClosedRange<Int>) -> Int? {
+        if value.broken { return nil }  // a failed ${…}, reported already
         guard case .scalar(let text, _) = value.kind, !value.isNull else {
             wrongType(value, key: key, expected: "an integer")
             return nil
@@ -142,6 +144,7 @@ struct FragmentParser {
     }
 
     mutating func number(_ value: YAMLValue, key: String, range: ClosedRange<Double>? = nil) -> Double? {
+        if value.broken { return nil }  // a failed ${…}, reported already
         guard case .scalar(let text, _) = value.kind, !value.isNull,
               let number = Double(text.trimmingCharacters(in: .whitespaces)), number.isFinite
         else {
@@ -158,6 +161,7 @@ struct FragmentParser {
     }
 
     mutating func boolean(_ value: YAMLValue, key: String) -> Bool? {
+        if value.broken { return nil }  // a failed ${…}, reported already
         if case .scalar(let text, _) = value.kind {
             switch text.lowercased() {
             case "true", "yes", "on": return true
@@ -212,6 +216,7 @@ struct FragmentParser {
 
     /// `{env: NAME}`, `{file: PATH}` or a literal string (warned about).
     mutating func secret(_ value: YAMLValue, key: String) -> SecretReference? {
+        if value.broken { return nil }  // a failed ${…}, reported already
         switch value.kind {
         case .mapping(let entries):
             let byKey = checkKeys(entries, allowed: ProfileSchema.secretKeys, context: key)
@@ -403,6 +408,7 @@ struct FragmentParser {
         "write accept, reject, timeout, {reject: 853}, {reject: {reason: 16}} or {reject: {error: 853, reason: [16]}}"
 
     mutating func expectation(_ value: YAMLValue) -> Expectation? {
+        if value.broken { return nil }  // a failed ${…}, reported already
         let outcomes = Expectation.Outcome.allCases.map(\.rawValue)
         switch value.kind {
         case .scalar where !value.isNull:
@@ -457,6 +463,7 @@ struct FragmentParser {
 
     /// An integer or a list of integers (error numbers, reason codes), each ≥ 0.
     private mutating func codes(_ value: YAMLValue, key: String) -> [Int]? {
+        if value.broken { return nil }  // a failed ${…}, reported already
         let items = value.items ?? [value]
         var out: [Int] = []
         for item in items {

@@ -21,13 +21,18 @@ enum Suggestions {
     }
 
     /// The candidate nearest to `word`, if near enough to be a likely typo (at most a third of the word's
-    /// length, at least 2 edits allowed); `-`/`_` confusions and case count as near.
+    /// length, at least 2 edits allowed); `-`/`_` confusions, case and a clear prefix count as near.
     static func nearest(to word: String, in candidates: [String]) -> String? {
         let normalized = word.lowercased().replacingOccurrences(of: "-", with: "_")
         if let same = candidates.first(where: {
             $0.lowercased().replacingOccurrences(of: "-", with: "_") == normalized
         }) {
             return same
+        }
+        // `latency` for `latency_ms`, `server` for `server_names`: a clear prefix.
+        if word.count >= 4, let extended = candidates.first(where: { $0.lowercased().hasPrefix(word.lowercased()) }) {
+            let close = candidates.filter { distance(word, $0) <= 1 }
+            return close.first ?? extended
         }
         let limit = max(2, word.count / 3)
         let scored = candidates.map { ($0, distance(word, $0)) }.filter { $0.1 <= limit }

@@ -14,6 +14,8 @@ struct YAMLValue: Sendable {
 
     var kind: Kind
     var location: SourceLocation
+    /// A `${…}` in it could not be substituted (already reported): readers stay silent about it.
+    var broken = false
 
     /// The YAML type's name for "expected X, got Y" messages.
     var typeName: String {
@@ -75,7 +77,7 @@ struct YAMLReader {
         do {
             node = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            issues.append(syntaxIssue(error))
+            issues.append(syntaxIssue(error, text: text))
             return nil
         } catch {
             issues.append(ProfileIssue(.error, .yamlSyntax, at: .file(path), "cannot parse the YAML: \(error)"))
@@ -93,8 +95,28 @@ struct YAMLReader {
         SourceLocation(path: path, line: mark?.line ?? 1, column: mark?.column ?? 1)
     }
 
-    private func syntaxIssue(_ error: YamlError) -> ProfileIssue {
+    private func syntaxIssue(_ error: YamlError, text: String) -> ProfileIssue {
         switch error {
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            // Yams names the first occurrence; point at the second (same key, same column, later line).
+            let key = duplicates.first ?? "?"
+            let first = context.mark
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            var at = location(first)
+            var hint: String?
+            for index in first.line..<max(first.line, lines.count) {
+                let line = Array(lines[index].unicodeScalars)
+                let column = first.column - 1
+                guard line.count > column + key.unicodeScalars.count else { continue }
+                let candidate = String(String.UnicodeScalarView(line[column...]))
+                if candidate.hasPrefix(key + ":") || candidate.hasPrefix("\"\(key)\":") {
+                    at = SourceLocation(path: path, line: index + 1, column: first.column)
+                    hint = "the first one is at line \(first.line)"
+                    break
+                }
+            }
+            return ProfileIssue(.error, .duplicateKey, at: at, "`\(key)` is given twice in the same mapping",
+                                hint: hint ?? "keep one")
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
             let where_ = context.map { " \($0.text)" } ?? ""
@@ -115,7 +137,9 @@ struct YAMLReader {
                 || scalar.tag.description == "tag:yaml.org,2002:str"
             let start = location(scalar.mark)
             let text = substitute(scalar.string, at: start, style: scalar.style)
-            return YAMLValue(kind: .scalar(text, quoted: quoted), location: start)
+            var value = YAMLValue(kind: .scalar(text, quoted: quoted), location: start)
+            value.broken = substitutionFailed
+            return value
         case .mapping(let mapping):
             var entries: [YAMLEntry] = []
             for (key, value) in mapping {
@@ -150,7 +174,11 @@ struct YAMLReader {
     /// Expands `${NAME}`, `${NAME:-default}` (default when unset or empty, as in sh) and `$$` (a `$`).
     /// A `$` followed by anything else stays as it is. Errors point at the `$`'s column when the scalar
     /// is on one line.
+    /// Set by `substitute` when a reference in the last scalar could not be expanded.
+    private var substitutionFailed = false
+
     mutating func substitute(_ text: String, at start: SourceLocation, style: Node.Scalar.Style) -> String {
+        substitutionFailed = false
         guard text.contains("$") else { return text }
         let scalars = Array(text.unicodeScalars)
         var out = String.UnicodeScalarView()
@@ -184,6 +212,7 @@ struct YAMLReader {
                                            "unterminated ${ in \"\(text)\"",
                                            hint: "write ${NAME} or ${NAME:-default}; $$ stands for a $"))
                 out.append(contentsOf: scalars[index...])
+                substitutionFailed = true
                 break
             }
             let body = String(String.UnicodeScalarView(scalars[(index + 2)..<close]))
@@ -197,16 +226,19 @@ struct YAMLReader {
                 issues.append(ProfileIssue(.error, .badSubstitution, at: location(at: index),
                                            "\"${\(body)}\" is not a variable reference",
                                            hint: "names are letters, digits and _, not starting with a digit"))
+                substitutionFailed = true
             } else if let value = environment[name], !(fallback != nil && value.isEmpty) {
                 out.append(contentsOf: value.unicodeScalars)
             } else if let fallback {
                 out.append(contentsOf: fallback.unicodeScalars)
             } else if let seen = unset[name] {
                 unset[name] = (seen.index, seen.uses + 1)
+                substitutionFailed = true
                 issues[seen.index].message = "environment variable \(name) is not set (used \(seen.uses + 1) times "
                     + "in this file; the first use is here)"
             } else {
                 unset[name] = (issues.count, 1)
+                substitutionFailed = true
                 issues.append(ProfileIssue(.error, .unsetVariable, at: location(at: index),
                                            "environment variable \(name) is not set",
                                            hint: "export \(name)=… or write ${\(name):-default}"))
