@@ -29,10 +29,10 @@ struct YAMLValue: Sendable {
         }
     }
 
-    var isNull: Bool {
-        guard case .scalar(let text, false) = kind else { return false }
-        return ["", "~", "null", "Null", "NULL"].contains(text)
-    }
+    /// A plain `~`, `null` or nothing as written (before substitution: `${A:-}` is an empty string).
+    var isNull = false
+
+    static func isNullText(_ text: String) -> Bool { ["", "~", "null", "Null", "NULL"].contains(text) }
 
     var scalarText: String? {
         if case .scalar(let text, _) = kind { return text }
@@ -139,6 +139,7 @@ struct YAMLReader {
             let text = substitute(scalar.string, at: start, style: scalar.style)
             var value = YAMLValue(kind: .scalar(text, quoted: quoted), location: start)
             value.broken = substitutionFailed
+            value.isNull = !quoted && YAMLValue.isNullText(scalar.string)
             return value
         case .mapping(let mapping):
             var entries: [YAMLEntry] = []
@@ -157,7 +158,9 @@ struct YAMLReader {
         case .sequence(let sequence):
             return YAMLValue(kind: .sequence(sequence.map { convert($0) }), location: location(sequence.mark))
         case .alias(let alias):
-            return YAMLValue(kind: .scalar("", quoted: false), location: location(alias.mark))
+            var value = YAMLValue(kind: .scalar("", quoted: false), location: location(alias.mark))
+            value.isNull = true
+            return value
         }
     }
 
