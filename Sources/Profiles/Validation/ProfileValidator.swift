@@ -504,6 +504,13 @@ private struct ValidationRun {
 
 /// `HOST[:PORT]` syntax without resolving the name (resolution happens when the case runs).
 enum ServerSyntax {
+    private static func portProblem(_ text: Substring?) -> String? {
+        guard let text else { return nil }
+        guard let port = Int(text) else { return "port `\(text)` is not a number" }
+        guard (1...65535).contains(port) else { return "port \(port) is out of range 1–65535" }
+        return nil
+    }
+
     /// Why `text` is not a server address, or nil.
     static func problem(_ text: String) -> String? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
@@ -519,16 +526,14 @@ enum ServerSyntax {
                 portText = rest.dropFirst()
             }
             guard IPv6Address(host) != nil else { return "\(host) is not an IPv6 address" }
+            return portProblem(portText)
         } else if trimmed.filter({ $0 == ":" }).count > 1 {
             return IPv6Address(trimmed) == nil ? "not an IPv6 address (write [v6]:PORT with a port)" : nil
         } else if let colon = trimmed.firstIndex(of: ":") {
             host = String(trimmed[..<colon])
             portText = trimmed[trimmed.index(after: colon)...]
         }
-        if let portText {
-            guard let port = Int(portText) else { return "port `\(portText)` is not a number" }
-            guard (1...65535).contains(port) else { return "port \(port) is out of range 1–65535" }
-        }
+        if let problem = portProblem(portText) { return problem }
         guard !host.isEmpty else { return "empty host name" }
         if IPv4Address(host) != nil { return nil }
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._"))
