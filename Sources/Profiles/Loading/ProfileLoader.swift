@@ -133,7 +133,7 @@ private struct LoadSession {
             return nil
         }
         var parser = FragmentParser(directory: URL(fileURLWithPath: path).deletingLastPathComponent().path)
-        let parsed = parser.fragment(root, context: Self.baseName(path))
+        let parsed = parser.fragment(root, context: "profile")
         issues += parser.issues
         guard var fragment = parsed else {
             profiles[path] = .some(nil)
