@@ -58,7 +58,8 @@ import Testing
         #expect(CaseExpectation.accept.description == "accept")
         #expect(CaseExpectation(.reject, windowsErrors: [853]).description == "reject 853")
         #expect(CaseExpectation(.reject, reasons: [16]).description == "reject reason 16")
-        #expect(CaseExpectation(.reject, windowsErrors: [853], reasons: [16, 22]).description == "reject 853 reason 16|22")
+        #expect(CaseExpectation(.reject, windowsErrors: [853], reasons: [16, 22]).description
+                    == "reject 853 reason 16|22")
         #expect(Self.reject853.summary == "reject 853 (reason 16|22)")
     }
 }
@@ -67,7 +68,8 @@ import Testing
     static let reply = CaseObservation(
         outcome: .accept, mppeKeys: "verified", cryptoBinding: "verified", latencyMs: 120,
         replyAttributes: [
-            ("Class", "0x6c61622d636c617373", nil), ("Filter-Id", "\"vpn-users\"", nil), ("Session-Timeout", "3600", 3600),
+            ("Class", "0x6c61622d636c617373", nil), ("Filter-Id", "\"vpn-users\"", nil),
+            ("Session-Timeout", "3600", 3600),
             ("Tunnel-Type:1", "VLAN", 13), ("Tunnel-Private-Group-Id:1", "42", nil), ("Framed-MTU", "1400", 1400),
             ("Class", "0x02", nil),
         ])

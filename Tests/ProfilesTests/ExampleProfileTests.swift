@@ -67,7 +67,8 @@ import Testing
         #expect(s.peap == AuthSettings.PEAP(cryptoBinding: .optional, soh: .nak))
         #expect(definition.expectation == .accept)
         #expect(definition.assertions.count == 9)
-        #expect(definition.assertions[3] == .attribute(AttributeAssertion(name: "Framed-MTU", atMost: 1500, atLeast: 1200)))
+        #expect(definition.assertions[3]
+                    == .attribute(AttributeAssertion(name: "Framed-MTU", atMost: 1500, atLeast: 1200)))
         #expect(definition.assertions[4] == .attribute(AttributeAssertion(name: "Tunnel-Private-Group-Id", tag: 1,
                                                                           matches: "^4[0-9]$")))
     }
@@ -130,7 +131,8 @@ import Testing
         #expect(first.code == .unsetVariable)
         #expect(first.location.path == path)
         // `  secret: {file: "${NPSPROBE_LAB_DIR}/secret.txt"}`: the `$` is right after the quote.
-        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = try String(contentsOfFile: path, encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false)
         let line = lines[first.location.line - 1]
         let dollar = try #require(line.firstIndex(of: "$"))
         #expect(line.distance(from: line.startIndex, to: dollar) + 1 == first.location.column)

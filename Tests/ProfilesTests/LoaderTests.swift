@@ -64,7 +64,8 @@ import Testing
     }
 
     @Test func outOfRangeAndUnknownWords() throws {
-        let text = papProfile + "retries: 99\nfragment_size: 10\ntls: {min_version: \"1.4\"}\npeap: {crypto_binding: requird}\n"
+        let text = papProfile
+            + "retries: 99\nfragment_size: 10\ntls: {min_version: \"1.4\"}\npeap: {crypto_binding: requird}\n"
         let (_, _, issues) = loadText(text)
         let invalid = issues.filter { $0.code == .invalidValue }
         #expect(invalid.count == 4)
@@ -73,7 +74,8 @@ import Testing
     }
 
     @Test func unknownMethodSuggests() throws {
-        let (path, _, issues) = loadText(papProfile.replacingOccurrences(of: "method: pap", with: "method: peap-mschap"))
+        let (path, _, issues) = loadText(
+            papProfile.replacingOccurrences(of: "method: pap", with: "method: peap-mschap"))
         let issue = try only(issues, .unknownMethod)
         #expect(issue.location == SourceLocation(path: path, line: 3, column: 9))
         #expect(issue.hint == "did you mean `peap-mschapv2`?")
@@ -104,7 +106,8 @@ import Testing
             ("{reject: 853}", CaseExpectation(.reject, windowsErrors: [853])),
             ("{reject: [853, 854]}", CaseExpectation(.reject, windowsErrors: [853, 854])),
             ("{reject: {reason: 16}}", CaseExpectation(.reject, reasons: [16])),
-            ("{reject: {error: 853, reason: [16, 22]}}", CaseExpectation(.reject, windowsErrors: [853], reasons: [16, 22])),
+            ("{reject: {error: 853, reason: [16, 22]}}",
+             CaseExpectation(.reject, windowsErrors: [853], reasons: [16, 22])),
             ("{timeout: 809}", CaseExpectation(.timeout, windowsErrors: [809])),
         ]
         for (text, expected) in forms {
@@ -203,7 +206,8 @@ import Testing
         #expect(duplicate.location == SourceLocation(path: path, line: 6, column: 1))
         #expect(duplicate.hint == "the first one is at line 4")
 
-        let suite = "suite: s\ndefaults: {method: pap}\ncases:\n  - {name: a, identity: x}\n  - {name: a, identity: y}\n"
+        let suite = "suite: s\ndefaults: {method: pap}\ncases:\n"
+            + "  - {name: a, identity: x}\n  - {name: a, identity: y}\n"
         let (suitePath, document, suiteIssues) = loadText(suite)
         let duplicateCase = try only(suiteIssues, .duplicateCase)
         #expect(duplicateCase.location == SourceLocation(path: suitePath, line: 5, column: 5))

@@ -6,13 +6,15 @@ import Testing
 @Suite struct MergeTests {
     @Test func authSettingsMergedOverBase() {
         let base = AuthSettings(
-            servers: ["a", "b"], secret: .env("S"), timeout: 3, retries: 2, nas: .init(ipAddress: "10.0.0.1", identifier: "x"),
+            servers: ["a", "b"], secret: .env("S"), timeout: 3, retries: 2,
+            nas: .init(ipAddress: "10.0.0.1", identifier: "x"),
             attributes: ["NAS-Port-Type=Virtual", "Service-Type=Framed-User"], method: .peapTLS, identity: "alice",
             tls: .init(certificate: "/c.pem", key: "/c.key", ca: ["/ca1.pem", "/ca2.pem"], serverNames: ["n1"]),
             peap: .init(cryptoBinding: .optional, soh: .nak))
         let top = AuthSettings(
             servers: ["c"], timeout: 5, nas: .init(identifier: "y"), attributes: ["NAS-Port-Type=Ethernet"],
-            password: .literal("pw"), tls: .init(ca: ["/ca3.pem"], insecure: false), peap: .init(cryptoBinding: .required))
+            password: .literal("pw"), tls: .init(ca: ["/ca3.pem"], insecure: false),
+            peap: .init(cryptoBinding: .required))
         let merged = top.merged(over: base)
         #expect(merged.servers == ["c"])                                         // lists replace
         #expect(merged.secret == .env("S") && merged.retries == 2)               // unset fields inherit

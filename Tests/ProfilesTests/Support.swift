@@ -70,7 +70,8 @@ let examplePKI: String = {
         "retired-user.key": "client-retired.key", "crl.pem": "crl-root.pem", "client-ca.pem": "ca-chain.pem",
     ]
     for (name, target) in links {
-        try! FileManager.default.createSymbolicLink(atPath: folder + "/" + name, withDestinationPath: pki + "/" + target)
+        try! FileManager.default.createSymbolicLink(atPath: folder + "/" + name,
+                                                    withDestinationPath: pki + "/" + target)
     }
     return folder
 }()

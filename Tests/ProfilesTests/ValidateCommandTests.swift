@@ -53,12 +53,14 @@ struct ValidateCommandTests {
                                 + "tls: {cert: missing.pem, insecure: true}\n", to: folder + "/missing.yaml")
         let second = try runNPSProbe(["validate", missing], environment: ["S": "x", "P": "y"])
         #expect(second.status == 3)
-        #expect(second.stdout.contains("\(missing):6:13: error: case missing: tls.cert: \(folder)/missing.pem does not exist"))
+        #expect(second.stdout.contains(
+            "\(missing):6:13: error: case missing: tls.cert: \(folder)/missing.pem does not exist"))
         #expect(second.stdout.contains("warning: tls.insecure"))
     }
 
     @Test func jsonOutput() throws {
-        let result = try runNPSProbe(["validate", "--json", "Profiles/peap-mschapv2.yaml"], environment: exampleEnvironment)
+        let result = try runNPSProbe(["validate", "--json", "Profiles/peap-mschapv2.yaml"],
+                                     environment: exampleEnvironment)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(object["valid"] as? Bool == true && object["errors"] as? Int == 0)

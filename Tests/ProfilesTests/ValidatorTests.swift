@@ -156,7 +156,7 @@ import Testing
 
     @Test func serversAttributesAndNAS() throws {
         let text = papProfile.replacingOccurrences(of: "servers: [127.0.0.1]",
-                                                   with: "servers: [ok.example, \"bad host\", \"h:99999\", \"[::1]:1812\"]")
+            with: "servers: [ok.example, \"bad host\", \"h:99999\", \"[::1]:1812\"]")
             + "attributes: [NAS-Port-Type=Virtual, NAS-Prot-Type=Virtual, Service-Type=Nonsense]\n"
             + "nas: {ip_address: 10.0.0.300}\n"
         let (path, issues) = try validate(text)
@@ -195,7 +195,8 @@ import Testing
     @Test func tlsSettingsOpenSSLRefuses() throws {
         let issues = try validate(eapTLS(cert: "client-rsa.pem", extra: "  ciphers: NOT-A-CIPHER")).issues
         #expect(issues.map(\.code) == [.tlsConfiguration])
-        let versions = try validate(eapTLS(cert: "client-rsa.pem", extra: "  min_version: \"1.3\"\n  max_version: \"1.2\""))
+        let versions = try validate(
+            eapTLS(cert: "client-rsa.pem", extra: "  min_version: \"1.3\"\n  max_version: \"1.2\""))
         #expect(versions.issues.map(\.code) == [.invalidValue])
         let badCA = try validate(eapTLS(cert: "client-rsa.pem").replacingOccurrences(
             of: "ca: [\(pki)/root-ca.pem]", with: "ca: [\(pki)/key-password.txt]")).issues

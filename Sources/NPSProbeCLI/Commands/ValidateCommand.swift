@@ -102,7 +102,8 @@ struct ValidateCommand: ParsableCommand {
                             + Self.count(report.warnings, "warning"))
             }
             if reports.count > 1 {
-                Console.out("\(reports.count) files: \(Self.count(errors, "error")), \(Self.count(warnings, "warning"))")
+                Console.out("\(reports.count) files: \(Self.count(errors, "error")), "
+                            + Self.count(warnings, "warning"))
             }
         }
         if errors > 0 { throw ExitCode(ExitStatus.localError.rawValue) }

@@ -189,7 +189,8 @@ private struct LoadSession {
         var names: [String: SourceLocation] = [:]
         guard let casesValue = byKey["cases"]?.value else {
             issues.append(ProfileIssue(.error, .missingKey, at: root.location, "a suite needs cases:",
-                                       hint: "cases: [{name: …, include: profile.yaml}, {name: …, method: pap, …}]"))
+                                       hint: "cases: [{name: …, include: profile.yaml}, "
+                                           + "{name: …, method: pap, …}]"))
             return LoadedDocument(path: path, kind: .suite, name: name, description: description,
                                   parallel: parallel, cases: [])
         }

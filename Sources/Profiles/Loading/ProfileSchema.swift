@@ -491,7 +491,8 @@ struct FragmentParser {
             let key = "assert[\(index)]"
             locations[key] = item.location
             guard let entries = item.entries, !entries.isEmpty else {
-                error(.badAssertion, item.location, "\(key): expected a mapping such as {attribute: Class, present: true}, "
+                error(.badAssertion, item.location,
+                      "\(key): expected a mapping such as {attribute: Class, present: true}, "
                           + "got \(item.typeName)")
                 continue
             }

@@ -54,7 +54,9 @@ public struct CaseDefinition: Sendable, Hashable {
     }
 
     /// Runs the expectation and every assertion on `observation` (the helper `run` uses per result).
-    public func evaluate(_ observation: CaseObservation) -> (expectation: ExpectationResult, assertions: [AssertionResult]) {
+    public func evaluate(_ observation: CaseObservation)
+        -> (expectation: ExpectationResult, assertions: [AssertionResult])
+    {
         let expectationResult = expectation.evaluate(observation)
         // Assertions on the reply mean nothing when the outcome is already wrong, but they are still
         // reported so that a human sees everything at once.

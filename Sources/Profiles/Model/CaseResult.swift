@@ -54,7 +54,8 @@ public struct CaseResult: Sendable, Hashable {
         let (expectation, assertions) = definition.evaluate(observation)
         self.init(
             name: definition.name, suite: definition.suite, tags: definition.tags,
-            expected: definition.expectation.description, observation: observation, expectation: expectation, assertions: assertions, diagnosis: diagnosis,
+            expected: definition.expectation.description, observation: observation, expectation: expectation,
+            assertions: assertions, diagnosis: diagnosis,
             duration: duration, iteration: iteration)
     }
 

@@ -37,7 +37,9 @@ public enum NagiosCheck {
     }
 
     /// The status line (no newline) and the exit status.
-    public static func evaluate(_ result: CaseResult, thresholds: Thresholds = Thresholds()) -> (status: Status, line: String) {
+    public static func evaluate(_ result: CaseResult, thresholds: Thresholds = Thresholds())
+        -> (status: Status, line: String)
+    {
         let status = status(for: result, thresholds: thresholds)
         let name = result.displayName
         var text: String

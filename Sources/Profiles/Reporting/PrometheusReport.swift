@@ -29,7 +29,8 @@ public enum PrometheusReport {
         lines.append("# TYPE npsprobe_case_last_verdict gauge")
         for result in cases {
             for verdict in CaseResult.Verdict.allCases {
-                lines.append("npsprobe_case_last_verdict{case=\"\(escape(result.name))\",verdict=\"\(verdict.rawValue)\"} "
+                let labels = "case=\"\(escape(result.name))\",verdict=\"\(verdict.rawValue)\""
+                lines.append("npsprobe_case_last_verdict{\(labels)} "
                              + (result.verdict == verdict ? "1" : "0"))
             }
         }

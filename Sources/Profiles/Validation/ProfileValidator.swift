@@ -310,7 +310,8 @@ private struct ValidationRun {
         } else {
             password = nil
         }
-        let cacheKey = [tls.pkcs12, tls.certificate, tls.key, tls.clientCA, password.map { String(decoding: $0, as: UTF8.self) }]
+        let passwordText = password.map { String(decoding: $0, as: UTF8.self) }
+        let cacheKey = [tls.pkcs12, tls.certificate, tls.key, tls.clientCA, passwordText]
             .map { $0 ?? "-" }.joined(separator: "\u{1}")
         let findings: [CredentialFinding]
         if let cached = credentialCache[cacheKey] {
@@ -320,7 +321,8 @@ private struct ValidationRun {
             credentialCache[cacheKey] = findings
         }
         for finding in findings {
-            report(finding, certificateKey: certificateKey, passwordKnown: passwordKnown, expectation: definition.expectation)
+            report(finding, certificateKey: certificateKey, passwordKnown: passwordKnown,
+                   expectation: definition.expectation)
         }
     }
 
