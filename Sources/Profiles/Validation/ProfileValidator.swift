@@ -284,6 +284,12 @@ private struct ValidationRun {
 
     private mutating func checkClientCredentials(_ tls: AuthSettings.TLS, definition: CaseDefinition) {
         let certificateKey: String
+        if tls.pkcs12 != nil, tls.certificate != nil {
+            // Possible after merging (defaults give one, the case the other).
+            error(.conflictingKeys, "tls.pkcs12", "tls has both cert: and pkcs12:; give one",
+                  hint: "a case can clear neither: put the credentials in the case or the profile only")
+            return
+        }
         if let pkcs12 = tls.pkcs12 {
             certificateKey = "tls.pkcs12"
             guard checkReadableFile(pkcs12, key: certificateKey, what: "tls.pkcs12") else { return }
