@@ -287,7 +287,7 @@ private struct ValidationRun {
         if tls.pkcs12 != nil, tls.certificate != nil {
             // Possible after merging (defaults give one, the case the other).
             error(.conflictingKeys, "tls.pkcs12", "tls has both cert: and pkcs12:; give one",
-                  hint: "a case can clear neither: put the credentials in the case or the profile only")
+                  hint: "cert/key and pkcs12 came from different layers (defaults, profile, case); keep one kind")
             return
         }
         if let pkcs12 = tls.pkcs12 {
