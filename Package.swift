@@ -49,7 +49,7 @@ let package = Package(
         /// YAML profiles and suites: the model, `${VAR}` substitution, validation with file:line:column.
         .target(
             name: "Profiles",
-            dependencies: ["Probe", "NPS", "RADIUS", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Probe", "NPS", "RADIUS", "TLS", .product(name: "Yams", package: "Yams")]
         ),
         /// The commands, one `ParsableCommand` per file; a library so tests can call them.
         .target(
@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "EAPTests", dependencies: ["EAP", "TLS"], resources: [.copy("Vectors")]),
         .testTarget(name: "NPSTests", dependencies: ["NPS"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ProbeTests", dependencies: ["Probe", "RADIUS", "EAP", "TLS", "NPS", "LabSupport"]),
-        .testTarget(name: "ProfilesTests", dependencies: ["Profiles", "LabSupport"]),
+        .testTarget(name: "ProfilesTests", dependencies: ["Profiles", "RADIUS", "TLS", "NPS", "LabSupport"]),
         .testTarget(name: "NPSProbeCLITests", dependencies: ["NPSProbeCLI", "Probe", "NPS", "LabSupport"]),
     ]
 )

@@ -1,0 +1,306 @@
+import Foundation
+
+/// Where a secret comes from. Profiles name secrets; they do not hold them (a literal is accepted with a
+/// warning). Paths are absolute once loaded.
+public enum SecretReference: Sendable, Hashable, CustomStringConvertible {
+    /// An environment variable's value.
+    case env(String)
+    /// A file's content without one trailing newline (files written with `echo` end with one).
+    case file(String)
+    /// The secret itself, written in the profile or on the command line.
+    case literal(String)
+
+    /// The secret, or a `ProfileError` (`unsetSecret`, `missingFile`) saying why it is not available.
+    public func resolve(environment: [String: String] = ProcessInfo.processInfo.environment,
+                        at location: SourceLocation = .file("<settings>")) throws(ProfileError) -> String {
+        switch self {
+        case .literal(let value):
+            return value
+        case .env(let name):
+            guard let value = environment[name] else {
+                throw ProfileError(.unsetSecret, at: location, "environment variable \(name) is not set",
+                                   hint: "export \(name)=… before running")
+            }
+            return value
+        case .file(let path):
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ProfileError(.missingFile, at: location, "cannot read the secret file \(path)",
+                                   hint: "check the path (relative paths resolve against the profile's folder)")
+            }
+            guard var text = String(data: data, encoding: .utf8) else {
+                throw ProfileError(.missingFile, at: location, "the secret file \(path) is not UTF-8 text")
+            }
+            if text.hasSuffix("\r\n") {
+                text.removeLast(2)
+            } else if text.hasSuffix("\n") {
+                text.removeLast()
+            }
+            return text
+        }
+    }
+
+    /// `env:NAME`, `file:/path`, or `literal` (never the value).
+    public var description: String {
+        switch self {
+        case .env(let name): return "env:\(name)"
+        case .file(let path): return "file:\(path)"
+        case .literal: return "literal"
+        }
+    }
+}
+
+/// Everything one authentication needs, every field optional: a profile fills some, suite defaults and
+/// the command line others, and `merged(over:)` layers them. Independent of YAML and of ArgumentParser
+/// so that `auth` options build one too. Paths are absolute.
+public struct AuthSettings: Sendable, Hashable {
+    /// How the probe authenticates (the profile key `method`).
+    public enum Method: String, Sendable, Hashable, CaseIterable, Codable {
+        case pap
+        case chap
+        /// MS-CHAPv2 in RADIUS attributes (RFC 2548), as a VPN server sends it.
+        case mschapv2
+        /// Bare EAP-MSCHAPv2 (EAP type 26) outside any tunnel.
+        case eapMSCHAPv2 = "eap-mschapv2"
+        case eapTLS = "eap-tls"
+        /// PEAPv0 with inner EAP-TLS (smart card or user certificate), as Always On VPN user tunnels.
+        case peapTLS = "peap-tls"
+        case peapMSCHAPv2 = "peap-mschapv2"
+
+        /// Methods that run TLS with the server (need `tls.ca` or `tls.insecure`).
+        public var usesTLS: Bool { [.eapTLS, .peapTLS, .peapMSCHAPv2].contains(self) }
+        /// Methods that send a client certificate.
+        public var usesClientCertificate: Bool { self == .eapTLS || self == .peapTLS }
+        /// Methods that send a password.
+        public var usesPassword: Bool { [.pap, .chap, .mschapv2, .eapMSCHAPv2, .peapMSCHAPv2].contains(self) }
+        /// Methods that run EAP (fragment size, Framed-MTU, outer identity matter).
+        public var isEAP: Bool { [.eapMSCHAPv2, .eapTLS, .peapTLS, .peapMSCHAPv2].contains(self) }
+        public var isPEAP: Bool { self == .peapTLS || self == .peapMSCHAPv2 }
+        /// Methods whose Access-Accept carries MS-MPPE keys the client can check.
+        public var derivesKeys: Bool { self != .pap && self != .chap }
+    }
+
+    /// The attributes a NAS puts in every Access-Request.
+    public struct NAS: Sendable, Hashable {
+        /// NAS-IP-Address or NAS-IPv6-Address (default at run time: the local address toward the server).
+        public var ipAddress: String?
+        public var identifier: String?
+        public var callingStationId: String?
+        public var calledStationId: String?
+
+        public init(ipAddress: String? = nil, identifier: String? = nil, callingStationId: String? = nil,
+                    calledStationId: String? = nil) {
+            self.ipAddress = ipAddress
+            self.identifier = identifier
+            self.callingStationId = callingStationId
+            self.calledStationId = calledStationId
+        }
+
+        public func merged(over base: NAS) -> NAS {
+            NAS(ipAddress: ipAddress ?? base.ipAddress, identifier: identifier ?? base.identifier,
+                callingStationId: callingStationId ?? base.callingStationId,
+                calledStationId: calledStationId ?? base.calledStationId)
+        }
+
+        public var isEmpty: Bool { self == NAS() }
+    }
+
+    /// The client's TLS side: its credentials and how it checks the server.
+    public struct TLS: Sendable, Hashable {
+        /// PEM (or DER) client certificate, optionally followed by intermediates to send.
+        public var certificate: String?
+        /// The private key (nil: in `certificate`'s file).
+        public var key: String?
+        /// A PKCS#12 file instead of `certificate` + `key`.
+        public var pkcs12: String?
+        /// The password of an encrypted key or of the PKCS#12 file.
+        public var keyPassword: SecretReference?
+        /// Files or directories of CA certificates trusted for the server's certificate.
+        public var ca: [String]?
+        /// The CA the server trusts for client certificates (pre-flight chain check only; never sent).
+        public var clientCA: String?
+        /// Names accepted in the server certificate ("Connect to these servers").
+        public var serverNames: [String]?
+        /// Skip every check of the server certificate (warned about).
+        public var insecure: Bool?
+        /// Require the serverAuth EKU in the server certificate (Windows does; default true).
+        public var requireServerAuthEKU: Bool?
+        /// CRLs to check the server chain against.
+        public var crl: String?
+        /// "1.0" … "1.3".
+        public var minVersion: String?
+        public var maxVersion: String?
+        /// TLS ≤ 1.2 cipher list (OpenSSL syntax).
+        public var ciphers: String?
+        /// TLS 1.3 cipher suites.
+        public var cipherSuites: String?
+        /// Key-exchange groups, e.g. "X25519:P-256".
+        public var groups: String?
+        /// Keep the TLS session for resumption / PEAP fast reconnect on the next run of the case.
+        public var resume: Bool?
+        /// Server Name Indication to send.
+        public var sni: String?
+
+        public init(
+            certificate: String? = nil, key: String? = nil, pkcs12: String? = nil, keyPassword: SecretReference? = nil,
+            ca: [String]? = nil, clientCA: String? = nil, serverNames: [String]? = nil, insecure: Bool? = nil,
+            requireServerAuthEKU: Bool? = nil, crl: String? = nil, minVersion: String? = nil,
+            maxVersion: String? = nil, ciphers: String? = nil, cipherSuites: String? = nil, groups: String? = nil,
+            resume: Bool? = nil, sni: String? = nil
+        ) {
+            self.certificate = certificate
+            self.key = key
+            self.pkcs12 = pkcs12
+            self.keyPassword = keyPassword
+            self.ca = ca
+            self.clientCA = clientCA
+            self.serverNames = serverNames
+            self.insecure = insecure
+            self.requireServerAuthEKU = requireServerAuthEKU
+            self.crl = crl
+            self.minVersion = minVersion
+            self.maxVersion = maxVersion
+            self.ciphers = ciphers
+            self.cipherSuites = cipherSuites
+            self.groups = groups
+            self.resume = resume
+            self.sni = sni
+        }
+
+        public func merged(over base: TLS) -> TLS {
+            TLS(certificate: certificate ?? base.certificate, key: key ?? base.key, pkcs12: pkcs12 ?? base.pkcs12,
+                keyPassword: keyPassword ?? base.keyPassword, ca: ca ?? base.ca, clientCA: clientCA ?? base.clientCA,
+                serverNames: serverNames ?? base.serverNames, insecure: insecure ?? base.insecure,
+                requireServerAuthEKU: requireServerAuthEKU ?? base.requireServerAuthEKU, crl: crl ?? base.crl,
+                minVersion: minVersion ?? base.minVersion, maxVersion: maxVersion ?? base.maxVersion,
+                ciphers: ciphers ?? base.ciphers, cipherSuites: cipherSuites ?? base.cipherSuites,
+                groups: groups ?? base.groups, resume: resume ?? base.resume, sni: sni ?? base.sni)
+        }
+
+        public var isEmpty: Bool { self == TLS() }
+    }
+
+    /// PEAP-specific behaviour ([MS-PEAP]).
+    public struct PEAP: Sendable, Hashable {
+        public enum CryptoBinding: String, Sendable, Hashable, CaseIterable, Codable {
+            /// Never send the Crypto-Binding TLV.
+            case disabled
+            /// Answer it when the server sends it (Windows' default).
+            case optional
+            /// Fail when the server does not bind the tunnel (NPS can demand the same of clients).
+            case required
+        }
+
+        /// How to answer NPS's Statement-of-Health request.
+        public enum SoH: String, Sendable, Hashable, CaseIterable, Codable {
+            case nak
+        }
+
+        public var cryptoBinding: CryptoBinding?
+        public var soh: SoH?
+
+        public init(cryptoBinding: CryptoBinding? = nil, soh: SoH? = nil) {
+            self.cryptoBinding = cryptoBinding
+            self.soh = soh
+        }
+
+        public func merged(over base: PEAP) -> PEAP {
+            PEAP(cryptoBinding: cryptoBinding ?? base.cryptoBinding, soh: soh ?? base.soh)
+        }
+
+        public var isEmpty: Bool { self == PEAP() }
+    }
+
+    /// `HOST[:PORT]` in failover order.
+    public var servers: [String]?
+    public var secret: SecretReference?
+    /// Seconds to wait after the first transmission (doubles on each retransmission).
+    public var timeout: Double?
+    /// Retransmissions to each server before failing over.
+    public var retries: Int?
+    /// Drop replies without Message-Authenticator (default true).
+    public var requireMessageAuthenticator: Bool?
+    /// Extra dictionary files loaded on top of the root dictionary.
+    public var dictionaries: [String]?
+    /// Folder holding the root `dictionary` file.
+    public var dictionaryDirectory: String?
+    public var nas: NAS?
+    /// Extra request attributes, `Name=value` with dictionary names (as `--attr`).
+    public var attributes: [String]?
+    public var method: Method?
+    /// User-Name, and the EAP identity when no outer identity is given.
+    public var identity: String?
+    /// EAP-Response/Identity outside the tunnel (PEAP), e.g. `anonymous@corp.example`.
+    public var outerIdentity: String?
+    /// The identity inside the PEAP tunnel (default: `identity`).
+    public var innerIdentity: String?
+    public var password: SecretReference?
+    /// MS-CHAPv2 change-password when the server answers E=648.
+    public var newPassword: SecretReference?
+    public var tls: TLS?
+    /// EAP-TLS fragment size (TLS bytes per EAP packet).
+    public var fragmentSize: Int?
+    /// Framed-MTU to send (RFC 2865 §5.12).
+    public var framedMTU: Int?
+    public var peap: PEAP?
+
+    public init(
+        servers: [String]? = nil, secret: SecretReference? = nil, timeout: Double? = nil, retries: Int? = nil,
+        requireMessageAuthenticator: Bool? = nil, dictionaries: [String]? = nil, dictionaryDirectory: String? = nil,
+        nas: NAS? = nil, attributes: [String]? = nil, method: Method? = nil, identity: String? = nil,
+        outerIdentity: String? = nil, innerIdentity: String? = nil, password: SecretReference? = nil,
+        newPassword: SecretReference? = nil, tls: TLS? = nil, fragmentSize: Int? = nil, framedMTU: Int? = nil,
+        peap: PEAP? = nil
+    ) {
+        self.servers = servers
+        self.secret = secret
+        self.timeout = timeout
+        self.retries = retries
+        self.requireMessageAuthenticator = requireMessageAuthenticator
+        self.dictionaries = dictionaries
+        self.dictionaryDirectory = dictionaryDirectory
+        self.nas = nas
+        self.attributes = attributes
+        self.method = method
+        self.identity = identity
+        self.outerIdentity = outerIdentity
+        self.innerIdentity = innerIdentity
+        self.password = password
+        self.newPassword = newPassword
+        self.tls = tls
+        self.fragmentSize = fragmentSize
+        self.framedMTU = framedMTU
+        self.peap = peap
+    }
+
+    /// `self` layered over `base`: every field set here wins; `nas`, `tls` and `peap` merge field by field;
+    /// lists (servers, attributes, dictionaries, ca, server_names) replace, never concatenate.
+    /// Suites merge defaults ← included profile ← case keys this way; `auth` merges its options over a
+    /// `--profile` this way.
+    public func merged(over base: AuthSettings) -> AuthSettings {
+        AuthSettings(
+            servers: servers ?? base.servers, secret: secret ?? base.secret, timeout: timeout ?? base.timeout,
+            retries: retries ?? base.retries,
+            requireMessageAuthenticator: requireMessageAuthenticator ?? base.requireMessageAuthenticator,
+            dictionaries: dictionaries ?? base.dictionaries,
+            dictionaryDirectory: dictionaryDirectory ?? base.dictionaryDirectory,
+            nas: Self.merge(nas, base.nas) { $0.merged(over: $1) }, attributes: attributes ?? base.attributes,
+            method: method ?? base.method, identity: identity ?? base.identity,
+            outerIdentity: outerIdentity ?? base.outerIdentity, innerIdentity: innerIdentity ?? base.innerIdentity,
+            password: password ?? base.password, newPassword: newPassword ?? base.newPassword,
+            tls: Self.merge(tls, base.tls) { $0.merged(over: $1) }, fragmentSize: fragmentSize ?? base.fragmentSize,
+            framedMTU: framedMTU ?? base.framedMTU, peap: Self.merge(peap, base.peap) { $0.merged(over: $1) })
+    }
+
+    private static func merge<T>(_ top: T?, _ base: T?, _ combine: (T, T) -> T) -> T? {
+        switch (top, base) {
+        case (let top?, let base?): return combine(top, base)
+        case (let top?, nil): return top
+        case (nil, let base): return base
+        }
+    }
+
+    /// The identity sent in the EAP-Response/Identity: the outer identity, else `identity`.
+    public var effectiveOuterIdentity: String? { outerIdentity ?? identity }
+    /// The identity used inside PEAP: the inner identity, else `identity`.
+    public var effectiveInnerIdentity: String? { innerIdentity ?? identity }
+}
