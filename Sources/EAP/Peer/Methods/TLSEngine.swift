@@ -66,6 +66,11 @@ struct TLSEngine {
                                         + "TLS message still await its ACK"))
             }
             if !inner { ctx.record(.ackReceived) }
+            do {
+                try self.fragmenter?.receiveAck(message)
+            } catch {
+                return .fail(.violation("the ACK of our fragment", error as? EAPError))
+            }
             return nextFragment(&ctx)
         }
         if failed {
