@@ -11,6 +11,8 @@ struct Conversation: CustomStringConvertible {
     var requests: [[UInt8]] = []
     /// The peer's responses.
     var responses: [[UInt8]] = []
+    /// The peer's step right after it produced each response (same indices as `responses`).
+    var steps: [EAPStep] = []
 
     var result: EAPPeerResult? {
         if case .succeeded(let result) = action { return result }
@@ -43,14 +45,18 @@ struct Conversation: CustomStringConvertible {
         let first = peer.start()
         var conversation = Conversation(peer: peer, server: server, action: first)
         var round = 0
+        var step = peer.step
         while case .send(let response) = conversation.action, round < maxRounds {
             conversation.responses.append(response)
+            conversation.steps.append(step)
             var packet = server.receive(response).bytes
             if let replacement = tamper?(round, packet) { packet = replacement }
             conversation.requests.append(packet)
             conversation.action = peer.receive(packet)
+            step = peer.step
             if round == duplicateAt, case .send(let first) = conversation.action {
                 conversation.responses.append(first)
+                conversation.steps.append(step)
                 conversation.action = peer.receive(packet)
                 if case .send(let second) = conversation.action, second != first {
                     conversation.action = .failed(EAPPeerFailure(step: peer.step, kind: .protocolViolation,
