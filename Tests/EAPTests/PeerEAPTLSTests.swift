@@ -129,7 +129,8 @@ import TLS
         #expect(!run.peer.trace.outerHandshakeSent.contains("Certificate"))
         #expect(failure.tls?.clientCertificateSent == nil)
         #expect(run.peer.trace.outerAlertsSent.first?.level == .fatal)
-        #expect(failure.step == .tlsHandshake(lastSent: "ClientHello", lastReceived: failure.tls?.lastHandshakeMessageReceived))
+        #expect(failure.step == .tlsHandshake(lastSent: "ClientHello",
+                                              lastReceived: failure.tls?.lastHandshakeMessageReceived))
         // The alert reached the server inside an EAP-TLS response.
         #expect(server.outerSession?.evidence.alertsReceived.isEmpty == false)
         #expect(server.outerSession?.evidence.clientCertificateSent == nil)

@@ -199,7 +199,10 @@ import TLS
         #expect(result.msk == server.msk)
         let trace = run.peer.trace
         #expect(trace.contains(.changePasswordSent))
-        #expect(trace.contains { if case .msCHAPv2Failure(let f) = $0 { return f.errorCode == 648 } else { return false } })
+        #expect(trace.contains {
+            if case .msCHAPv2Failure(let failure) = $0 { return failure.errorCode == 648 }
+            return false
+        })
     }
 
     // MARK: - Inner EAP-TLS
@@ -217,7 +220,10 @@ import TLS
         #expect(result.tls?.clientCertificateSent == nil)
         #expect(server.innerSession?.evidence.clientCertificateSent?.commonName == "bob@peer.test")
         let trace = run.peer.trace
-        #expect(trace.contains { if case .innerTLSEvent(.handshakeSent("Certificate")) = $0 { return true } else { return false } })
+        #expect(trace.contains {
+            if case .innerTLSEvent(.handshakeSent("Certificate")) = $0 { return true }
+            return false
+        })
         #expect(trace.contains { if case .innerTLSEstablished = $0 { return true } else { return false } })
     }
 
@@ -238,6 +244,17 @@ import TLS
         #expect(server.innerNakDesired == [.tls])
         // Every phase-2 message of the peer fitted one outer fragment.
         #expect(server.phase2Messages.allSatisfy { $0.fragments == 1 })
+    }
+
+    /// The server offers only an inner method we refuse: after our inner Nak it insists or fails.
+    @Test(arguments: [TestEAPServer.Fault.insistAfterNak, .failAfterNak])
+    func innerMethodRefused(fault: TestEAPServer.Fault) throws {
+        let server = try Self.server(inner: .tls, binding: false, faults: [.innerProposeFirst(26), fault])
+        let run = Conversation.run(.peap(try Self.peap(inner: .tls)), server)
+        let failure = try #require(run.failure, "\(run)")
+        #expect(failure.kind == .methodRefused)
+        #expect(failure.step == .innerIdentity)
+        #expect(run.peer.trace.contains(.innerNakSent(offered: 26, desired: [13])))
     }
 
     /// The inner fragment size can be set; too large a size spreads inner packets over outer fragments, which a

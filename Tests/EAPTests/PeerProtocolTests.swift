@@ -331,7 +331,10 @@ import TLS
         let data = try JSONEncoder().encode(run.peer.trace)
         let decoded = try JSONDecoder().decode([EAPTraceEvent].self, from: data)
         #expect(decoded == run.peer.trace)
-        #expect(decoded.contains { if case .msCHAPv2Failure(let f) = $0 { return f.errorCode == 691 } else { return false } })
+        #expect(decoded.contains {
+            if case .msCHAPv2Failure(let failure) = $0 { return failure.errorCode == 691 }
+            return false
+        })
         let step = try JSONDecoder().decode(EAPStep.self, from: JSONEncoder().encode(run.peer.step))
         #expect(step == run.peer.step)
     }

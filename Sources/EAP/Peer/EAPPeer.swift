@@ -275,6 +275,10 @@ public struct EAPPeer {
             if let msCHAPv2 = peap.msCHAPv2Failure { reason += ": inner MS-CHAPv2 \(msCHAPv2.text)" }
             if let result = peap.resultReceived, result != .success { reason += "; Result TLV \(result)" }
             return finish(failure(MethodFailure(kind: .innerFailure, reason: reason)))
+        case .peap(let peap) where peap.innerMethodRefused:
+            return finish(failure(MethodFailure(
+                kind: .methodRefused,
+                reason: where_ + ": the server accepts no inner \(peap.configuration.inner.type) (our Nak named it)")))
         case .mschapv2(let mschapv2) where mschapv2.lastFailure != nil:
             let text = mschapv2.lastFailure?.text ?? ""
             return finish(failure(MethodFailure(kind: .methodFailure, reason: where_ + " after MS-CHAPv2 \(text)")))

@@ -82,9 +82,9 @@ final class TestEAPServer {
     enum Fault: Hashable {
         /// Propose this type first; the peer must Nak it.
         case proposeFirst(UInt8)
-        /// After the Nak, propose the refused type again.
+        /// After the Nak (outer, or inner with `innerProposeFirst`), propose the refused type again.
         case insistAfterNak
-        /// After the Nak, EAP-Failure.
+        /// After the Nak (outer, or inner with `innerProposeFirst`), EAP-Failure.
         case failAfterNak
         /// EAP-Success right after the Identity.
         case prematureSuccess
@@ -455,9 +455,14 @@ final class TestEAPServer {
                                                  typeData: [0x20]))
             }
             return beginInner()
-        case .nak:
+        case .nak(let proposed):
             guard response.type == .nak else { return fail("expected an inner Nak, got \(response)") }
             innerNakDesired = response.typeData.map { EAPType($0) }
+            if has(.failAfterNak) { return failure() }
+            if has(.insistAfterNak) {
+                return sendPhase2(try! EAPPacket(code: .request, identifier: identifier &+ 1, type: EAPType(proposed),
+                                                 typeData: [0x20]))
+            }
             return beginInner()
         case .mschapv2(let state):
             guard response.type == .mschapv2 else { return fail("expected inner EAP-MSCHAPv2, got \(response)") }

@@ -48,14 +48,9 @@ struct EAPTLSPeerMethod {
             return .fail(failure)
         case .handshakeCompleted(let output, let plaintext):
             let evidence = engine.evidence
-            let established = EAPTraceEvent.tlsEstablished(
-                version: evidence?.version?.rawValue, cipher: evidence?.cipher, resumed: evidence?.resumed ?? false)
-            if inner {
-                ctx.record(.innerTLSEstablished(version: evidence?.version?.rawValue, cipher: evidence?.cipher,
-                                                resumed: evidence?.resumed ?? false))
-            } else {
-                ctx.record(established)
-            }
+            let (version, cipher, resumed) = (evidence?.version?.rawValue, evidence?.cipher, evidence?.resumed ?? false)
+            ctx.record(inner ? .innerTLSEstablished(version: version, cipher: cipher, resumed: resumed)
+                             : .tlsEstablished(version: version, cipher: cipher, resumed: resumed))
             if !plaintext.isEmpty, let failure = acceptApplicationData(plaintext, &ctx) { return .fail(failure) }
             updateStep(&ctx)
             switch engine.send(output, &ctx) {

@@ -114,9 +114,10 @@ struct MSCHAPv2PeerMethod {
         guard success.verifies(expectedDigest: expected) else {
             ctx.record(.msCHAPv2Success(verified: false))
             state = .failed
+            let received = success.authenticatorResponseText
             throw MethodFailure(kind: .impostor,
-                                reason: "the server's MS-CHAPv2 authenticator response \(success.authenticatorResponseText)"
-                                    + " does not prove knowledge of the password (RFC 2759 §8.8)")
+                                reason: "the server's MS-CHAPv2 authenticator response \(received) does not prove "
+                                    + "knowledge of the password (RFC 2759 §8.8)")
         }
         ctx.record(.msCHAPv2Success(verified: true))
         state = .succeeded(exchange)

@@ -91,6 +91,10 @@ struct PEAPPeerMethod {
         return nil
     }
 
+    /// We refused the server's inner proposal and no inner method began: the server accepts no inner method
+    /// of ours.
+    var innerMethodRefused: Bool { innerNakOffered != nil && !innerMethodStarted }
+
     /// Phase 2 reported failure: MS-CHAPv2 Failure, a Result TLV other than success, a tunneled EAP-Failure.
     var innerFailureSeen: Bool {
         msCHAPv2Failure != nil || (resultReceived.map { $0 != .success } ?? false) || tunneledFailure

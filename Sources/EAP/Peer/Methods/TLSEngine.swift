@@ -105,7 +105,9 @@ struct TLSEngine {
                 ? " (reassembly limit \(reassembler.maximumMessageSize) octets)" : ""
             return .fail(.violation("malformed EAP-TLS fragment\(limit)", error))
         }
-        if !inner { ctx.record(.fragmentReceived(bytes: message.data.count, flags: message.encode()[0])) }
+        if !inner {
+            ctx.record(.fragmentReceived(bytes: message.data.count, flags: message.flags.rawValue | message.version))
+        }
         switch output {
         case .needMore:
             return .reply(ack(&ctx))
