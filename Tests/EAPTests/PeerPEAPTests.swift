@@ -10,12 +10,13 @@ import TLS
 
     static func server(inner: EAPType = .mschapv2, version: TLSVersion = .tls1_2, binding: Bool = true,
                        faults: Set<TestEAPServer.Fault> = [], fragmentSize: Int = 1403, innerFragmentSize: Int = 1000,
-                       lengthOnEveryFragment: Bool = false, outer: TLSServerContext? = nil) throws -> TestEAPServer {
+                       lengthOnEveryFragment: Bool = false, outer: TLSServerContext? = nil,
+                       innerVersion: TLSVersion = .tls1_2) throws -> TestEAPServer {
         let pki = try PeerTestPKI.get()
         var options = TestEAPServer.Options(
             method: .peap(inner: inner),
             outer: try outer ?? pki.serverContext(version: version, requireClientCertificate: false),
-            inner: inner == .tls ? try pki.serverContext(version: .tls1_2, requireClientCertificate: true) : nil)
+            inner: inner == .tls ? try pki.serverContext(version: innerVersion, requireClientCertificate: true) : nil)
         options.cryptoBinding = binding
         options.faults = faults
         options.fragmentSize = fragmentSize
@@ -30,10 +31,10 @@ import TLS
                      newPassword: String? = nil, version: TLSVersion = .tls1_2,
                      binding: CryptoBindingPolicy = .optional, names: [String] = [PeerTestPKI.serverName],
                      resumption: Bool = false, resuming: TLSResumptionState? = nil,
-                     outer: TLSClientContext? = nil) throws -> PEAPConfiguration {
+                     outer: TLSClientContext? = nil, innerVersion: TLSVersion = .tls1_2) throws -> PEAPConfiguration {
         let pki = try PeerTestPKI.get()
         let innerMethod: PEAPInnerMethod = inner == .tls
-            ? .tls(try pki.clientContext(credentials: pki.innerClient))
+            ? .tls(try pki.clientContext(credentials: pki.innerClient, version: innerVersion))
             : .mschapv2(MSCHAPv2Credentials(username: user, password: password, newPassword: newPassword))
         return PEAPConfiguration(
             outer: try outer ?? pki.clientContext(version: version, names: names, resumption: resumption),
@@ -207,10 +208,12 @@ import TLS
 
     // MARK: - Inner EAP-TLS
 
-    /// hostapd-style PEAP-TLS with crypto-binding: the ISK is the first 32 octets of the inner MSK.
-    @Test func innerEAPTLSWithCryptoBinding() throws {
-        let server = try Self.server(inner: .tls)
-        let run = Conversation.run(.peap(try Self.peap(inner: .tls)), server)
+    /// hostapd-style PEAP-TLS with crypto-binding: the ISK is the first 32 octets of the inner MSK. Inner TLS 1.3
+    /// ends with its own protected success indication (RFC 9190 §2.5), acknowledged inside the tunnel.
+    @Test(arguments: [TLSVersion.tls1_2, .tls1_3])
+    func innerEAPTLSWithCryptoBinding(innerVersion: TLSVersion) throws {
+        let server = try Self.server(inner: .tls, innerVersion: innerVersion)
+        let run = Conversation.run(.peap(try Self.peap(inner: .tls, innerVersion: innerVersion)), server)
         let result = try #require(run.result, "\(run)")
         #expect(server.problems.isEmpty)
         #expect(server.bindingVerified)
@@ -225,6 +228,8 @@ import TLS
             return false
         })
         #expect(trace.contains { if case .innerTLSEstablished = $0 { return true } else { return false } })
+        #expect(result.innerTLS?.version == innerVersion)
+        #expect(trace.contains(.protectedSuccessIndication) == (innerVersion == .tls1_3))
     }
 
     /// FreeRADIUS-style PEAP-TLS: it offers MS-CHAPv2 first (we Nak), sends no binding, puts L on every inner

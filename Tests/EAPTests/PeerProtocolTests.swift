@@ -205,19 +205,37 @@ import TLS
 
     // MARK: - Malformed input at every step
 
+    /// The conversations the malformed-input sweeps run, each with its method type.
+    static func scenario(_ name: String) throws -> (EAPPeerConfiguration, TestEAPServer, UInt8) {
+        switch name {
+        case "peap-mschapv2":
+            return (.peap(try PeerPEAPTests.peap(), fragmentSize: 300), try PeerPEAPTests.server(fragmentSize: 300),
+                    25)
+        case "peap-tls":
+            return (.peap(try PeerPEAPTests.peap(inner: .tls), fragmentSize: 400),
+                    try PeerPEAPTests.server(inner: .tls, fragmentSize: 400, innerFragmentSize: 300), 25)
+        case "eap-tls-1.3":
+            return (.tls(try PeerEAPTLSTests.client(version: .tls1_3), fragmentSize: 500),
+                    try PeerEAPTLSTests.server(version: .tls1_3, fragmentSize: 500), 13)
+        default:
+            return (PeerMSCHAPv2Tests.configuration(), PeerMSCHAPv2Tests.server(), 26)
+        }
+    }
+
     /// Packets RFC 3748 calls invalid, sent in place of each request of a real conversation: every one ends the
     /// conversation with a protocol violation at the step it arrived in; none is accepted, nothing traps.
     @Test(arguments: ["truncated", "overlong", "response", "unknown code", "success with data", "no type",
-                      "nak request", "empty tls type-data", "short tls length"])
-    func malformedAtEveryStep(variant: String) throws {
-        let reference = Conversation.run(.peap(try PeerPEAPTests.peap(), fragmentSize: 300),
-                                         try PeerPEAPTests.server(fragmentSize: 300))
-        #expect(reference.result != nil)
+                      "nak request", "empty type-data", "short length field"],
+          ["peap-mschapv2", "peap-tls", "eap-tls-1.3", "mschapv2"])
+    func malformedAtEveryStep(variant: String, scenario: String) throws {
+        let (configuration, referenceServer, type) = try Self.scenario(scenario)
+        let reference = Conversation.run(configuration, referenceServer)
+        #expect(reference.result != nil, "\(reference)")
         for round in 0..<reference.requests.count {
-            let run = Conversation.run(.peap(try PeerPEAPTests.peap(), fragmentSize: 300),
-                                       try PeerPEAPTests.server(fragmentSize: 300)) { index, packet in
+            let (configuration, server, _) = try Self.scenario(scenario)
+            let run = Conversation.run(configuration, server) { index, packet in
                 guard index == round else { return nil }
-                return Self.malform(packet, variant)
+                return Self.malform(packet, variant, type: type)
             }
             let failure = try #require(run.failure, "\(variant) at round \(round): \(run)")
             #expect(failure.kind == .protocolViolation, "\(variant) at round \(round): \(failure)")
@@ -225,7 +243,7 @@ import TLS
         }
     }
 
-    static func malform(_ packet: [UInt8], _ variant: String) -> [UInt8] {
+    static func malform(_ packet: [UInt8], _ variant: String, type: UInt8) -> [UInt8] {
         let id = packet[1]
         switch variant {
         case "truncated": return Array(packet.prefix(3))
@@ -234,9 +252,9 @@ import TLS
         case "unknown code": return [9] + packet.dropFirst()
         case "success with data": return [3, id, 0, 5, 0]
         case "no type": return [1, id, 0, 4]
-        case "nak request": return [1, id, 0, 6, 3, 25]
-        case "empty tls type-data": return [1, id, 0, 5, 25]
-        case "short tls length": return [1, id, 0, 8, 25, 0x80, 0, 0]
+        case "nak request": return [1, id, 0, 6, 3, type]
+        case "empty type-data": return [1, id, 0, 5, type]
+        case "short length field": return [1, id, 0, 8, type, 0x80, 0, 0]
         default: return packet
         }
     }
