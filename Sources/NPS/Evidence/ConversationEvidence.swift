@@ -1,3 +1,6 @@
+import EAP
+import TLS
+
 /// What one authentication conversation observed, in order — the input of the diagnosis.
 ///
 /// The Probe target fills it while it runs a conversation; nothing here drives I/O. Every field is plain
@@ -30,11 +33,16 @@ public struct ConversationEvidence: Sendable, Codable, Equatable {
     public var localError: String?
     /// The comparison of the MS-MPPE keys in the Access-Accept with the keys the client derived.
     public var mppeKeys: MPPEKeyCheck
+    /// The EAP conversation, for EAP methods.
+    public var eap: EAPEvidence?
+    /// What the local checks of the client certificate found before anything was sent.
+    public var preflight: [PreflightFinding]
 
     public init(
         outcome: Outcome, method: String, identity: String, server: String? = nil,
         roundTrips: [RoundTripEvidence] = [], replyMessages: [String] = [], msCHAPError: String? = nil,
-        localError: String? = nil, mppeKeys: MPPEKeyCheck = .notApplicable
+        localError: String? = nil, mppeKeys: MPPEKeyCheck = .notApplicable, eap: EAPEvidence? = nil,
+        preflight: [PreflightFinding] = []
     ) {
         self.outcome = outcome
         self.method = method
@@ -45,6 +53,68 @@ public struct ConversationEvidence: Sendable, Codable, Equatable {
         self.msCHAPError = msCHAPError
         self.localError = localError
         self.mppeKeys = mppeKeys
+        self.eap = eap
+        self.preflight = preflight
+    }
+}
+
+/// What the EAP peer saw and decided (RFC 3748 and the method's RFC), for `--json` and the diagnosis.
+public struct EAPEvidence: Sendable, Codable, Equatable {
+    /// The outer method: `TLS`, `PEAP`, `MSCHAPV2` (EAP type names).
+    public var method: String
+    /// PEAP's inner method, when one ran.
+    public var innerMethod: String?
+    /// Every EAP event in order: requests, responses, fragments, TLS messages and alerts, inner results.
+    public var trace: [EAPTraceEvent]
+    /// Where the conversation stood at its end (for a failure: the step it came after).
+    public var step: EAPStep
+    /// Why the peer failed, when it did.
+    public var failure: Failure?
+    /// The outer TLS handshake (EAP-TLS, PEAP phase 1).
+    public var tls: TLSEvidence?
+    /// PEAP's inner EAP-TLS handshake.
+    public var innerTLS: TLSEvidence?
+    public var cryptoBinding: CryptoBindingOutcome
+    /// The outer TLS session was resumed (PEAP fast reconnect, EAP-TLS resumption).
+    public var resumed: Bool
+    /// PEAP: an inner method ran (false after a fast reconnect that skipped phase 2).
+    public var innerMethodRan: Bool
+
+    public struct Failure: Sendable, Codable, Equatable {
+        /// `eapFailure`, `serverValidation`, `impostor`, `tlsFailure`, `methodRefused`, `protocolViolation`,
+        /// `innerFailure`, `methodFailure`, `policy`, `configuration` (see `EAPPeerFailure.Kind`).
+        public var kind: String
+        public var step: EAPStep
+        public var reason: String
+        public var msCHAPv2: MSCHAPv2Failure?
+        /// The last Result TLV status the server sent (`success`/`failure`), when one arrived.
+        public var resultTLV: String?
+
+        public init(kind: String, step: EAPStep, reason: String, msCHAPv2: MSCHAPv2Failure? = nil,
+                    resultTLV: String? = nil) {
+            self.kind = kind
+            self.step = step
+            self.reason = reason
+            self.msCHAPv2 = msCHAPv2
+            self.resultTLV = resultTLV
+        }
+    }
+
+    public init(
+        method: String, innerMethod: String? = nil, trace: [EAPTraceEvent] = [], step: EAPStep = .identity,
+        failure: Failure? = nil, tls: TLSEvidence? = nil, innerTLS: TLSEvidence? = nil,
+        cryptoBinding: CryptoBindingOutcome = .notApplicable, resumed: Bool = false, innerMethodRan: Bool = false
+    ) {
+        self.method = method
+        self.innerMethod = innerMethod
+        self.trace = trace
+        self.step = step
+        self.failure = failure
+        self.tls = tls
+        self.innerTLS = innerTLS
+        self.cryptoBinding = cryptoBinding
+        self.resumed = resumed
+        self.innerMethodRan = innerMethodRan
     }
 }
 
