@@ -60,7 +60,7 @@ public struct ConversationEvidence: Sendable, Codable, Equatable {
 
 /// What the EAP peer saw and decided (RFC 3748 and the method's RFC), for `--json` and the diagnosis.
 public struct EAPEvidence: Sendable, Codable, Equatable {
-    /// The outer method: `TLS`, `PEAP`, `MSCHAPV2` (EAP type names).
+    /// The outer method: `EAP-TLS`, `PEAP`, `EAP-MSCHAPv2` (EAP type names).
     public var method: String
     /// PEAP's inner method, when one ran.
     public var innerMethod: String?

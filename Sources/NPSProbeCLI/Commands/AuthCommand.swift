@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NPS
 import Probe
+import Profiles
 import RADIUS
 
 /// `npsprobe auth`: one synthetic authentication, reported for humans or as JSON.
@@ -9,74 +10,84 @@ struct AuthCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "auth",
         abstract: "Authenticate once against one or more RADIUS servers and report the outcome.",
-        discussion: ExitStatus.help)
-
-    enum Method: String, ExpressibleByArgument, CaseIterable {
-        case pap, chap, mschapv2
-    }
+        discussion: """
+            Options given on the command line win over the same settings in --profile.
+            Methods: pap, chap, mschapv2 (MS-CHAPv2 in RADIUS attributes, as a VPN server asks NPS),
+            eap-mschapv2, eap-tls, peap-tls (PEAP with an inner client certificate, Always On VPN user
+            tunnels), peap-mschapv2.
+            """ + "\n" + ExitStatus.help)
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var nas: NASOptions
+    @OptionGroup var methodOptions: MethodOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(help: "Authentication method.")
-    var method: Method = .pap
-
-    @Option(help: ArgumentHelp("User-Name to authenticate.", valueName: "name"))
-    var identity: String
-
-    @Option(help: ArgumentHelp("Read the password from this file.", valueName: "path"))
-    var passwordFile: String?
-
-    @Option(help: ArgumentHelp("Read the password from this environment variable.", valueName: "var"))
-    var passwordEnv: String?
-
-    @Option(help: ArgumentHelp("The password itself (visible in ps: prefer --password-file).", valueName: "password"))
-    var password: String?
+    @Option(help: ArgumentHelp("A profile (YAML) with the settings; options given here override it.",
+                               valueName: "path"))
+    var profile: String?
 
     @Option(help: ArgumentHelp(
-        "Exit 0 when the outcome is this one instead of only on accept: accept, reject, timeout.",
-        valueName: "outcome"))
-    var expect: Expectation?
+        "Exit 0 when the outcome is this one: accept, reject, timeout, reject:853 (the diagnosed Windows error), "
+            + "reject:reason=16 (an NPS reason code).", valueName: "outcome"))
+    var expect: CLIExpectation?
 
     func run() async throws {
-        let dictionary = try DictionaryLocator.load(
-            directory: connection.dictionaryDir, additional: connection.dictionaries)
-        let servers = try connection.serverAddresses()
-        let secret = try connection.sharedSecret()
-        let attributes = try nas.requestAttributes(dictionary: dictionary, firstServer: servers[0])
-        guard let password = try SecretSource.read(
-            what: "password", file: passwordFile, env: passwordEnv, literal: password, literalFlag: "--password")
-        else {
-            throw LocalError("\(method.rawValue) needs a password: give --password-file PATH or --password-env VAR")
+        var settings = connection.settings()
+        nas.apply(to: &settings)
+        methodOptions.apply(to: &settings)
+        var expectation = expect?.expectation
+        if let profile {
+            let definition = try Self.loadProfile(profile)
+            settings = settings.merged(over: definition.settings)
+            if expectation == nil, definition.locations["expect"] != nil { expectation = definition.expectation }
         }
-        let authMethod: AuthenticationMethod
-        switch method {
-        case .pap: authMethod = .pap(password: password)
-        case .chap: authMethod = .chap(password: password)
-        case .mschapv2: authMethod = .msCHAPv2(password: password)
+        let dictionary = try DictionaryLocator.load(directory: settings.dictionaryDirectory, additional: [])
+        let prepared: PreparedCase
+        do {
+            prepared = try CasePreparation.prepare(settings, dictionary: dictionary)
+        } catch {
+            throw LocalError(error.hint.map { "\(error.reason) (\($0))" } ?? error.reason)
         }
+        for warning in prepared.warnings { Console.warn(warning) }
+        for finding in prepared.request.preflight { Console.warn("pre-flight: \(finding.detail)") }
+
         let transport = RADIUSTransport(maximumSocketsPerFamily: 1)
-        let client = RADIUSClient(
-            transport: transport,
-            configuration: RADIUSClientConfiguration(
-                servers: servers, secret: secret, retransmit: connection.retransmitPolicy,
-                replyPolicy: connection.noRequireMessageAuthenticator ? .lenient : .default))
-        let report = await Conversation(client: client).run(
-            AuthenticationRequest(userName: identity, method: authMethod, attributes: attributes),
+        let run = await CaseRunner.run(
+            prepared, transport: transport, dictionary: dictionary,
             observer: output.verbose ? PacketPrinter.observer(dictionary: dictionary) : nil)
         await transport.shutdown()
 
-        let met = expect.map { $0.isMet(by: report.evidence) }
+        let met = expectation.map { $0.evaluate(run.observation) }
         if output.json {
-            Console.out(try AuthJSON(report: report, dictionary: dictionary, expected: met).render())
+            Console.out(try AuthJSON(run: run, dictionary: dictionary, expected: met?.passed).render())
         } else {
-            Console.out(AuthText.render(report: report, dictionary: dictionary))
-            if let expect, let met {
-                Console.out(met ? "  as expected (\(expect))" : "  NOT as expected: wanted \(expect)")
+            if run.reports.count > 1 {
+                Console.out("First conversation:")
+                Console.out(AuthText.render(report: run.reports[0], dictionary: dictionary))
+                Console.out("Resumed conversation:")
+            }
+            Console.out(AuthText.render(report: run.report, dictionary: dictionary))
+            if let met {
+                Console.out(met.passed ? "  as expected (\(met.expected))"
+                            : "  NOT as expected: wanted \(met.expected), got \(met.got)")
             }
         }
-        throw ExitCode(Self.exitStatus(for: report.evidence, met: met).rawValue)
+        throw ExitCode(Self.exitStatus(for: run.report.evidence, met: met?.passed).rawValue)
+    }
+
+    /// A profile for `auth`: exactly one case.
+    static func loadProfile(_ path: String) throws(LocalError) -> CaseDefinition {
+        let document: LoadedDocument
+        do {
+            document = try ProfileLoader.load(path: Paths.absolute(path))
+        } catch {
+            throw LocalError(error.issues.map(\.description).joined(separator: "\n"))
+        }
+        guard document.cases.count == 1, let definition = document.cases.first else {
+            throw LocalError("\(path) holds \(document.cases.count) cases; auth runs one (use `npsprobe run` for "
+                             + "suites)")
+        }
+        return definition
     }
 
     static func exitStatus(for evidence: ConversationEvidence, met: Bool?) -> ExitStatus {
@@ -90,24 +101,23 @@ struct AuthCommand: AsyncParsableCommand {
     }
 }
 
-/// What `--expect` asks for.
-struct Expectation: ExpressibleByArgument, CustomStringConvertible {
-    var outcome: ConversationEvidence.Outcome
+/// `--expect accept|reject|timeout|reject:853|reject:reason=16`.
+struct CLIExpectation: ExpressibleByArgument {
+    var expectation: Expectation
 
     init?(argument: String) {
-        switch argument.lowercased() {
-        case "accept": outcome = .accept
-        case "reject": outcome = .reject
-        case "timeout": outcome = .timeout
-        default: return nil
+        let parts = argument.lowercased().split(separator: ":", maxSplits: 1).map(String.init)
+        guard let outcome = parts.first.flatMap(Expectation.Outcome.init(rawValue:)) else { return nil }
+        expectation = Expectation(outcome)
+        guard parts.count == 2 else { return }
+        for item in parts[1].split(separator: ",") {
+            if item.hasPrefix("reason=") {
+                guard let reason = Int(item.dropFirst("reason=".count)) else { return nil }
+                expectation.reasons.append(reason)
+            } else {
+                guard let error = Int(item) else { return nil }
+                expectation.windowsErrors.append(error)
+            }
         }
     }
-
-    func isMet(by evidence: ConversationEvidence) -> Bool {
-        guard evidence.outcome == outcome else { return false }
-        // An accept whose keys disagree is not the accept anyone expected.
-        return outcome != .accept || evidence.mppeKeys != .mismatch
-    }
-
-    var description: String { outcome.rawValue }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Probe
+import Profiles
 
 /// Where to send and how: servers, shared secret, retransmission, dictionaries.
 struct ConnectionOptions: ParsableArguments {
@@ -17,12 +18,13 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The shared secret itself (visible in ps: prefer --secret-file).", valueName: "secret"))
     var secret: String?
 
-    @Option(help: ArgumentHelp("Seconds to wait after the first transmission (doubles on each retransmission).",
-                               valueName: "seconds"))
-    var timeout: Double = 3
+    @Option(help: ArgumentHelp(
+        "Seconds to wait after the first transmission (doubles on each retransmission; default 3).",
+        valueName: "seconds"))
+    var timeout: Double?
 
-    @Option(help: "Retransmissions to each server before failing over to the next.")
-    var retries: Int = 2
+    @Option(help: "Retransmissions to each server before failing over to the next (default 2).")
+    var retries: Int?
 
     @Option(name: .customLong("dictionary"), help: ArgumentHelp(
         "An extra FreeRADIUS-format dictionary file to load (repeatable).", valueName: "path"))
@@ -36,8 +38,10 @@ struct ConnectionOptions: ParsableArguments {
     var noRequireMessageAuthenticator = false
 
     func validate() throws {
-        guard timeout > 0, timeout <= 300 else { throw ValidationError("--timeout must be between 0 and 300 seconds") }
-        guard (0...20).contains(retries) else { throw ValidationError("--retries must be between 0 and 20") }
+        if let timeout, !(timeout > 0 && timeout <= 300) {
+            throw ValidationError("--timeout must be between 0 and 300 seconds")
+        }
+        if let retries, !(0...20).contains(retries) { throw ValidationError("--retries must be between 0 and 20") }
     }
 
     /// The servers parsed, or a local error naming the bad one.
@@ -66,6 +70,27 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     var retransmitPolicy: RetransmitPolicy {
-        RetransmitPolicy(initialTimeout: .milliseconds(Int64(timeout * 1000)), retransmissions: retries)
+        RetransmitPolicy(initialTimeout: .milliseconds(Int64((timeout ?? 3) * 1000)), retransmissions: retries ?? 2)
+    }
+
+    /// The connection part of `AuthSettings`: only what was given, so a `--profile` fills the rest.
+    func settings() -> AuthSettings {
+        var settings = AuthSettings()
+        if !servers.isEmpty { settings.servers = servers }
+        if let secretFile {
+            settings.secret = .file(Paths.absolute(secretFile))
+        } else if let secretEnv {
+            settings.secret = .env(secretEnv)
+        } else if let secret {
+            Console.warn("shared secret given with --secret is visible to other users through ps; "
+                         + "prefer --secret-file or --secret-env")
+            settings.secret = .literal(secret)
+        }
+        settings.timeout = timeout
+        settings.retries = retries
+        if noRequireMessageAuthenticator { settings.requireMessageAuthenticator = false }
+        if !dictionaries.isEmpty { settings.dictionaries = dictionaries.map(Paths.absolute) }
+        settings.dictionaryDirectory = dictionaryDir.map(Paths.absolute)
+        return settings
     }
 }

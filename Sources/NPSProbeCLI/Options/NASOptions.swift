@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
-import Probe
-import RADIUS
+import Profiles
 
 /// The attributes a NAS (VPN server, access point) puts in every Access-Request.
 struct NASOptions: ParsableArguments {
@@ -17,42 +16,21 @@ struct NASOptions: ParsableArguments {
                                valueName: "id"))
     var callingStationId: String?
 
+    @Option(help: ArgumentHelp("Called-Station-Id (the access point or VPN server address).", valueName: "id"))
+    var calledStationId: String?
+
     @Option(name: .customLong("attr"), help: ArgumentHelp(
         "Extra attribute NAME=VALUE with dictionary names (repeatable), e.g. NAS-Port-Type=Virtual, Tunnel-Type:1=VLAN.",
         valueName: "name=value"))
     var attributes: [String] = []
 
-    /// NAS-IP-Address (or NAS-IPv6-Address), NAS-Identifier, Calling-Station-Id and `--attr` extras.
-    func requestAttributes(dictionary: RADIUSDictionary, firstServer: ServerAddress) throws(LocalError)
-        -> [RADIUSAttribute]
-    {
-        var out: [RADIUSAttribute] = []
-        if let text = nasIPAddress {
-            if let v4 = IPv4Address(text) {
-                out.append(RADIUSAttribute(.nasIPAddress, v4.octets))
-            } else if let v6 = IPv6Address(text) {
-                out.append(RADIUSAttribute(.nasIPv6Address, v6.octets))
-            } else {
-                throw LocalError("--nas-ip-address \(text) is not an IPv4 or IPv6 address")
-            }
-        } else if let local = RADIUSTransport.localAddress(toward: firstServer.socketAddress),
-                  let text = local.ipAddress {
-            if let v4 = IPv4Address(text) {
-                out.append(RADIUSAttribute(.nasIPAddress, v4.octets))
-            } else if let v6 = IPv6Address(text) {
-                out.append(RADIUSAttribute(.nasIPv6Address, v6.octets))
-            }
-        }
-        if let nasIdentifier { out.append(RADIUSAttribute(.nasIdentifier, string: nasIdentifier)) }
-        if let callingStationId { out.append(RADIUSAttribute(.callingStationId, string: callingStationId)) }
-        for text in attributes {
-            do {
-                out.append(try dictionary.attribute(fromText: text))
-            } catch {
-                throw LocalError("--attr \(text): \(error)")
-            }
-        }
-        return out
+    /// The NAS part of `AuthSettings` (attributes are resolved against the dictionary when the case is prepared).
+    func apply(to settings: inout AuthSettings) {
+        let nas = AuthSettings.NAS(
+            ipAddress: nasIPAddress, identifier: nasIdentifier, callingStationId: callingStationId,
+            calledStationId: calledStationId)
+        if !nas.isEmpty { settings.nas = nas }
+        if !attributes.isEmpty { settings.attributes = attributes }
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import NPS
 import Probe
+import Profiles
 import RADIUS
 
 /// The `--json` object of `auth`: a contract other tools script against. Field names are stable once
@@ -22,8 +23,29 @@ struct AuthJSON: Encodable {
     var error: String?
     /// Whether the outcome matched `--expect` (absent without `--expect`).
     var expected: Bool?
+    /// EAP methods: the EAP type name (`EAP-TLS`, `PEAP`, `EAP-MSCHAPv2`), PEAP's inner method, the negotiated TLS
+    /// version and cipher (IANA name), and crypto-binding (`verified`, `absent`, `failed`, `declined`).
+    var eapMethod: String?
+    var innerMethod: String?
+    var tlsVersion: String?
+    var tlsCipher: String?
+    var cryptoBinding: String?
+    /// With `--resume`: the server resumed the TLS session, and whether the inner method still ran.
+    var resumed: Bool?
+    var innerMethodRan: Bool?
+    /// With `--resume`: the first (full) conversation; the top-level fields describe the resumed one.
+    var firstConversation: ConversationEvidence?
     /// Everything observed, in order.
     var evidence: ConversationEvidence
+
+    init(run: CaseRun, dictionary: RADIUSDictionary, expected: Bool?) {
+        self.init(report: run.report, dictionary: dictionary, expected: expected)
+        if run.reports.count > 1 {
+            firstConversation = run.reports[0].evidence
+            resumed = run.report.evidence.eap?.resumed ?? false
+            innerMethodRan = run.report.evidence.eap?.innerMethodRan ?? false
+        }
+    }
 
     init(report: ConversationReport, dictionary: RADIUSDictionary, expected: Bool?) {
         let evidence = report.evidence
@@ -40,6 +62,13 @@ struct AuthJSON: Encodable {
         error = evidence.localError
         self.expected = expected
         self.evidence = evidence
+        if let eap = evidence.eap {
+            eapMethod = eap.method
+            innerMethod = eap.innerMethod
+            tlsVersion = eap.tls?.version?.rawValue
+            tlsCipher = eap.tls?.cipher
+            cryptoBinding = CaseRunner.cryptoBindingText(eap.cryptoBinding)
+        }
     }
 
     func render() throws(LocalError) -> String { try JSONOutput.render(self) }
@@ -47,6 +76,46 @@ struct AuthJSON: Encodable {
 
 /// The human report of `auth`: the outcome first, then what led there.
 enum AuthText {
+    /// The EAP part: method, TLS version and cipher, where a failure came, crypto-binding, the server's chain.
+    static func eapLines(_ eap: EAPEvidence) -> [String] {
+        var lines: [String] = []
+        var method = "  EAP: \(eap.method)"
+        if let inner = eap.innerMethod { method += " with inner \(inner)" }
+        if let tls = eap.tls, let version = tls.version {
+            method += ", TLS \(version.rawValue) \(tls.cipher ?? "")"
+            if tls.resumed { method += " (resumed)" }
+        }
+        lines.append(method)
+        if let failure = eap.failure {
+            lines.append("  EAP failure (\(failure.kind)) \(failure.step): \(failure.reason)")
+            if let ms = failure.msCHAPv2 { lines.append("  MS-CHAPv2: \(ms.text)") }
+        }
+        for (label, tls) in [("server", eap.tls), ("inner server", eap.innerTLS)] {
+            guard let tls else { continue }
+            if let problem = tls.serverValidationFailure {
+                lines.append("  \(label) certificate refused by the client: \(problem.kind.rawValue): \(problem.detail)")
+            }
+            for alert in tls.events.compactMap({ event -> String? in
+                switch event {
+                case .alertReceived(let alert): return "received \(alert)"
+                case .alertSent(let alert): return "sent \(alert)"
+                default: return nil
+                }
+            }) {
+                lines.append("  TLS alert \(alert)")
+            }
+            if let leaf = tls.serverChain.first {
+                lines.append("  \(label) certificate: \(leaf.subject), issued by \(leaf.issuer)")
+            }
+        }
+        switch eap.cryptoBinding {
+        case .notApplicable: break
+        case .failed(let why): lines.append("  crypto-binding: FAILED: \(why)")
+        default: lines.append("  crypto-binding: \(CaseRunner.cryptoBindingText(eap.cryptoBinding) ?? "")")
+        }
+        return lines
+    }
+
     static func render(report: ConversationReport, dictionary: RADIUSDictionary) -> String {
         let evidence = report.evidence
         var lines: [String] = []
@@ -67,6 +136,7 @@ enum AuthText {
         if evidence.outcome != .error, let error = evidence.localError { lines.append("  problem: \(error)") }
         for message in evidence.replyMessages { lines.append("  Reply-Message: \(message)") }
         if let error = evidence.msCHAPError { lines.append("  MS-CHAP-Error: \(error)") }
+        if let eap = evidence.eap { lines += eapLines(eap) }
         if evidence.mppeKeys != .notApplicable { lines.append("  MPPE keys: \(evidence.mppeKeys.rawValue)") }
         let discarded = evidence.roundTrips.flatMap(\.discarded)
         if !discarded.isEmpty {

@@ -13,6 +13,9 @@ public enum AuthenticationMethod: Sendable {
     /// MS-CHAPv2 without EAP, as a VPN server asks NPS (RFC 2548 §2.3: MS-CHAP-Challenge +
     /// MS-CHAP2-Response; the reply carries MS-CHAP2-Success or MS-CHAP-Error).
     case msCHAPv2(password: String)
+    /// EAP over RADIUS (RFC 3579): EAP-TLS, PEAP, EAP-MSCHAPv2. `name` is the report's method name
+    /// (`eap-tls`, `peap-mschapv2`, …). The peer's TLS contexts are shared by every conversation.
+    case eap(EAPPeerConfiguration, name: String)
 
     /// The name used in reports and `--json` (`method`).
     public var name: String {
@@ -20,6 +23,7 @@ public enum AuthenticationMethod: Sendable {
         case .pap: return "pap"
         case .chap: return "chap"
         case .msCHAPv2: return "mschapv2"
+        case .eap(_, let name): return name
         }
     }
 }
@@ -30,11 +34,19 @@ public struct AuthenticationRequest: Sendable {
     public var method: AuthenticationMethod
     /// NAS-IP-Address, NAS-Identifier, Calling-Station-Id, Service-Type, `--attr` extras…
     public var attributes: [RADIUSAttribute]
+    /// The local checks of the client certificate, made once when the credentials were loaded; copied into
+    /// the evidence of every conversation.
+    public var preflight: [PreflightFinding]
+    /// A safety bound on EAP round trips: a server that never ends the conversation is reported, not obeyed.
+    public var maximumRoundTrips: Int
 
-    public init(userName: String, method: AuthenticationMethod, attributes: [RADIUSAttribute]) {
+    public init(userName: String, method: AuthenticationMethod, attributes: [RADIUSAttribute],
+                preflight: [PreflightFinding] = [], maximumRoundTrips: Int = 100) {
         self.userName = userName
         self.method = method
         self.attributes = attributes
+        self.preflight = preflight
+        self.maximumRoundTrips = maximumRoundTrips
     }
 }
 
@@ -78,6 +90,8 @@ struct SingleRoundTripMethod {
                     identifier: identifier, password: Array(password.utf8), challenge: challenge)),
                 RADIUSAttribute(.chapChallenge, challenge),
             ]
+        case .eap:
+            throw ProbeError(.badInput, "EAP is not a single-round-trip method")
         case .msCHAPv2(let password):
             let authenticatorChallenge = random.bytes(16)
             let peerChallenge = random.bytes(16)

@@ -1,3 +1,4 @@
+import EAP
 import NPS
 import RADIUS
 import TLS
@@ -10,6 +11,8 @@ public struct ConversationReport: Sendable {
     public var finalRequest: RADIUSPacket?
     /// The verified final reply: Access-Accept or Access-Reject (nil on timeout or error).
     public var finalReply: RADIUSPacket?
+    /// What the EAP peer established on success (keys, TLS session for resumption).
+    public var eapResult: EAPPeerResult?
     /// From the first transmission to the end of the conversation.
     public var elapsed: Duration
 }
@@ -30,7 +33,16 @@ public struct Conversation: Sendable {
     public func run(_ request: AuthenticationRequest, observer: PacketObserver? = nil) async -> ConversationReport {
         let clock = ContinuousClock()
         let start = clock.now
-        var evidence = ConversationEvidence(outcome: .error, method: request.method.name, identity: request.userName)
+        var evidence = ConversationEvidence(
+            outcome: .error, method: request.method.name, identity: request.userName, preflight: request.preflight)
+        if case .eap(let configuration, _) = request.method {
+            let ending = await EAPConversation(
+                client: client, request: request, configuration: configuration, random: random, observer: observer
+            ).run(evidence: evidence)
+            return ConversationReport(
+                evidence: ending.evidence, finalRequest: ending.finalRequest, finalReply: ending.finalReply,
+                eapResult: ending.result, elapsed: clock.now - start)
+        }
         var method = SingleRoundTripMethod(userName: request.userName, method: request.method, random: random)
         var attributes = [RADIUSAttribute(.userName, string: request.userName)]
         do {
@@ -60,7 +72,9 @@ public struct Conversation: Sendable {
         evidence.msCHAPError = verdict.msCHAPError
         evidence.localError = verdict.localError
         if verdict.outcome == .accept {
-            evidence.mppeKeys = checkMPPEKeys(in: reply, request: roundTrip.request, expected: verdict.expectedMPPE)
+            evidence.mppeKeys = Self.checkMPPEKeys(
+                in: reply, request: roundTrip.request, secret: client.configuration.secret,
+                expected: verdict.expectedMPPE)
         }
         return ConversationReport(
             evidence: evidence, finalRequest: roundTrip.request, finalReply: reply, elapsed: clock.now - start)
@@ -68,14 +82,13 @@ public struct Conversation: Sendable {
 
     /// Decrypts MS-MPPE-Send-Key/Recv-Key (RFC 2548 §2.4.2–2.4.3) and compares them with the client's keys.
     /// Keys are compared on the length the client derived (servers may pad MS-CHAPv2's 16-octet keys).
-    func checkMPPEKeys(
-        in reply: RADIUSPacket, request: RADIUSPacket, expected: (send: [UInt8], receive: [UInt8])?
+    static func checkMPPEKeys(
+        in reply: RADIUSPacket, request: RADIUSPacket, secret: [UInt8], expected: (send: [UInt8], receive: [UInt8])?
     ) -> MPPEKeyCheck {
         guard let expected else { return .notApplicable }
         let decrypted: (send: [UInt8], receive: [UInt8])?
         do {
-            decrypted = try reply.mppeKeys(secret: client.configuration.secret,
-                                           requestAuthenticator: request.authenticator)
+            decrypted = try reply.mppeKeys(secret: secret, requestAuthenticator: request.authenticator)
         } catch {
             // Present but undecryptable (bad length or padding): the keys cannot be the client's.
             return .mismatch

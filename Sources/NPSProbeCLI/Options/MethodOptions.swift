@@ -1,0 +1,176 @@
+import ArgumentParser
+import Foundation
+import Profiles
+
+/// The method, identities, passwords, TLS and PEAP options of `auth` — each has a profile key, and the
+/// command line wins over a `--profile`.
+struct MethodOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "pap, chap, mschapv2 (RFC 2548, no EAP), eap-mschapv2, eap-tls, peap-tls, peap-mschapv2.",
+        valueName: "method"))
+    var method: AuthSettings.Method?
+
+    @Option(help: ArgumentHelp("User-Name, and the EAP identity unless --outer-identity is given.", valueName: "name"))
+    var identity: String?
+
+    @Option(help: ArgumentHelp("EAP-Response/Identity outside the tunnel, e.g. anonymous@corp.example.",
+                               valueName: "name"))
+    var outerIdentity: String?
+
+    @Option(help: ArgumentHelp("The identity inside PEAP (default: --identity).", valueName: "name"))
+    var innerIdentity: String?
+
+    @Option(help: ArgumentHelp("Read the password from this file.", valueName: "path"))
+    var passwordFile: String?
+
+    @Option(help: ArgumentHelp("Read the password from this environment variable.", valueName: "var"))
+    var passwordEnv: String?
+
+    @Option(help: ArgumentHelp("The password itself (visible in ps: prefer --password-file).", valueName: "password"))
+    var password: String?
+
+    @Option(help: ArgumentHelp("MS-CHAPv2: the new password, from this environment variable, used when the server "
+                               + "says the password expired (E=648).", valueName: "var"))
+    var newPasswordEnv: String?
+
+    @Option(help: ArgumentHelp("MS-CHAPv2: the new password, from this file.", valueName: "path"))
+    var newPasswordFile: String?
+
+    // MARK: TLS
+
+    @Option(help: ArgumentHelp("Client certificate (PEM or DER), optionally followed by its intermediates.",
+                               valueName: "path"))
+    var cert: String?
+
+    @Option(help: ArgumentHelp("Private key of --cert (default: in the --cert file).", valueName: "path"))
+    var key: String?
+
+    @Option(help: ArgumentHelp("Client certificate and key as PKCS#12 instead of --cert/--key.", valueName: "path"))
+    var pkcs12: String?
+
+    @Option(help: ArgumentHelp("Read the key or PKCS#12 password from this environment variable.", valueName: "var"))
+    var keyPasswordEnv: String?
+
+    @Option(help: ArgumentHelp("Read the key or PKCS#12 password from this file.", valueName: "path"))
+    var keyPasswordFile: String?
+
+    @Option(name: .customLong("ca"), help: ArgumentHelp(
+        "CA certificate file or directory trusted for the server's certificate (repeatable).", valueName: "path"))
+    var cas: [String] = []
+
+    @Option(name: .customLong("server-name"), help: ArgumentHelp(
+        "A name the server's certificate must carry (DNS SAN, else CN; repeatable): Windows' \"Connect to these "
+            + "servers\".", valueName: "name"))
+    var serverNames: [String] = []
+
+    @Option(help: ArgumentHelp("The CA that issued our certificate, for the local pre-flight chain check.",
+                               valueName: "path"))
+    var clientCA: String?
+
+    @Option(help: ArgumentHelp("CRL file to check the server's chain against.", valueName: "path"))
+    var crl: String?
+
+    @Flag(help: "Skip EVERY check of the server's certificate. Never use in production.")
+    var insecure = false
+
+    @Flag(help: "Accept a server certificate without the Server Authentication EKU (Windows requires it).")
+    var noRequireServerEKU = false
+
+    @Option(help: ArgumentHelp("Lowest TLS version: 1.0, 1.1, 1.2 (default), 1.3.", valueName: "version"))
+    var tlsMin: String?
+
+    @Option(help: ArgumentHelp("Highest TLS version (default 1.2: NPS does not do TLS 1.3 for EAP).",
+                               valueName: "version"))
+    var tlsMax: String?
+
+    @Option(help: ArgumentHelp("TLS 1.2 cipher list (OpenSSL syntax).", valueName: "list"))
+    var ciphers: String?
+
+    @Option(help: ArgumentHelp("TLS 1.3 cipher suites.", valueName: "list"))
+    var cipherSuites: String?
+
+    @Option(help: ArgumentHelp("Key-exchange groups, e.g. X25519:P-256.", valueName: "list"))
+    var groups: String?
+
+    @Option(help: ArgumentHelp("Server Name Indication to send.", valueName: "name"))
+    var sni: String?
+
+    @Flag(help: "Authenticate twice, the second time resuming the first TLS session (PEAP fast reconnect).")
+    var resume = false
+
+    // MARK: EAP and PEAP
+
+    @Option(help: ArgumentHelp("TLS octets per EAP fragment (default 1398, like Windows and hostapd).",
+                               valueName: "bytes"))
+    var fragmentSize: Int?
+
+    @Option(help: ArgumentHelp("Send Framed-MTU with this value (RFC 2865 §5.12).", valueName: "bytes"))
+    var framedMTU: Int?
+
+    @Option(help: ArgumentHelp("PEAP crypto-binding: optional (default), required, disabled.", valueName: "policy"))
+    var cryptoBinding: AuthSettings.PEAP.CryptoBinding?
+
+    @Flag(help: "Same as --crypto-binding disabled.")
+    var noCryptobinding = false
+
+    @Flag(help: "Same as --crypto-binding required.")
+    var requireCryptobinding = false
+
+    @Option(help: ArgumentHelp("How to answer NPS's Statement-of-Health request: nak (default).", valueName: "policy"))
+    var soh: AuthSettings.PEAP.SoH?
+
+    func validate() throws {
+        if noCryptobinding && requireCryptobinding {
+            throw ValidationError("--no-cryptobinding and --require-cryptobinding contradict each other")
+        }
+        if let fragmentSize, !(64...4096).contains(fragmentSize) {
+            throw ValidationError("--fragment-size must be between 64 and 4096 TLS octets")
+        }
+        if cert != nil && pkcs12 != nil { throw ValidationError("give --cert/--key or --pkcs12, not both") }
+    }
+
+    func apply(to settings: inout AuthSettings) {
+        settings.method = method
+        settings.identity = identity
+        settings.outerIdentity = outerIdentity
+        settings.innerIdentity = innerIdentity
+        if let passwordFile {
+            settings.password = .file(Paths.absolute(passwordFile))
+        } else if let passwordEnv {
+            settings.password = .env(passwordEnv)
+        } else if let password {
+            Console.warn("password given with --password is visible to other users through ps; "
+                         + "prefer --password-file or --password-env")
+            settings.password = .literal(password)
+        }
+        if let newPasswordFile {
+            settings.newPassword = .file(Paths.absolute(newPasswordFile))
+        } else if let newPasswordEnv {
+            settings.newPassword = .env(newPasswordEnv)
+        }
+        var tls = AuthSettings.TLS(
+            certificate: cert.map(Paths.absolute), key: key.map(Paths.absolute), pkcs12: pkcs12.map(Paths.absolute),
+            ca: cas.isEmpty ? nil : cas.map(Paths.absolute), clientCA: clientCA.map(Paths.absolute),
+            serverNames: serverNames.isEmpty ? nil : serverNames, insecure: insecure ? true : nil,
+            requireServerAuthEKU: noRequireServerEKU ? false : nil, crl: crl.map(Paths.absolute),
+            minVersion: tlsMin, maxVersion: tlsMax, ciphers: ciphers, cipherSuites: cipherSuites, groups: groups,
+            resume: resume ? true : nil, sni: sni)
+        if let keyPasswordFile {
+            tls.keyPassword = .file(Paths.absolute(keyPasswordFile))
+        } else if let keyPasswordEnv {
+            tls.keyPassword = .env(keyPasswordEnv)
+        }
+        if !tls.isEmpty { settings.tls = tls }
+        settings.fragmentSize = fragmentSize
+        settings.framedMTU = framedMTU
+        var binding = cryptoBinding
+        if noCryptobinding { binding = .disabled }
+        if requireCryptobinding { binding = .required }
+        let peap = AuthSettings.PEAP(cryptoBinding: binding, soh: soh)
+        if !peap.isEmpty { settings.peap = peap }
+    }
+}
+
+extension AuthSettings.Method: ExpressibleByArgument {}
+extension AuthSettings.PEAP.CryptoBinding: ExpressibleByArgument {}
+extension AuthSettings.PEAP.SoH: ExpressibleByArgument {}

@@ -1,0 +1,156 @@
+import EAP
+import NPS
+import RADIUS
+import TLS
+
+/// Carries one EAP conversation over RADIUS (RFC 3579): each EAP packet the peer produces goes out as
+/// EAP-Message attributes (split at 253 octets, §3.1) with the server's last State copied back (RFC 2865
+/// §5.24) and Message-Authenticator first; each Access-Challenge feeds the peer; the Access-Accept's
+/// EAP-Success or the Access-Reject's EAP-Failure ends it. Once a server has answered, the conversation
+/// stays with it (its State means nothing to another server).
+struct EAPConversation {
+    let client: RADIUSClient
+    let request: AuthenticationRequest
+    let configuration: EAPPeerConfiguration
+    let random: any RandomSource
+    let observer: PacketObserver?
+
+    struct Ending {
+        var evidence: ConversationEvidence
+        var finalRequest: RADIUSPacket?
+        var finalReply: RADIUSPacket?
+        var result: EAPPeerResult?
+    }
+
+    func run(evidence initial: ConversationEvidence) async -> Ending {
+        var evidence = initial
+        var peer = EAPPeer(configuration: configuration, random: random)
+        var action = peer.start()
+        var state: [UInt8]?
+        var pinned: ServerAddress?
+        var lastRequest: RADIUSPacket?
+        var lastReply: RADIUSPacket?
+        var traceShown = 0
+
+        func finish(_ outcome: ConversationEvidence.Outcome, error: String? = nil, result: EAPPeerResult? = nil,
+                    failure: EAPPeerFailure? = nil) -> Ending {
+            evidence.outcome = outcome
+            if let error { evidence.localError = error }
+            evidence.eap = Self.eapEvidence(configuration: configuration, peer: peer, result: result, failure: failure)
+            return Ending(evidence: evidence, finalRequest: lastRequest, finalReply: lastReply, result: result)
+        }
+
+        while true {
+            if let observer {
+                for event in peer.trace.dropFirst(traceShown) { observer(.note(EAPDescriptions.event(event))) }
+                traceShown = peer.trace.count
+            }
+            switch action {
+            case .succeeded(let result):
+                guard let reply = lastReply, reply.code == .accessAccept else {
+                    return finish(.error, error: "EAP-Success arrived outside an Access-Accept", result: result)
+                }
+                var ending = finish(.accept, result: result)
+                ending.evidence.mppeKeys = Conversation.checkMPPEKeys(
+                    in: reply, request: lastRequest!, secret: client.configuration.secret,
+                    expected: (send: result.expectedMPPESendKey, receive: result.expectedMPPERecvKey))
+                return ending
+            case .failed(let failure):
+                // A refusal by the server, or by us (server certificate, impostor): a reject either way. A
+                // server that broke the protocol, or our own configuration, is an error.
+                let outcome: ConversationEvidence.Outcome =
+                    failure.kind == .protocolViolation || failure.kind == .configuration ? .error : .reject
+                return finish(outcome, error: outcome == .error ? failure.reason : nil, failure: failure)
+            case .send(let eapPacket):
+                guard evidence.roundTrips.count < request.maximumRoundTrips else {
+                    return finish(.error, error: "the server kept the EAP conversation going for "
+                                  + "\(request.maximumRoundTrips) round trips; giving up")
+                }
+                var attributes = [RADIUSAttribute(.userName, string: request.userName)] + request.attributes
+                attributes += RADIUSAttribute.eapMessage(eapPacket)
+                if let state { attributes.append(RADIUSAttribute(.state, state)) }
+                let trip: RADIUSRoundTrip
+                do {
+                    trip = try await client.send(
+                        .accessRequest, attributes: attributes, pinnedTo: pinned,
+                        eapSummary: EAPDescriptions.packet(eapPacket), observer: observer)
+                } catch {
+                    return finish(.error, error: error.reason)
+                }
+                evidence.roundTrips += trip.evidence
+                evidence.server = "\(trip.server)"
+                lastRequest = trip.request
+                guard let reply = trip.reply else { return finish(.timeout) }
+                lastReply = reply
+                pinned = trip.server
+                if let summary = reply.attributes.eapMessage.map(EAPDescriptions.packet),
+                   let index = evidence.roundTrips.indices.last {
+                    evidence.roundTrips[index].eap = (evidence.roundTrips[index].eap ?? "") + " → " + summary
+                }
+                evidence.replyMessages = reply.attributes.all(.replyMessage).map {
+                    String(decoding: $0, as: UTF8.self)
+                }
+                state = reply.attributes.first(.state)
+                let eapMessage = reply.attributes.eapMessage
+                switch reply.code {
+                case .accessChallenge:
+                    guard let eapMessage else {
+                        return finish(.error, error: "Access-Challenge without EAP-Message (RFC 3579 §3.1)")
+                    }
+                    action = peer.receive(eapMessage)
+                case .accessAccept:
+                    guard let eapMessage else {
+                        // RFC 3579 §2.6.3: an Access-Accept for EAP carries EAP-Success; without it the peer
+                        // never learns the method succeeded and cannot check keys.
+                        return finish(.accept, error: "Access-Accept without EAP-Message: no EAP-Success reached "
+                                      + "the peer (RFC 3579 §2.6.3), so its keys were not checked")
+                    }
+                    action = peer.receive(eapMessage)
+                    if case .send = action {
+                        return finish(.error, error: "the Access-Accept carried an EAP request instead of EAP-Success")
+                    }
+                case .accessReject:
+                    action = eapMessage.map { peer.receive($0) } ?? peer.receiveRejectWithoutEAPMessage()
+                    if case .send = action {
+                        // A reject ends the conversation whatever it carried.
+                        action = peer.receiveRejectWithoutEAPMessage()
+                    }
+                    if case .failed(let failure) = action {
+                        return finish(.reject, failure: failure)
+                    }
+                default:
+                    return finish(.error, error: "unexpected \(reply.code) in an EAP conversation")
+                }
+            }
+        }
+    }
+
+    /// `EAP-TLS`, `PEAP`, `EAP-MSCHAPv2`: the stable names `--json` reports.
+    static func name(_ type: EAPType) -> String { type.name ?? "type \(type.rawValue)" }
+
+    static func eapEvidence(
+        configuration: EAPPeerConfiguration, peer: EAPPeer, result: EAPPeerResult?, failure: EAPPeerFailure?
+    ) -> EAPEvidence {
+        var eap = EAPEvidence(method: Self.name(configuration.methodType), trace: peer.trace, step: peer.step)
+        if let result {
+            eap.innerMethod = result.innerMethod.map(Self.name)
+            eap.tls = result.tls
+            eap.innerTLS = result.innerTLS
+            eap.cryptoBinding = result.cryptoBinding
+            eap.resumed = result.resumed
+            eap.innerMethodRan = result.innerMethodRan
+        }
+        if let failure {
+            eap.tls = failure.tls
+            eap.innerTLS = failure.innerTLS
+            eap.failure = EAPEvidence.Failure(
+                kind: failure.kind.rawValue, step: failure.step, reason: failure.reason, msCHAPv2: failure.msCHAPv2,
+                resultTLV: failure.resultTLV.map { "\($0)" })
+            if case .peap(let peap) = configuration.method { eap.innerMethod = Self.name(peap.inner.type) }
+            for event in peer.trace {
+                if case .cryptoBinding(let outcome) = event { eap.cryptoBinding = outcome }
+            }
+        }
+        return eap
+    }
+}

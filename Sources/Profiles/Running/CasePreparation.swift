@@ -1,0 +1,252 @@
+import EAP
+import Foundation
+import Probe
+import RADIUS
+import TLS
+
+/// A case ready to run: where to send, what to send, and what was noticed while preparing it. Everything
+/// expensive (TLS contexts, credentials, pre-flight) is done once here and shared by every conversation
+/// of the case — `--repeat`, `--parallel` and load runs reuse the same value.
+public struct PreparedCase: Sendable {
+    public var client: RADIUSClientConfiguration
+    public var request: AuthenticationRequest
+    /// Run the conversation a second time resuming the first one's TLS session (PEAP fast reconnect).
+    public var resume: Bool
+    /// Things the user should hear about (insecure server checks, pre-flight findings, defaults chosen).
+    public var warnings: [String]
+}
+
+/// Turns `AuthSettings` (from a profile, a suite case or the `auth` command line) into a `PreparedCase`:
+/// resolves secrets, parses servers and attributes, loads credentials and builds TLS contexts.
+public enum CasePreparation {
+    /// Windows and hostapd send at most 1398 TLS octets per EAP-TLS fragment.
+    public static let defaultFragmentSize = 1398
+
+    public static func prepare(
+        _ settings: AuthSettings, dictionary: RADIUSDictionary,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        location: SourceLocation = .file("<command line>"), now: Date = Date()
+    ) throws(ProfileError) -> PreparedCase {
+        func fail(_ code: ProfileError.Code, _ message: String, hint: String? = nil) -> ProfileError {
+            ProfileError(code, at: location, message, hint: hint)
+        }
+        var warnings: [String] = []
+
+        // Where: servers, secret, retransmission, reply checks (RFC 5080 §2.2.1, RFC 3579 §3.2).
+        guard let serverTexts = settings.servers, !serverTexts.isEmpty else {
+            throw fail(.missingKey, "no server given", hint: "--server HOST[:PORT] or servers: [HOST[:PORT]]")
+        }
+        var servers: [ServerAddress] = []
+        for text in serverTexts {
+            do {
+                servers.append(try ServerAddress(parsing: text))
+            } catch {
+                throw fail(.badServer, "server \(text): \(error.reason)")
+            }
+        }
+        guard let secretReference = settings.secret ?? environment["NPSPROBE_SECRET"].map(SecretReference.env)
+        else {
+            throw fail(.missingKey, "no shared secret",
+                       hint: "--secret-file PATH, --secret-env VAR, NPSPROBE_SECRET, or secret: {env: VAR}")
+        }
+        let secret = try secretReference.resolve(environment: environment, at: location)
+        guard !secret.isEmpty else { throw fail(.invalidValue, "the shared secret is empty") }
+        let timeout = settings.timeout ?? 3
+        let policy = RetransmitPolicy(
+            initialTimeout: .milliseconds(Int64(timeout * 1000)), retransmissions: settings.retries ?? 2)
+        let client = RADIUSClientConfiguration(
+            servers: servers, secret: Array(secret.utf8), retransmit: policy,
+            replyPolicy: settings.requireMessageAuthenticator == false ? .lenient : .default)
+
+        // What every Access-Request carries: NAS attributes, --attr extras, Framed-MTU.
+        var dictionary = dictionary
+        for path in settings.dictionaries ?? [] {
+            do {
+                try dictionary.load(additional: path)
+            } catch {
+                throw fail(.badDictionary, "dictionary \(path): \(error)")
+            }
+        }
+        var attributes = try nasAttributes(settings.nas ?? .init(), toward: servers[0], fail: fail)
+        for text in settings.attributes ?? [] {
+            do {
+                attributes.append(try dictionary.attribute(fromText: text))
+            } catch {
+                throw fail(.badAttribute, "attribute \(text): \(error)")
+            }
+        }
+        if let mtu = settings.framedMTU { attributes.append(RADIUSAttribute(.framedMTU, integer: UInt32(mtu))) }
+
+        // How: the method and its credentials.
+        guard let method = settings.method else {
+            throw fail(.missingKey, "no method given", hint: "--method pap|chap|mschapv2|eap-tls|peap-tls|…")
+        }
+        guard let identity = settings.identity ?? settings.effectiveOuterIdentity else {
+            throw fail(.missingKey, "no identity given", hint: "--identity NAME or identity: NAME")
+        }
+        func password() throws(ProfileError) -> String {
+            guard let reference = settings.password else {
+                throw fail(.missingKey, "\(method.rawValue) needs a password",
+                           hint: "--password-file PATH, --password-env VAR, or password: {env: VAR}")
+            }
+            return try reference.resolve(environment: environment, at: location)
+        }
+        let newPassword = try settings.newPassword.map { reference throws(ProfileError) in
+            try reference.resolve(environment: environment, at: location)
+        }
+        let authentication: AuthenticationMethod
+        var preflight: [PreflightFinding] = []
+        var userName = identity
+        switch method {
+        case .pap:
+            authentication = .pap(password: try password())
+        case .chap:
+            authentication = .chap(password: try password())
+        case .mschapv2:
+            authentication = .msCHAPv2(password: try password())
+        case .eapMSCHAPv2, .eapTLS, .peapTLS, .peapMSCHAPv2:
+            let tls = settings.tls ?? .init()
+            if tls.insecure == true {
+                warnings.append("the server's certificate is NOT checked (insecure): any server, or an attacker, "
+                                + "is accepted")
+            }
+            var clientCredentials: TLSCredentials?
+            if method.usesClientCertificate {
+                let credentials = try loadCredentials(tls, environment: environment, fail: fail,
+                                                      location: location)
+                clientCredentials = credentials
+                preflight = CertificatePreflight.check(credentials: credentials, trustedCAFile: tls.clientCA, now: now)
+            }
+            let fragmentSize = TLSFragmenter.Configuration.typeDataSize(
+                hostapdFragmentSize: settings.fragmentSize ?? defaultFragmentSize)
+            let outerIdentity = settings.effectiveOuterIdentity ?? identity
+            let innerIdentity = settings.effectiveInnerIdentity ?? identity
+            userName = outerIdentity
+            let peerMethod: EAPMethodConfiguration
+            switch method {
+            case .eapTLS:
+                peerMethod = .tls(try context(tls, credentials: clientCredentials, fail: fail), resuming: nil)
+            case .eapMSCHAPv2:
+                peerMethod = .mschapv2(MSCHAPv2Credentials(
+                    username: innerIdentity, password: try password(), newPassword: newPassword))
+            default:
+                let inner: PEAPInnerMethod = method == .peapTLS
+                    ? .tls(try context(tls, credentials: clientCredentials, fail: fail))
+                    : .mschapv2(MSCHAPv2Credentials(
+                        username: innerIdentity, password: try password(), newPassword: newPassword))
+                let binding: CryptoBindingPolicy
+                switch settings.peap?.cryptoBinding ?? .optional {
+                case .disabled: binding = .disabled
+                case .optional: binding = .optional
+                case .required: binding = .required
+                }
+                peerMethod = .peap(PEAPConfiguration(
+                    outer: try context(tls, credentials: nil, fail: fail), resuming: nil,
+                    innerIdentity: innerIdentity, inner: inner, cryptoBinding: binding, soh: .nak))
+            }
+            authentication = .eap(
+                EAPPeerConfiguration(identity: outerIdentity, method: peerMethod, fragmentSize: fragmentSize),
+                name: method.rawValue)
+        }
+        let request = AuthenticationRequest(
+            userName: userName, method: authentication, attributes: attributes, preflight: preflight)
+        return PreparedCase(client: client, request: request, resume: settings.tls?.resume ?? false,
+                            warnings: warnings)
+    }
+
+    /// NAS-IP-Address (or NAS-IPv6-Address) — by default the local address toward the first server, since
+    /// NPS rejects requests without one — then NAS-Identifier, Calling- and Called-Station-Id.
+    static func nasAttributes(
+        _ nas: AuthSettings.NAS, toward server: ServerAddress, fail: (ProfileError.Code, String, String?) -> ProfileError
+    ) throws(ProfileError) -> [RADIUSAttribute] {
+        var out: [RADIUSAttribute] = []
+        let address = nas.ipAddress ?? RADIUSTransport.localAddress(toward: server.socketAddress)?.ipAddress
+        if let address {
+            if let v4 = IPv4Address(address) {
+                out.append(RADIUSAttribute(.nasIPAddress, v4.octets))
+            } else if let v6 = IPv6Address(address) {
+                out.append(RADIUSAttribute(.nasIPv6Address, v6.octets))
+            } else {
+                throw fail(.invalidValue, "NAS IP address \(address) is not an IPv4 or IPv6 address", nil)
+            }
+        }
+        if let identifier = nas.identifier { out.append(RADIUSAttribute(.nasIdentifier, string: identifier)) }
+        if let calling = nas.callingStationId { out.append(RADIUSAttribute(.callingStationId, string: calling)) }
+        if let called = nas.calledStationId { out.append(RADIUSAttribute(.calledStationId, string: called)) }
+        return out
+    }
+
+    /// The client certificate and key from PEM files or PKCS#12, with the key password when one is given.
+    static func loadCredentials(
+        _ tls: AuthSettings.TLS, environment: [String: String],
+        fail: (ProfileError.Code, String, String?) -> ProfileError, location: SourceLocation
+    ) throws(ProfileError) -> TLSCredentials {
+        let password = try tls.keyPassword.map { reference throws(ProfileError) in
+            Array(try reference.resolve(environment: environment, at: location).utf8)
+        }
+        do {
+            if let pkcs12 = tls.pkcs12 { return try TLSCredentials.pkcs12(file: pkcs12, password: password) }
+            guard let certificate = tls.certificate else {
+                throw fail(.missingKey, "a client certificate is needed: give --cert/--key or --pkcs12",
+                           "tls: {cert: client.pem, key: client.key} or tls: {pkcs12: client.p12}")
+            }
+            return try TLSCredentials.pem(certificateFile: certificate, keyFile: tls.key, keyPassword: password)
+        } catch let error as TLSError {
+            throw fail(.unreadableCredentials, "client credentials: \(error.reason)",
+                       "check the files and the key password (--key-password-env / --key-password-file)")
+        } catch let error as ProfileError {
+            throw error
+        } catch {
+            throw fail(.unreadableCredentials, "client credentials: \(error)", nil)
+        }
+    }
+
+    /// A TLS client context: the trusted CAs (files concatenated, one directory), accepted server names,
+    /// EKU, CRL, versions (default TLS 1.2 only: NPS does not do TLS 1.3 for EAP), ciphers, resumption.
+    static func context(
+        _ tls: AuthSettings.TLS, credentials: TLSCredentials?,
+        fail: (ProfileError.Code, String, String?) -> ProfileError
+    ) throws(ProfileError) -> TLSClientContext {
+        var pem: [UInt8] = []
+        var directory: String?
+        for path in tls.ca ?? [] {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw fail(.missingFile, "CA \(path) does not exist", nil)
+            }
+            if isDirectory.boolValue {
+                guard directory == nil else {
+                    throw fail(.invalidValue, "only one CA directory is supported; put the files in one", nil)
+                }
+                directory = path
+            } else {
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw fail(.missingFile, "cannot read CA \(path)", nil)
+                }
+                pem += Array(data) + [0x0A]
+            }
+        }
+        let validation = TLSServerValidation(
+            trustedCADirectory: directory, acceptedServerNames: tls.serverNames ?? [],
+            requireServerAuthEKU: tls.requireServerAuthEKU ?? true, crlFile: tls.crl,
+            insecure: tls.insecure ?? false, trustedCAPEM: pem.isEmpty ? nil : pem)
+        guard validation.insecure || !pem.isEmpty || directory != nil else {
+            throw fail(.missingKey, "no CA to check the server certificate against",
+                       "--ca root-ca.pem (and --server-name), or --insecure to skip every check")
+        }
+        let minimum = TLSVersion(rawValue: tls.minVersion ?? "1.2")
+        let maximum = TLSVersion(rawValue: tls.maxVersion ?? (tls.minVersion == "1.3" ? "1.3" : "1.2"))
+        guard let minimum, let maximum, minimum <= maximum else {
+            throw fail(.invalidValue, "TLS versions \(tls.minVersion ?? "1.2")–\(tls.maxVersion ?? "1.2") are "
+                       + "not a valid range of 1.0, 1.1, 1.2, 1.3", nil)
+        }
+        do {
+            return try TLSClientContext(TLSClientConfiguration(
+                credentials: credentials, validation: validation, minimumVersion: minimum, maximumVersion: maximum,
+                cipherList: tls.ciphers, cipherSuites: tls.cipherSuites, groups: tls.groups,
+                sessionResumption: tls.resume ?? false, serverNameIndication: tls.sni))
+        } catch {
+            throw fail(.tlsConfiguration, "TLS settings refused: \(error.reason)", nil)
+        }
+    }
+}

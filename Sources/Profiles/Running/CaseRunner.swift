@@ -1,0 +1,97 @@
+import EAP
+import Foundation
+import NPS
+import Probe
+import RADIUS
+import TLS
+
+/// One run of a prepared case: the conversation(s) and what the reports and expectations read from them.
+public struct CaseRun: Sendable {
+    /// One report, or two when the case resumes (the second is the resumed conversation).
+    public var reports: [ConversationReport]
+    /// The report the case is judged on: the last one.
+    public var report: ConversationReport { reports[reports.count - 1] }
+    public var observation: CaseObservation
+}
+
+/// Runs prepared cases over a shared transport: the single path `auth`, `run` and `check` take from a
+/// prepared case to an observation.
+public enum CaseRunner {
+    public static func run(
+        _ prepared: PreparedCase, transport: RADIUSTransport, dictionary: RADIUSDictionary,
+        observer: PacketObserver? = nil
+    ) async -> CaseRun {
+        let conversation = Conversation(client: RADIUSClient(transport: transport, configuration: prepared.client))
+        var reports = [await conversation.run(prepared.request, observer: observer)]
+        if prepared.resume, let state = reports[0].eapResult?.resumptionState,
+           let resumed = prepared.request.method.resuming(state) {
+            // PEAP fast reconnect / EAP-TLS resumption: the same case again, offering the saved session.
+            observer?(.note("second conversation, offering the saved TLS session for resumption"))
+            var request = prepared.request
+            request.method = resumed
+            reports.append(await conversation.run(request, observer: observer))
+        }
+        return CaseRun(reports: reports, observation: observation(of: reports[reports.count - 1],
+                                                                  dictionary: dictionary))
+    }
+
+    /// What the expectations and assertions of a case read from a conversation.
+    public static func observation(of report: ConversationReport, dictionary: RADIUSDictionary) -> CaseObservation {
+        let evidence = report.evidence
+        var attributes: [CaseObservation.ReplyAttribute] = []
+        for described in dictionary.describe(report.finalReply?.attributes ?? [], options: .init(maskSecrets: true))
+        where described.name != "Message-Authenticator" {
+            attributes.append(.init(name: described.name, value: unquoted(described.value),
+                                    number: described.typed.flatMap(integerValue)))
+        }
+        return CaseObservation(
+            outcome: evidence.outcome, windowsError: nil, npsReasons: [], mppeKeys: evidence.mppeKeys.rawValue,
+            cryptoBinding: evidence.eap.flatMap { cryptoBindingText($0.cryptoBinding) },
+            latencyMs: report.elapsed.milliseconds, replyAttributes: attributes, server: evidence.server,
+            localError: evidence.localError)
+    }
+
+    /// `verified`, `absent`, `failed`, `declined`; nil when crypto-binding does not apply (not PEAP).
+    public static func cryptoBindingText(_ outcome: CryptoBindingOutcome) -> String? {
+        switch outcome {
+        case .verified: return "verified"
+        case .absent: return "absent"
+        case .failed: return "failed"
+        case .declined: return "declined"
+        case .notApplicable: return nil
+        }
+    }
+
+    static func unquoted(_ text: String) -> String {
+        text.count >= 2 && text.hasPrefix("\"") && text.hasSuffix("\"") ? String(text.dropFirst().dropLast()) : text
+    }
+
+    static func integerValue(_ value: RADIUSValue) -> Int64? {
+        switch value {
+        case .integer(let n): return Int64(n)
+        case .short(let n): return Int64(n)
+        case .byte(let n): return Int64(n)
+        case .signed(let n): return Int64(n)
+        case .integer64(let n): return n <= UInt64(Int64.max) ? Int64(n) : nil
+        case .date(let n): return Int64(n)
+        default: return nil
+        }
+    }
+}
+
+extension AuthenticationMethod {
+    /// The same method offering `state` for TLS session resumption; nil for methods without TLS.
+    public func resuming(_ state: TLSResumptionState) -> AuthenticationMethod? {
+        guard case .eap(var configuration, let name) = self else { return nil }
+        switch configuration.method {
+        case .tls(let context, _):
+            configuration.method = .tls(context, resuming: state)
+        case .peap(var peap):
+            peap.resuming = state
+            configuration.method = .peap(peap)
+        case .mschapv2:
+            return nil
+        }
+        return .eap(configuration, name: name)
+    }
+}
