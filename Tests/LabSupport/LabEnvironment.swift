@@ -80,5 +80,5 @@ public struct LabEnvironment: Sendable {
 
 public struct LabUnavailable: Error, CustomStringConvertible {
     public let description: String
-    init(_ description: String) { self.description = description }
+    public init(_ description: String) { self.description = description }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import RADIUS
+import LabSupport
 import Testing
 
 @testable import NPSProbeCLI

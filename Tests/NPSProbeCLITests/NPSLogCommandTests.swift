@@ -1,5 +1,6 @@
 import Foundation
 import NPS
+import LabSupport
 import Testing
 
 @testable import NPSProbeCLI

@@ -1,38 +1,21 @@
 import Foundation
+import LabSupport
 import Testing
 
 @testable import Profiles
 
-/// The `npsprobe` executable next to the test bundle (`swift test` builds it with the tests).
-let npsprobeBinary: String? = {
-    let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    for candidate in [products, products.deletingLastPathComponent()] {
-        let path = candidate.appendingPathComponent("npsprobe").path
-        if FileManager.default.isExecutableFile(atPath: path) { return path }
-    }
-    return nil
-}()
-
+/// `npsprobe validate` through the built binary (LabSupport finds it), run from the package root.
 func runNPSProbe(_ arguments: [String], environment: [String: String]) throws
     -> (status: Int32, stdout: String, stderr: String)
 {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: try #require(npsprobeBinary))
-    process.arguments = arguments
-    process.environment = environment.merging(["PATH": "/usr/bin:/bin"]) { a, _ in a }
-    process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    let output = try NPSProbeBinary.run(
+        arguments, environment: environment.merging(["PATH": "/usr/bin:/bin"]) { a, _ in a },
+        currentDirectory: repositoryRoot)
+    return (output.status, output.stdout, output.stderr)
 }
 
 /// `npsprobe validate` end to end (the command lives in NPSProbeCLI; its logic is tested above).
-@Suite(.enabled(if: npsprobeBinary != nil, "the npsprobe executable is not built next to the tests"))
+@Suite
 struct ValidateCommandTests {
     @Test func validSuitesExitZero() throws {
         let result = try runNPSProbe(["validate", "Profiles/lab/lab-suite.yaml", "Profiles/lab/lab-suite-wrong.yaml"],

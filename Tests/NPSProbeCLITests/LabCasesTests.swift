@@ -1,0 +1,128 @@
+import Foundation
+import LabSupport
+import Testing
+
+/// Every case of `Tests/Lab/cases.tsv` through the `npsprobe` binary against the lab, checked against the
+/// table's expected outcome and against what eapol_test / radclient say on the same case (issues 2–4: "the
+/// same cases through eapol_test agree"). Accepts must have their MPPE keys verified.
+@Suite(.enabled(if: LabEnvironment.shouldRun))
+struct LabCasesTests {
+    /// The cases npsprobe can play: every row except the one that tests a request WITHOUT
+    /// Message-Authenticator, which npsprobe never sends.
+    static let cases: [LabCase] = ((try? LabEnvironment.cases()) ?? []).map(LabCase.init)
+        .filter { !$0.options.keys.contains("no-message-authenticator") }
+
+    @Test(arguments: cases)
+    func agreesWithTheTableAndTheReferenceClient(_ labCase: LabCase) throws {
+        let lab = try LabEnvironment.require()
+        let result = try NPSProbeBinary.run(labCase.arguments(lab: lab), environment: labCase.environment(lab: lab))
+        let parsed = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+        // `status --json` prints one object per server in an array; `auth --json` one object.
+        let json = try #require(
+            (parsed as? [String: Any]) ?? (parsed as? [[String: Any]])?.first,
+            "no JSON from npsprobe \(labCase.arguments(lab: lab).joined(separator: " ")): \(result.stderr)")
+        let outcome = try #require(labCase.isStatus ? (json["outcome"] as? String).map { $0 == "up" ? "accept" : "timeout" }
+                                   : json["outcome"] as? String)
+        #expect(outcome == labCase.expected, "\(labCase.name): npsprobe said \(outcome); \(labCase.notes)")
+
+        if outcome == "accept", labCase.derivesKeys {
+            #expect(json["mppe_keys"] as? String == "verified", "\(labCase.name): MPPE keys \(json["mppe_keys"] ?? "-")")
+        }
+        if labCase.method.hasPrefix("peap"), labCase.server == "hostapd", outcome == "accept" {
+            #expect(json["crypto_binding"] as? String == "verified", "\(labCase.name): hostapd binds the tunnel")
+        }
+        if labCase.server != "hostapd", labCase.method.hasPrefix("peap"), outcome == "accept" {
+            #expect(json["crypto_binding"] as? String == "absent", "\(labCase.name): FreeRADIUS sends no binding")
+        }
+
+        // The reference client on the same case (eapol_test for EAP, radclient for the rest).
+        let reference = try labCase.referenceOutcome()
+        if labCase.eapolExpected == labCase.expected {
+            #expect(reference == outcome, "\(labCase.name): npsprobe \(outcome), reference client \(reference)")
+        } else {
+            // Where Windows (and npsprobe) refuse what eapol_test accepts (a server certificate without the
+            // Server Authentication EKU), the table says so.
+            #expect(reference == labCase.eapolExpected, "\(labCase.name): reference client \(reference)")
+        }
+    }
+}
+
+/// One row of cases.tsv and how to play it with npsprobe.
+struct LabCase: CustomTestStringConvertible, Sendable {
+    let row: [String: String]
+    var name: String { row["case"] ?? "?" }
+    var server: String { row["server"] ?? "" }
+    var port: String { row["port"] ?? "" }
+    var method: String { row["method"] ?? "" }
+    var expected: String { row["expected"] ?? "" }
+    var eapolExpected: String { row["eapol_expected"] ?? expected }
+    var notes: String { row["notes"] ?? "" }
+    var testDescription: String { name }
+    var isStatus: Bool { method == "status" }
+    var derivesKeys: Bool { !["pap", "chap", "status"].contains(method) }
+
+    init(_ row: [String: String]) { self.row = row }
+
+    /// `options` column: `a=b,c` → [a: b, c: ""].
+    var options: [String: String] {
+        var out: [String: String] = [:]
+        for item in (row["options"] ?? "-").split(separator: ",") where item != "-" {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            out[parts[0]] = parts.count > 1 ? parts[1] : ""
+        }
+        return out
+    }
+
+    func value(_ key: String) -> String? { row[key].flatMap { $0 == "-" ? nil : $0 } }
+
+    func environment(lab: LabEnvironment) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["LAB_CASE_PASSWORD"] = value("password") ?? ""
+        environment["LAB_CASE_SECRET"] = options["secret"] ?? lab.secret
+        return environment
+    }
+
+    func arguments(lab: LabEnvironment) -> [String] {
+        let options = self.options
+        let quick = expected == "timeout" ? ["--timeout", "1", "--retries", "1"] : ["--timeout", "2", "--retries", "2"]
+        var arguments = [isStatus ? "status" : "auth", "--json", "--server", "\(lab.host):\(port)",
+                         "--secret-env", "LAB_CASE_SECRET"] + quick
+        if isStatus { return arguments }
+        let npsMethod = method == "tls" ? "eap-tls" : method
+        arguments += ["--method", npsMethod, "--identity", value("identity") ?? "nobody"]
+        if value("password") != nil { arguments += ["--password-env", "LAB_CASE_PASSWORD"] }
+        if let cert = value("cert") {
+            if cert.hasSuffix(".p12") {
+                arguments += ["--pkcs12", lab.pki(cert)]
+            } else {
+                arguments += ["--cert", lab.pki(cert + ".pem"), "--key", lab.pki((options["key"] ?? cert) + ".key")]
+            }
+        }
+        if options["key-password"] != nil || value("cert")?.hasSuffix(".p12") == true {
+            arguments += ["--key-password-file", lab.pki("key-password.txt")]
+        }
+        if let ca = value("ca") { arguments += ["--ca", lab.pki(ca)] }
+        if let name = value("server_name") { arguments += ["--server-name", name] }
+        if options["tls"] == "1.3" { arguments += ["--tls-min", "1.3", "--tls-max", "1.3"] }
+        if let fragment = options["fragment"] { arguments += ["--fragment-size", fragment] }
+        if let outer = options["outer"] { arguments += ["--outer-identity", outer] }
+        if options["crypto-binding"] == "required" { arguments += ["--require-cryptobinding"] }
+        return arguments
+    }
+
+    /// `accept`, `reject` or `timeout` from `Tests/Lab/lab eapol-test|radclient-test CASE`.
+    func referenceOutcome() throws -> String {
+        let process = Process()
+        process.executableURL = LabEnvironment.packageRoot.appendingPathComponent("Tests/Lab/lab")
+        process.arguments = [derivesKeys ? "eapol-test" : "radclient-test", name]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = Pipe()
+        try process.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        // "CASE: accept (MPPE keys OK) [TLS 1.2]"
+        let afterColon = text.split(separator: ":", maxSplits: 1).dropFirst().first ?? ""
+        return afterColon.split(whereSeparator: \.isWhitespace).first.map(String.init) ?? "no output: \(text)"
+    }
+}
