@@ -126,3 +126,72 @@ struct LabCase: CustomTestStringConvertible, Sendable {
         return afterColon.split(whereSeparator: \.isWhitespace).first.map(String.init) ?? "no output: \(text)"
     }
 }
+
+/// The evidence recorded for refusals (issue 3): the client refuses a bad server certificate itself, before
+/// sending its own, and says which check failed; a refused client certificate is recorded with the TLS
+/// alert or the EAP step after which the EAP-Failure came.
+@Suite(.enabled(if: LabEnvironment.shouldRun))
+struct LabRefusalEvidenceTests {
+    static func evidence(_ caseName: String) throws -> [String: Any] {
+        let lab = try LabEnvironment.require()
+        let labCase = try #require(LabCasesTests.cases.first { $0.name == caseName }, "no case \(caseName)")
+        let result = try NPSProbeBinary.run(labCase.arguments(lab: lab), environment: labCase.environment(lab: lab))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(json["outcome"] as? String == "reject", "\(caseName): \(result.stdout)")
+        let evidence = try #require(json["evidence"] as? [String: Any])
+        return try #require(evidence["eap"] as? [String: Any], "\(caseName): no EAP evidence")
+    }
+
+    @Test(arguments: [
+        ("tls-wrong-name", ["nameMismatch"]), ("tls-untrusted-server", ["untrustedRoot", "incompleteChain"]),
+        ("tls-expired-server", ["expired"]), ("tls-rogue-server", ["untrustedRoot", "incompleteChain"]),
+        ("tls-noeku-server", ["missingServerAuthEKU"]), ("peap-expired-server", ["expired"]),
+        ("tls-wrong-name@hostapd", ["nameMismatch"]),
+    ])
+    func clientRefusesTheServerBeforeSendingItsCertificate(caseName: String, kinds: [String]) throws {
+        let eap = try Self.evidence(caseName)
+        let failure = try #require(eap["failure"] as? [String: Any])
+        #expect(failure["kind"] as? String == "serverValidation")
+        let tls = try #require(eap["tls"] as? [String: Any])
+        let problem = try #require(tls["server_validation_failure"] as? [String: Any])
+        #expect(kinds.contains(problem["kind"] as? String ?? ""), "\(caseName): \(problem)")
+        #expect(tls["client_certificate_sent"] == nil, "\(caseName): our certificate must not have been sent")
+        let events = try #require(tls["events"] as? [[String: Any]])
+        #expect(events.contains { $0["alert_sent"] != nil }, "\(caseName): the client's alert is recorded")
+        #expect(!events.contains { ($0["handshake_sent"] as? [String: Any])?["_0"] as? String == "Certificate" })
+    }
+
+    /// Refused during the handshake: the server never sends its Finished.
+    @Test(arguments: ["tls-expired", "tls-revoked", "tls-rogue", "tls-expired@hostapd", "tls-revoked@hostapd",
+                      "tls-rogue@hostapd"])
+    func refusedClientCertificateIsRecordedWithItsStep(caseName: String) throws {
+        let eap = try Self.evidence(caseName)
+        let failure = try #require(eap["failure"] as? [String: Any])
+        let tls = try #require(eap["tls"] as? [String: Any])
+        #expect(tls["client_certificate_sent"] != nil, "\(caseName): the server got our certificate")
+        let events = tls["events"] as? [[String: Any]] ?? []
+        let alertReceived = events.contains { $0["alert_received"] != nil }
+        let step = failure["step"] as? [String: Any]
+        let afterFinished = step?["tls_client_finished_sent"] != nil
+        // FreeRADIUS and hostapd refuse without an alert, right after our Finished; a server that sends an
+        // alert has it recorded instead.
+        #expect(alertReceived || afterFinished, "\(caseName): step \(String(describing: step)), events \(events)")
+        #expect(failure["kind"] as? String == "eapFailure" || failure["kind"] as? String == "tlsFailure")
+    }
+}
+
+extension LabRefusalEvidenceTests {
+    /// Refused after a completed handshake (the server sent its Finished, we acknowledged): the chain was
+    /// trusted, yet the certificate was not accepted for authentication — the NTAuth analogue (seed article).
+    @Test(arguments: ["tls-retired", "tls-noeku"])
+    func refusedAfterTheHandshakeCompleted(caseName: String) throws {
+        let eap = try Self.evidence(caseName)
+        let failure = try #require(eap["failure"] as? [String: Any])
+        let step = failure["step"] as? [String: Any]
+        #expect(step?["tls_established"] != nil, "\(caseName): step \(String(describing: step))")
+        let tls = try #require(eap["tls"] as? [String: Any])
+        #expect(tls["client_certificate_sent"] != nil)
+        let events = tls["events"] as? [[String: Any]] ?? []
+        #expect(!events.contains { $0["alert_received"] != nil }, "no alert: the server gives no reason on the wire")
+    }
+}
