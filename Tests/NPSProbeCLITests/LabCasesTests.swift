@@ -195,3 +195,72 @@ extension LabRefusalEvidenceTests {
         #expect(!events.contains { $0["alert_received"] != nil }, "no alert: the server gives no reason on the wire")
     }
 }
+
+/// PEAP as NPS speaks it, end to end (issue 4): inner MS-CHAPv2 failures decoded, crypto-binding against
+/// hostapd (which binds like NPS), fast reconnect.
+@Suite(.enabled(if: LabEnvironment.shouldRun))
+struct LabPEAPTests {
+    func run(_ arguments: [String], password: String = "bob-pass") throws -> [String: Any] {
+        let lab = try LabEnvironment.require()
+        var environment = ProcessInfo.processInfo.environment
+        environment["LAB_SECRET"] = lab.secret
+        environment["LAB_PASSWORD"] = password
+        let result = try NPSProbeBinary.run(
+            ["auth", "--json", "--secret-env", "LAB_SECRET", "--ca", lab.pki("root-ca.pem"),
+             "--server-name", lab.serverName] + arguments, environment: environment)
+        return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
+                            "\(result.stderr)")
+    }
+
+    @Test(arguments: ["MAIN", "HOSTAPD"])
+    func wrongPasswordIsDecodedAsE691(server: String) throws {
+        let lab = try LabEnvironment.require()
+        let json = try run(["--server", lab.address(server), "--method", "peap-mschapv2", "--identity", "bob",
+                            "--outer-identity", "anonymous", "--password-env", "LAB_PASSWORD"], password: "wrong")
+        #expect(json["outcome"] as? String == "reject")
+        let eap = try #require((json["evidence"] as? [String: Any])?["eap"] as? [String: Any])
+        let failure = try #require(eap["failure"] as? [String: Any])
+        #expect(failure["kind"] as? String == "innerFailure")
+        let msCHAP = try #require(failure["mschapv2"] as? [String: Any])
+        #expect(msCHAP["error_code"] as? Int == 691)
+        #expect(msCHAP["retry_allowed"] as? Bool == false)
+    }
+
+    @Test func cryptoBindingVerifiedAgainstHostapdAndKeysFromTheCSK() throws {
+        let lab = try LabEnvironment.require()
+        for method in ["peap-mschapv2", "peap-tls"] {
+            var arguments = ["--server", lab.address("HOSTAPD"), "--method", method, "--outer-identity", "anonymous",
+                             "--require-cryptobinding"]
+            arguments += method == "peap-tls"
+                ? ["--identity", "alice@lab.npsprobe.test", "--cert", lab.pki("client-rsa.pem"),
+                   "--key", lab.pki("client-rsa.key")]
+                : ["--identity", "bob", "--password-env", "LAB_PASSWORD"]
+            let json = try run(arguments)
+            #expect(json["outcome"] as? String == "accept", "\(method)")
+            #expect(json["crypto_binding"] as? String == "verified", "\(method)")
+            #expect(json["mppe_keys"] as? String == "verified", "\(method): MPPE keys from the CSK")
+            #expect(json["inner_method"] as? String == (method == "peap-tls" ? "EAP-TLS" : "EAP-MSCHAPv2"))
+        }
+    }
+
+    @Test func fastReconnectAgainstHostapd() throws {
+        let lab = try LabEnvironment.require()
+        let json = try run(["--server", lab.address("HOSTAPD"), "--method", "peap-mschapv2", "--identity", "bob",
+                            "--outer-identity", "anonymous", "--password-env", "LAB_PASSWORD", "--resume"])
+        #expect(json["outcome"] as? String == "accept")
+        #expect(json["resumed"] as? Bool == true)
+        #expect(json["inner_method_ran"] as? Bool == false, "hostapd skips phase 2 on fast reconnect")
+        #expect(json["mppe_keys"] as? String == "verified")
+        let first = try #require(json["first_conversation"] as? [String: Any])
+        #expect(first["outcome"] as? String == "accept")
+    }
+
+    @Test func serverWithoutResumptionIsReportedAsNotResumed() throws {
+        let lab = try LabEnvironment.require()
+        let json = try run(["--server", lab.address("MAIN"), "--method", "peap-mschapv2", "--identity", "bob",
+                            "--outer-identity", "anonymous", "--password-env", "LAB_PASSWORD", "--resume"])
+        #expect(json["outcome"] as? String == "accept")
+        #expect(json["resumed"] as? Bool == false)
+        #expect(json["inner_method_ran"] as? Bool == true)
+    }
+}

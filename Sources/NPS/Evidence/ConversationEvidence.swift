@@ -86,16 +86,16 @@ public struct EAPEvidence: Sendable, Codable, Equatable {
         public var kind: String
         public var step: EAPStep
         public var reason: String
-        public var msCHAPv2: MSCHAPv2Failure?
+        public var mschapv2: MSCHAPv2Failure?
         /// The last Result TLV status the server sent (`success`/`failure`), when one arrived.
         public var resultTLV: String?
 
-        public init(kind: String, step: EAPStep, reason: String, msCHAPv2: MSCHAPv2Failure? = nil,
+        public init(kind: String, step: EAPStep, reason: String, mschapv2: MSCHAPv2Failure? = nil,
                     resultTLV: String? = nil) {
             self.kind = kind
             self.step = step
             self.reason = reason
-            self.msCHAPv2 = msCHAPv2
+            self.mschapv2 = mschapv2
             self.resultTLV = resultTLV
         }
     }

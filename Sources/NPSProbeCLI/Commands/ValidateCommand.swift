@@ -86,11 +86,8 @@ struct ValidateCommand: ParsableCommand {
         let errors = reports.reduce(0) { $0 + $1.errors }
         let warnings = reports.reduce(0) { $0 + $1.warnings }
         if json {
-            let encoder = JSONEncoder()
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let report = Report(valid: errors == 0, errors: errors, warnings: warnings, files: reports)
-            Console.out(String(decoding: try encoder.encode(report), as: UTF8.self))
+            Console.out(try JSONOutput.render(
+                Report(valid: errors == 0, errors: errors, warnings: warnings, files: reports)))
         } else {
             for report in reports {
                 for issue in report.issues { Console.out(Self.line(issue)) }

@@ -72,6 +72,37 @@ struct AuthJSON: Encodable {
     }
 
     func render() throws(LocalError) -> String { try JSONOutput.render(self) }
+
+    private enum CodingKeys: String, CodingKey {
+        case outcome, server, method, identity, roundTrips, latencyMs, replyAttributes, mppeKeys, error, expected
+        case eapMethod, innerMethod, tlsVersion, tlsCipher, cryptoBinding, resumed, innerMethodRan
+        case firstConversation, evidence
+    }
+
+    /// The contract's keys are always present (`null` when there is nothing to say), so scripts can index
+    /// them without checking; the optional extras appear only when they apply.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(outcome, forKey: .outcome)
+        try container.encode(server, forKey: .server)
+        try container.encode(method, forKey: .method)
+        try container.encode(identity, forKey: .identity)
+        try container.encode(roundTrips, forKey: .roundTrips)
+        try container.encode(latencyMs, forKey: .latencyMs)
+        try container.encode(replyAttributes, forKey: .replyAttributes)
+        try container.encode(mppeKeys, forKey: .mppeKeys)
+        try container.encode(error, forKey: .error)
+        try container.encodeIfPresent(expected, forKey: .expected)
+        try container.encodeIfPresent(eapMethod, forKey: .eapMethod)
+        try container.encodeIfPresent(innerMethod, forKey: .innerMethod)
+        try container.encodeIfPresent(tlsVersion, forKey: .tlsVersion)
+        try container.encodeIfPresent(tlsCipher, forKey: .tlsCipher)
+        try container.encodeIfPresent(cryptoBinding, forKey: .cryptoBinding)
+        try container.encodeIfPresent(resumed, forKey: .resumed)
+        try container.encodeIfPresent(innerMethodRan, forKey: .innerMethodRan)
+        try container.encodeIfPresent(firstConversation, forKey: .firstConversation)
+        try container.encode(evidence, forKey: .evidence)
+    }
 }
 
 /// The human report of `auth`: the outcome first, then what led there.
@@ -88,7 +119,7 @@ enum AuthText {
         lines.append(method)
         if let failure = eap.failure {
             lines.append("  EAP failure (\(failure.kind)) \(failure.step): \(failure.reason)")
-            if let ms = failure.msCHAPv2 { lines.append("  MS-CHAPv2: \(ms.text)") }
+            if let ms = failure.mschapv2 { lines.append("  MS-CHAPv2: \(ms.text)") }
         }
         for (label, tls) in [("server", eap.tls), ("inner server", eap.innerTLS)] {
             guard let tls else { continue }

@@ -1,4 +1,5 @@
 import Foundation
+import Profiles
 
 /// The `--json` encoding every command shares: snake_case keys, sorted, pretty-printed.
 enum JSONOutput {
@@ -21,11 +22,8 @@ enum JSONOutput {
     }
 
     static func render(_ value: some Encodable) throws(LocalError) -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         do {
-            return String(decoding: try encoder.encode(value), as: UTF8.self)
+            return String(decoding: try JSONStyle.encoder().encode(value), as: UTF8.self)
         } catch {
             throw LocalError("JSON encoding failed: \(error)")
         }

@@ -144,7 +144,7 @@ struct EAPConversation {
             eap.tls = failure.tls
             eap.innerTLS = failure.innerTLS
             eap.failure = EAPEvidence.Failure(
-                kind: failure.kind.rawValue, step: failure.step, reason: failure.reason, msCHAPv2: failure.msCHAPv2,
+                kind: failure.kind.rawValue, step: failure.step, reason: failure.reason, mschapv2: failure.msCHAPv2,
                 resultTLV: failure.resultTLV.map { "\($0)" })
             if case .peap(let peap) = configuration.method { eap.innerMethod = Self.name(peap.inner.type) }
             for event in peer.trace {

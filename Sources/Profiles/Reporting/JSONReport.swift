@@ -50,10 +50,7 @@ public enum JSONReport {
                      expectation: result.expectation, assertions: result.assertions,
                      failureReasons: result.failureReasons, diagnosis: result.diagnosis, error: result.error)
             })
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(document), let text = String(data: data, encoding: .utf8) else {
+        guard let data = try? JSONStyle.encoder().encode(document), let text = String(data: data, encoding: .utf8) else {
             return #"{"error":"JSON encoding failed"}"#
         }
         return text

@@ -23,12 +23,16 @@ public enum CaseRunner {
     ) async -> CaseRun {
         let conversation = Conversation(client: RADIUSClient(transport: transport, configuration: prepared.client))
         var reports = [await conversation.run(prepared.request, observer: observer)]
-        if prepared.resume, let state = reports[0].eapResult?.resumptionState,
-           let resumed = prepared.request.method.resuming(state) {
-            // PEAP fast reconnect / EAP-TLS resumption: the same case again, offering the saved session.
-            observer?(.note("second conversation, offering the saved TLS session for resumption"))
+        if prepared.resume, reports[0].evidence.outcome == .accept {
+            // PEAP fast reconnect / EAP-TLS resumption: the same case again, offering the saved session. A
+            // server that offered nothing to resume gets a full second conversation (`resumed` says so).
             var request = prepared.request
-            request.method = resumed
+            if let state = reports[0].eapResult?.resumptionState, let resumed = request.method.resuming(state) {
+                observer?(.note("second conversation, offering the saved TLS session for resumption"))
+                request.method = resumed
+            } else {
+                observer?(.note("second conversation: the server offered no TLS session to resume"))
+            }
             reports.append(await conversation.run(request, observer: observer))
         }
         return CaseRun(reports: reports, observation: observation(of: reports[reports.count - 1],
