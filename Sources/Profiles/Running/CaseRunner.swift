@@ -45,7 +45,9 @@ public enum CaseRunner {
         var attributes: [CaseObservation.ReplyAttribute] = []
         for described in dictionary.describe(report.finalReply?.attributes ?? [], options: .init(maskSecrets: true))
         where described.name != "Message-Authenticator" {
-            attributes.append(.init(name: described.name, value: unquoted(described.value),
+            // Tagged attributes as `Name:tag`, as assertions write them (RFC 2868 §3.1).
+            attributes.append(.init(name: described.name + (described.tag.map { ":\($0)" } ?? ""),
+                                    value: unquoted(described.value),
                                     number: described.typed.flatMap(integerValue)))
         }
         return CaseObservation(

@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import Probe
+import Profiles
+
+/// `npsprobe run`: suites of profiles with expected outcomes — post-change verification for people and CI.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run suites and profiles and check every case against its expected outcome.",
+        discussion: """
+            Cases run concurrently over one UDP transport; credentials and TLS contexts are loaded once per
+            case before anything is sent. Every file is validated first (as `npsprobe validate` would, with
+            secrets required): an invalid profile stops the run before it starts.
+            Exit status: 0 every case met its expectation, 1 some did not, 3 a profile is invalid.
+            """)
+
+    @Argument(help: ArgumentHelp("Suite or profile files (YAML).", valueName: "file"))
+    var files: [String]
+
+    @Option(help: "How many cases run at once (default: the suites' `parallel:`, else 4).")
+    var parallel: Int?
+
+    @Option(name: .customLong("tag"), help: ArgumentHelp("Run only cases with this tag (repeatable).",
+                                                         valueName: "tag"))
+    var tags: [String] = []
+
+    @Option(name: .customLong("case"), help: ArgumentHelp("Run only the case with this name (repeatable).",
+                                                          valueName: "name"))
+    var cases: [String] = []
+
+    @Option(name: .customLong("repeat"), help: "Run every case this many times.")
+    var repetitions: Int = 1
+
+    @Option(help: ArgumentHelp("Write a JUnit XML report here.", valueName: "path"))
+    var junit: String?
+
+    @Option(help: ArgumentHelp("Write a JSON report (every case with its observation and diagnosis) here.",
+                               valueName: "path"))
+    var json: String?
+
+    @Option(help: ArgumentHelp("Write a Prometheus textfile (node_exporter textfile collector) here.",
+                               valueName: "path"))
+    var prom: String?
+
+    @Flag(help: "Print TAP version 13 on stdout instead of the table.")
+    var tap = false
+
+    @Flag(name: .shortAndLong, help: "Show every packet on stderr (best with --parallel 1).")
+    var verbose = false
+
+    @Option(help: ArgumentHelp("Folder holding the root 'dictionary' file.", valueName: "path"))
+    var dictionaryDir: String?
+
+    func validate() throws {
+        if let parallel, !(1...10_000).contains(parallel) { throw ValidationError("--parallel must be 1…10000") }
+        guard (1...100_000).contains(repetitions) else { throw ValidationError("--repeat must be 1…100000") }
+    }
+
+    func run() async throws {
+        let dictionary = try DictionaryLocator.load(directory: dictionaryDir, additional: [])
+        let plan: SuitePlan
+        do {
+            plan = try SuitePlan.load(
+                paths: files.map(Paths.absolute), tags: tags, names: cases, dictionary: dictionary)
+        } catch {
+            for issue in error.issues { Console.err(issue.description) }
+            Console.err("npsprobe: \(error.issues.count) problem(s): nothing was sent")
+            throw ExitCode(ExitStatus.localError.rawValue)
+        }
+        for issue in plan.warnings { Console.err(issue.description) }
+        let transport = RADIUSTransport()
+        let results = await SuiteRunner.run(
+            plan, parallel: parallel ?? plan.parallel ?? 4, repeat: repetitions, transport: transport,
+            dictionary: dictionary, observer: verbose ? PacketPrinter.observer(dictionary: dictionary) : nil)
+        await transport.shutdown()
+
+        if tap {
+            Console.out(TAPReport.render(results))
+        } else {
+            Console.out(HumanReport.render(results, colour: Console.isTerminal))
+        }
+        let suiteName = files.count == 1 ? URL(fileURLWithPath: files[0]).deletingPathExtension().lastPathComponent
+            : "npsprobe"
+        try write(junit, JUnitReport.render(results, name: suiteName, timestamp: Date(),
+                                            hostname: ProcessInfo.processInfo.hostName))
+        try write(json, JSONReport.render(results))
+        try write(prom, PrometheusReport.render(results, timestamp: Date()))
+        let allPassed = results.allSatisfy(\.passed)
+        throw ExitCode(allPassed ? ExitStatus.success.rawValue : ExitStatus.rejected.rawValue)
+    }
+
+    /// Writes a report atomically (a monitoring collector never reads half a file).
+    private func write(_ path: String?, _ text: String) throws(LocalError) {
+        guard let path else { return }
+        do {
+            try Data((text.hasSuffix("\n") ? text : text + "\n").utf8).write(
+                to: URL(fileURLWithPath: Paths.absolute(path)), options: .atomic)
+        } catch {
+            throw LocalError("cannot write \(path): \(error.localizedDescription)")
+        }
+    }
+}
