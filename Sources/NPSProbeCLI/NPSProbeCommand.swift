@@ -10,7 +10,7 @@ public struct NPSProbeCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             AuthCommand.self, StatusCommand.self, DictCommand.self, ExplainCommand.self, NPSLogCommand.self,
-            ValidateCommand.self, RunCommand.self, CheckCommand.self,
+            ValidateCommand.self, RunCommand.self, CheckCommand.self, LoadCommand.self,
         ]
     )
 

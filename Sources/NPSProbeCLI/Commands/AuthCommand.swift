@@ -17,14 +17,8 @@ struct AuthCommand: AsyncParsableCommand {
             tunnels), peap-mschapv2.
             """ + "\n" + ExitStatus.help)
 
-    @OptionGroup var connection: ConnectionOptions
-    @OptionGroup var nas: NASOptions
-    @OptionGroup var methodOptions: MethodOptions
+    @OptionGroup var inputs: CaseOptions
     @OptionGroup var output: OutputOptions
-
-    @Option(help: ArgumentHelp("A profile (YAML) with the settings; options given here override it.",
-                               valueName: "path"))
-    var profile: String?
 
     @Option(help: ArgumentHelp(
         "Exit 0 when the outcome is this one: accept, reject, timeout, reject:853 (the diagnosed Windows error), "
@@ -32,24 +26,12 @@ struct AuthCommand: AsyncParsableCommand {
     var expect: CLIExpectation?
 
     func run() async throws {
-        var settings = connection.settings()
-        nas.apply(to: &settings)
-        methodOptions.apply(to: &settings)
+        let inputs = try self.inputs.prepare()
+        let (prepared, dictionary) = (inputs.prepared, inputs.dictionary)
         var expectation = expect?.expectation
-        if let profile {
-            let definition = try Self.loadProfile(profile)
-            settings = settings.merged(over: definition.settings)
-            if expectation == nil, definition.locations["expect"] != nil { expectation = definition.expectation }
+        if expectation == nil, let definition = inputs.definition, definition.locations["expect"] != nil {
+            expectation = definition.expectation
         }
-        let dictionary = try DictionaryLocator.load(directory: settings.dictionaryDirectory, additional: [])
-        let prepared: PreparedCase
-        do {
-            prepared = try CasePreparation.prepare(settings, dictionary: dictionary)
-        } catch {
-            throw LocalError(error.hint.map { "\(error.reason) (\($0))" } ?? error.reason)
-        }
-        for warning in prepared.warnings { Console.warn(warning) }
-        for finding in prepared.request.preflight { Console.warn("pre-flight: \(finding.detail)") }
 
         let transport = RADIUSTransport(maximumSocketsPerFamily: 1)
         let run = await CaseRunner.run(
@@ -73,21 +55,6 @@ struct AuthCommand: AsyncParsableCommand {
             }
         }
         throw ExitCode(Self.exitStatus(for: run.report.evidence, met: met?.passed).rawValue)
-    }
-
-    /// A profile for `auth`: exactly one case.
-    static func loadProfile(_ path: String) throws(LocalError) -> CaseDefinition {
-        let document: LoadedDocument
-        do {
-            document = try ProfileLoader.load(path: Paths.absolute(path))
-        } catch {
-            throw LocalError(error.issues.map(\.description).joined(separator: "\n"))
-        }
-        guard document.cases.count == 1, let definition = document.cases.first else {
-            throw LocalError("\(path) holds \(document.cases.count) cases; auth runs one (use `npsprobe run` for "
-                             + "suites)")
-        }
-        return definition
     }
 
     static func exitStatus(for evidence: ConversationEvidence, met: Bool?) -> ExitStatus {

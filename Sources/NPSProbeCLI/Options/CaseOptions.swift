@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import Probe
+import Profiles
+import RADIUS
+
+/// Everything that describes one authentication on the command line — connection, NAS, method, TLS —
+/// layered over an optional `--profile`. `auth` and `load` share it.
+struct CaseOptions: ParsableArguments {
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var nas: NASOptions
+    @OptionGroup var method: MethodOptions
+
+    @Option(help: ArgumentHelp("A profile (YAML) with the settings; options given here override it.",
+                               valueName: "path"))
+    var profile: String?
+
+    struct Prepared {
+        var prepared: PreparedCase
+        var dictionary: RADIUSDictionary
+        /// The profile's case, when `--profile` was given.
+        var definition: CaseDefinition?
+    }
+
+    /// Merges the options over the profile, loads the dictionary and prepares the case (credentials and TLS
+    /// contexts loaded once). Warnings and pre-flight findings go to stderr.
+    func prepare() throws(LocalError) -> Prepared {
+        var settings = connection.settings()
+        nas.apply(to: &settings)
+        method.apply(to: &settings)
+        var definition: CaseDefinition?
+        if let profile {
+            let loaded = try Self.loadProfile(profile)
+            settings = settings.merged(over: loaded.settings)
+            definition = loaded
+        }
+        let dictionary = try DictionaryLocator.load(directory: settings.dictionaryDirectory, additional: [])
+        let prepared: PreparedCase
+        do {
+            prepared = try CasePreparation.prepare(settings, dictionary: dictionary)
+        } catch {
+            throw LocalError(error.hint.map { "\(error.reason) (\($0))" } ?? error.reason)
+        }
+        for warning in prepared.warnings { Console.warn(warning) }
+        for finding in prepared.request.preflight { Console.warn("pre-flight: \(finding.detail)") }
+        return Prepared(prepared: prepared, dictionary: dictionary, definition: definition)
+    }
+
+    /// A profile given to `auth` or `load`: exactly one case.
+    static func loadProfile(_ path: String) throws(LocalError) -> CaseDefinition {
+        let document: LoadedDocument
+        do {
+            document = try ProfileLoader.load(path: Paths.absolute(path))
+        } catch {
+            throw LocalError(error.issues.map(\.description).joined(separator: "\n"))
+        }
+        guard document.cases.count == 1, let definition = document.cases.first else {
+            throw LocalError("\(path) holds \(document.cases.count) cases; give a profile with one (use "
+                             + "`npsprobe run` for suites)")
+        }
+        return definition
+    }
+}
