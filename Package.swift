@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "EAPTests", dependencies: ["EAP", "TLS"], resources: [.copy("Vectors")]),
         .testTarget(name: "NPSTests", dependencies: ["NPS"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ProbeTests", dependencies: ["Probe", "RADIUS", "EAP", "TLS", "NPS", "LabSupport"]),
-        .testTarget(name: "ProfilesTests", dependencies: ["Profiles", "RADIUS", "TLS", "NPS", "LabSupport"]),
+        .testTarget(name: "ProfilesTests", dependencies: ["Profiles", "RADIUS", "TLS", "NPS", "EAP", "Probe", "LabSupport"]),
         .testTarget(name: "NPSProbeCLITests", dependencies: ["NPSProbeCLI", "Probe", "NPS", "LabSupport"]),
     ]
 )

@@ -44,8 +44,8 @@ public enum CasePreparation {
                 throw fail(.badServer, "server \(text): \(error.reason)")
             }
         }
-        guard let secretReference = settings.secret ?? environment["NPSPROBE_SECRET"].map(SecretReference.env)
-        else {
+        let fallback: SecretReference? = environment["NPSPROBE_SECRET"] != nil ? .env("NPSPROBE_SECRET") : nil
+        guard let secretReference = settings.secret ?? fallback else {
             throw fail(.missingKey, "no shared secret",
                        hint: "--secret-file PATH, --secret-env VAR, NPSPROBE_SECRET, or secret: {env: VAR}")
         }

@@ -1,0 +1,102 @@
+import EAP
+import Foundation
+import Probe
+import RADIUS
+import Testing
+import TLS
+@testable import Profiles
+
+/// From settings (a profile or the command line) to a runnable case.
+@Suite struct CasePreparationTests {
+    static let dictionary: RADIUSDictionary = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Dictionaries/dictionary").path
+        return (try? RADIUSDictionary.load(root: root)) ?? RADIUSDictionary()
+    }()
+
+    static func pap(_ settings: (inout AuthSettings) -> Void = { _ in }) -> AuthSettings {
+        var base = AuthSettings(servers: ["127.0.0.1:1812"], secret: .literal("s3cret"), method: .pap,
+                                identity: "alice", password: .literal("pw"))
+        settings(&base)
+        return base
+    }
+
+    @Test func secretFallsBackToNPSPROBE_SECRET() throws {
+        let prepared = try CasePreparation.prepare(
+            Self.pap { $0.secret = nil }, dictionary: Self.dictionary, environment: ["NPSPROBE_SECRET": "from-env"])
+        #expect(prepared.client.secret == Array("from-env".utf8))
+        #expect(throws: ProfileError.self) {
+            try CasePreparation.prepare(Self.pap { $0.secret = nil }, dictionary: Self.dictionary, environment: [:])
+        }
+    }
+
+    @Test func nasAttributesAndExtrasAreInEveryRequest() throws {
+        let prepared = try CasePreparation.prepare(
+            Self.pap {
+                $0.nas = .init(ipAddress: "10.1.2.3", identifier: "vpn01", callingStationId: "198.51.100.7")
+                $0.attributes = ["NAS-Port-Type=Virtual", "Tunnel-Type:1=VLAN"]
+                $0.framedMTU = 1300
+            }, dictionary: Self.dictionary, environment: [:])
+        let attributes = prepared.request.attributes
+        #expect(attributes.first(.nasIPAddress) == [10, 1, 2, 3])
+        #expect(attributes.first(.nasIdentifier) == Array("vpn01".utf8))
+        #expect(attributes.first(.nasPortType) == [0, 0, 0, 5])
+        #expect(attributes.first(.tunnelType) == [1, 0, 0, 13])
+        #expect(attributes.first(.framedMTU) == [0, 0, 0x05, 0x14])
+    }
+
+    @Test func defaultNASAddressIsTheLocalAddressTowardTheServer() throws {
+        let prepared = try CasePreparation.prepare(Self.pap(), dictionary: Self.dictionary, environment: [:])
+        #expect(prepared.request.attributes.first(.nasIPAddress) == [127, 0, 0, 1])
+    }
+
+    static func broken(_ label: String) -> AuthSettings {
+        Self.pap { s in
+            switch label {
+            case "no servers": s.servers = []
+            case "bad server": s.servers = ["127.0.0.1:99999"]
+            case "no method": s.method = nil
+            case "no password": s.password = nil
+            case "unknown attribute": s.attributes = ["No-Such-Attribute=1"]
+            case "PEAP without a CA": s.method = .peapMSCHAPv2
+            case "EAP-TLS without a certificate":
+                s.method = .eapTLS
+                s.tls = .init(insecure: true)
+            default:  // "TLS versions upside down"
+                s.method = .peapMSCHAPv2
+                s.tls = .init(insecure: true, minVersion: "1.3", maxVersion: "1.2")
+            }
+        }
+    }
+
+    @Test(arguments: ["no servers", "bad server", "no method", "no password", "unknown attribute",
+                      "PEAP without a CA", "EAP-TLS without a certificate", "TLS versions upside down"])
+    func badSettingsAreNamedErrors(label: String) {
+        #expect(throws: ProfileError.self, "\(label)") {
+            try CasePreparation.prepare(Self.broken(label), dictionary: Self.dictionary, environment: [:])
+        }
+    }
+
+    @Test func peapBuildsAnEAPMethodWithOuterAndInnerIdentity() throws {
+        let prepared = try CasePreparation.prepare(
+            Self.pap {
+                $0.method = .peapMSCHAPv2
+                $0.outerIdentity = "anonymous"
+                $0.tls = .init(insecure: true)
+                $0.peap = .init(cryptoBinding: .required)
+            }, dictionary: Self.dictionary, environment: [:])
+        #expect(prepared.request.userName == "anonymous")
+        #expect(prepared.warnings.contains { $0.contains("NOT checked") })
+        guard case .eap(let configuration, let name) = prepared.request.method,
+              case .peap(let peap) = configuration.method
+        else {
+            Issue.record("not PEAP")
+            return
+        }
+        #expect(name == "peap-mschapv2")
+        #expect(configuration.identity == "anonymous")
+        #expect(peap.innerIdentity == "alice")
+        #expect(peap.cryptoBinding == .required)
+        #expect(configuration.fragmentSize == TLSFragmenter.Configuration.typeDataSize(hostapdFragmentSize: 1398))
+    }
+}
