@@ -56,10 +56,9 @@ public enum DiagnosisRules {
 
     // Shared texts.
     private static let readEvent6273 = "NPS event 6273 (Security log) for this user and time names the reason code"
-    private static let ntAuthFix = "On NPS: publish the issuing CA to NTAuth (`certutil -enterprise -addstore NTAuth "
-        + "<issuing CA.cer>`, or `certutil -dspublish -f <issuing CA.cer> NTAuthCA`) and check with `certutil "
-        + "-enterprise -viewstore NTAuth`; the root in Trusted Root CAs and the issuing CA in Intermediate CAs; "
-        + "the certificate's UPN/SAN must map to one AD account."
+    private static let ntAuthFix = "On NPS: the issuing CA in NTAuth (`certutil -enterprise -addstore NTAuth "
+        + "<issuing CA.cer>`, AD-wide `certutil -dspublish -f <issuing CA.cer> NTAuthCA`), the root in Trusted "
+        + "Root CAs, the issuing CA in Intermediate CAs; the certificate's UPN/SAN must map to one AD account."
 
     /// Every rule, most specific first.
     public static let all: [Rule] = [
@@ -298,7 +297,7 @@ public enum DiagnosisRules {
              cause: "The server refused the client certificate during the TLS handshake without saying why: an "
                  + "issuing CA it does not trust or that is missing from NTAuth, or a certificate it finds "
                  + "revoked or expired.",
-             fix: ntAuthFix + " Run the pre-flight with the issuing CA's CRL (--crl) to rule out revocation.",
+             fix: ntAuthFix + " Give the pre-flight the issuing CA's CRL (--crl) to rule out revocation.",
              alternatives: [
                 alt(855, [256, 289], "the certificate is revoked (no alert says so; hand its CRL to the pre-flight)",
                     .possible),

@@ -51,8 +51,8 @@ public enum PreflightAdvice {
         case .revoked:
             return "would cause Windows error 855 (the user certificate is revoked; NPS reason 256)"
         case .revocationUnchecked:
-            return "revocation was not checked; a server holding only this CRL would refuse with Windows error "
-                + "812 (NPS reason 258) if it is expired"
+            return "no Windows error by itself; a server that can only get an expired CRL refuses with NPS reason "
+                + "258 (Windows error 812)"
         }
     }
 
