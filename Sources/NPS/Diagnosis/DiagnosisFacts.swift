@@ -349,6 +349,25 @@ public struct DiagnosisFacts: Sendable, Equatable {
         return handshake.clientFinishedSent || !handshake.alertsReceived.isEmpty ? handshake : nil
     }
 
+    /// The names of the TLS alerts the server sent, outer handshake first (e.g. `unknown_ca`).
+    public var alertNamesReceived: [String] {
+        [outerHandshake, innerHandshake].compactMap { $0 }.flatMap { $0.alertsReceived.map(\.name) }
+    }
+
+    /// The names of the TLS alerts we sent (our refusal of the server's certificate, of its parameters).
+    public var alertNamesSent: [String] {
+        [outerHandshake, innerHandshake].compactMap { $0 }.flatMap { $0.alertsSent.map(\.name) }
+    }
+
+    /// The server refused our EAP method (outer or inner) after our Nak.
+    public var methodRefused: Bool { failedWith == .methodRefused }
+
+    /// An EAP conversation refused before any method began: no method request, no Nak.
+    public var rejectedBeforeAnyMethod: Bool {
+        outcome == .reject && isEAP && methodStarted == nil && nak == nil
+            && (failureKind == nil || failedWith == .eapFailure)
+    }
+
     /// Server messages in order: Reply-Message attributes, then EAP Notifications.
     public var serverMessages: [String] { replyMessages + notifications }
 

@@ -337,7 +337,7 @@ extension DiagnosisFacts {
     // MARK: - Policy
 
     func methodWasRefused() -> [String]? {
-        guard outcome == .reject, failedWith == .methodRefused else { return nil }
+        guard outcome == .reject, methodRefused else { return nil }
         var lines: [String] = []
         if let nak {
             lines.append("the server proposed \(EAPType(nak.offered)); we answered with a Nak asking for "
@@ -353,8 +353,7 @@ extension DiagnosisFacts {
     }
 
     func rejectedBeforeMethod() -> [String]? {
-        guard outcome == .reject, isEAP, methodStarted == nil, nak == nil else { return nil }
-        guard failureKind == nil || failedWith == .eapFailure else { return nil }
+        guard rejectedBeforeAnyMethod else { return nil }
         return [refusalLine("right after our EAP identity \"\(identity)\""),
                 "no EAP method started: the server never proposed one"]
     }

@@ -445,7 +445,8 @@ public enum DiagnosisRules {
         Rule(id: "timeout-wrong-secret", windowsError: 809, confidence: .certain,
              headline: "replies fail verification: the shared secret differs",
              cause: "Replies arrived but failed verification with our shared secret: it differs from the one in "
-                 + "the server's RADIUS client entry (a VPN server in this state logs 939; its clients time out).",
+                 + "the server's RADIUS client entry (a VPN server in this state logs 939; its clients time out, "
+                 + "most likely with 809).",
              fix: "Set the same shared secret on both sides: NPS → RADIUS Clients and Servers → RADIUS Clients → "
                  + "the client → Shared secret (npsprobe --secret).",
              alternatives: [alt(939, [], "the VPN server logs an invalid response from the RADIUS server", .likely)],

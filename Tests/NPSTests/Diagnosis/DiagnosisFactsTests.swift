@@ -83,6 +83,22 @@ import Testing
         }
     }
 
+    @Test func alertsAndRefusals() throws {
+        #expect(try facts("tls-rogue with the alert").alertNamesReceived == ["unknown_ca"])
+        #expect(try facts("tls-rogue").alertNamesReceived.isEmpty)
+        // We refuse the server's certificate with our own alert.
+        let wrongName = try facts("tls-wrong-name")
+        #expect(!wrongName.alertNamesSent.isEmpty && wrongName.alertNamesReceived.isEmpty)
+        #expect(wrongName.serverValidationFailure?.failure.kind == .nameMismatch)
+
+        let outsider = try facts("peap-outsider-policy (refused at the identity)")
+        #expect(outsider.rejectedBeforeAnyMethod && !outsider.methodRefused)
+        let policy = try facts("tls-policy (the server offers PEAP only)")
+        #expect(policy.methodRefused && !policy.rejectedBeforeAnyMethod)
+        #expect(policy.nak == DiagnosisFacts.Nak(offered: 25, desired: [13]))
+        #expect(!(try facts("tls-forgetful (follow-ups reach another backend)").rejectedBeforeAnyMethod))
+    }
+
     @Test func transportFacts() throws {
         let small = try facts("tls-small-path (datagrams > 1000 bytes dropped)")
         let lost = try #require(small.unanswered)

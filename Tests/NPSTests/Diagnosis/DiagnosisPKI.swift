@@ -195,7 +195,8 @@ struct DiagnosisPKI: Sendable {
 
             """
         }
-        return ca("root_ca", "root") + ca("issuing_ca", "issuing") + ca("retired_ca", "retired", index: "retired-index.txt")
+        return ca("root_ca", "root") + ca("issuing_ca", "issuing")
+            + ca("retired_ca", "retired", index: "retired-index.txt")
             + ca("rogue_ca", "rogue", index: "rogue-index.txt") + """
             [ policy_any ]
             commonName = supplied
@@ -236,7 +237,9 @@ struct DiagnosisPKI: Sendable {
 }
 
 extension EAPPeerConfiguration {
-    static func eapTLS(_ context: TLSClientContext, identity: String, fragmentSize: Int = 1403) -> EAPPeerConfiguration {
+    static func eapTLS(_ context: TLSClientContext, identity: String, fragmentSize: Int = 1403)
+        -> EAPPeerConfiguration
+    {
         EAPPeerConfiguration(identity: identity, method: .tls(context, resuming: nil), fragmentSize: fragmentSize)
     }
 

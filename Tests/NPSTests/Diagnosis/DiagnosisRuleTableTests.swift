@@ -99,7 +99,8 @@ import Testing
                              fallback: Bool = false) -> DiagnosisRules.Rule {
         DiagnosisRules.Rule(id: id, windowsError: error, confidence: confidence, headline: "\(id) headline",
                             cause: "\(id) cause.", fix: "\(id) fix.",
-                            alternatives: [Diagnosis.Alternative(windowsError: 1, cause: "\(id) second", confidence: .possible)],
+                            alternatives: [Diagnosis.Alternative(windowsError: 1, cause: "\(id) second",
+                                                                 confidence: .possible)],
                             fallback: fallback, when: { _ in fires ? ["\(id) saw it"] : nil })
     }
 

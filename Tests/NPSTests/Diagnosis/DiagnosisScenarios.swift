@@ -57,7 +57,8 @@ private func peapServer(inner: EAPType = .mschapv2, outer: TLSServerContext, inn
 
 /// EAP-TLS with the lab's client `user` against a server trusting `ca-chain.pem` with the CRL.
 private func eapTLS(
-    _ user: String?, server: String = "server", clientCAs: String? = "ca-chain.pem", faults: Set<TestEAPServer.Fault> = [],
+    _ user: String?, server: String = "server", clientCAs: String? = "ca-chain.pem",
+    faults: Set<TestEAPServer.Fault> = [],
     trust: String = "root.pem", names: [String] = [DiagnosisPKI.serverName], clientCRL: String? = nil,
     serverCRL: String? = "issuing.crl", version: TLSVersion = .tls1_2, serverVersion: TLSVersion? = nil,
     preflight: Bool = true, preflightCA: String = "ca-chain.pem", fragmentSize: Int = 1403,
@@ -94,8 +95,8 @@ private func peapTLS(_ user: String, faults: Set<TestEAPServer.Fault> = []) thro
     let pki = try DiagnosisPKI.get()
     let configuration = EAPPeerConfiguration.peapTLS(try pki.client(nil), inner: try pki.client(user),
                                                      identity: "\(user)@diag.test")
-    let server = peapServer(inner: .tls, outer: try pki.server(), innerContext: try pki.server(clientCAs: "ca-chain.pem"),
-                            faults)
+    let server = peapServer(inner: .tls, outer: try pki.server(),
+                            innerContext: try pki.server(clientCAs: "ca-chain.pem"), faults)
     return EvidenceBuilder.run(configuration, server: server, method: "peap-tls",
                                preflight: try pki.preflight(user))
 }
@@ -220,7 +221,8 @@ extension Scenario {
             try eapTLS(nil)
         },
         Scenario("tls-policy (the server offers PEAP only)", rule: "method-refused", error: 812, .likely,
-                 reasons: [66], mentions: ["the server proposed PEAP (25); we answered with a Nak asking for EAP-TLS"]) {
+                 reasons: [66],
+                 mentions: ["the server proposed PEAP (25); we answered with a Nak asking for EAP-TLS"]) {
             try eapTLS("alice", faults: [.proposeFirst(25), .failAfterNak])
         },
         Scenario("TLS version mismatch with the alert", rule: "tls-settings-mismatch", error: nil, .likely,
@@ -349,6 +351,14 @@ extension Scenario {
             try peapTLS("mallory")
         },
         Scenario("peap-tls", rule: "accepted", error: nil, .certain) { try peapTLS("alice") },
+        Scenario("bare EAP-MSCHAPv2, wrong password", rule: "mschap-e691", error: 691, .certain,
+                 mentions: ["EAP-MSCHAPv2 Failure E=691 R=0", "after our MS-CHAPv2 response"]) {
+            var options = TestEAPServer.Options(method: .mschapv2)
+            options.users = ["bob": "bob-pass"]
+            let credentials = MSCHAPv2Credentials(username: "bob", password: "wrong-pass")
+            return EvidenceBuilder.run(EAPPeerConfiguration(identity: "bob", method: .mschapv2(credentials)),
+                                       server: TestEAPServer(options), method: "eap-mschapv2")
+        },
     ]
 
     // MARK: One request: PAP, CHAP, MS-CHAPv2 (cases.tsv pap-*, chap-*)

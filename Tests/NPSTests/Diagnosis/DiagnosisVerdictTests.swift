@@ -6,7 +6,8 @@ import Testing
 /// Every scenario gets its verdict from a server that sends no Reply-Message, and the same verdict when one
 /// arrives (quoted as evidence, and in the cause).
 @Suite struct DiagnosisVerdictTests {
-    private func check(_ diagnosis: Diagnosis, _ scenario: Scenario, sourceLocation: SourceLocation = #_sourceLocation) {
+    private func check(_ diagnosis: Diagnosis, _ scenario: Scenario,
+                       sourceLocation: SourceLocation = #_sourceLocation) {
         let rendered = Diagnoser.render(diagnosis)
         #expect(diagnosis.rule == scenario.rule, "\(rendered)", sourceLocation: sourceLocation)
         #expect(diagnosis.windowsError == scenario.windowsError, "\(rendered)", sourceLocation: sourceLocation)
@@ -68,6 +69,38 @@ import Testing
         #expect(Set(ids).count == ids.count, "rule ids are unique")
         let unreached = ids.filter { !winners.contains($0) }
         #expect(unreached.isEmpty, "rules no scenario reaches: \(unreached)")
+    }
+
+    /// Evidence the Probe never records (outcomes that contradict the rest, EAP records without a trace or
+    /// round trips) still gets a verdict from the table, with evidence, and renders.
+    @Test func distortedEvidenceNeverTraps() throws {
+        let ids = Set(DiagnosisRules.all.map(\.id))
+        for scenario in Scenario.all {
+            let original = try scenario.build()
+            var variants: [ConversationEvidence] = []
+            for outcome in [ConversationEvidence.Outcome.accept, .reject, .timeout, .error] {
+                var changed = original
+                changed.outcome = outcome
+                variants.append(changed)
+            }
+            var noEAP = original
+            noEAP.eap = nil
+            var noTrace = original
+            noTrace.eap?.trace = []
+            noTrace.eap?.failure = nil
+            var noTrips = original
+            noTrips.roundTrips = []
+            var reversed = original
+            reversed.roundTrips.reverse()
+            reversed.eap?.trace.reverse()
+            variants += [noEAP, noTrace, noTrips, reversed]
+            for variant in variants {
+                let diagnosis = Diagnoser.diagnose(variant)
+                #expect(ids.contains(diagnosis.rule), "\(scenario.name): \(diagnosis.rule)")
+                #expect(!diagnosis.evidence.isEmpty)
+                #expect(!Diagnoser.render(diagnosis).isEmpty)
+            }
+        }
     }
 
     @Test func scenarioNamesAreUnique() {

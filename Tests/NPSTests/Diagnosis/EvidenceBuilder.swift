@@ -125,9 +125,6 @@ enum EvidenceBuilder {
                 if case .cryptoBinding(let outcome) = event { eap.cryptoBinding = outcome }
             }
         }
-        if failure == nil, result == nil, case .peap(let peap) = configuration.method {
-            eap.innerMethod = peap.inner.type.description
-        }
         return eap
     }
 
@@ -141,7 +138,8 @@ enum EvidenceBuilder {
     ) -> ConversationEvidence {
         let trip = RoundTripEvidence(
             server: serverAddress, requestCode: "Access-Request", identifier: 7, requestSize: 92,
-            requestHadState: false, transmissions: transmissions, latencyMilliseconds: replyCode == nil ? 9000 : 3, replyCode: replyCode,
+            requestHadState: false, transmissions: transmissions, latencyMilliseconds: replyCode == nil ? 9000 : 3,
+            replyCode: replyCode,
             replySize: replyCode == nil ? nil : 38, discarded: discarded)
         return ConversationEvidence(
             outcome: outcome, method: method, identity: identity, server: serverAddress, roundTrips: [trip],
