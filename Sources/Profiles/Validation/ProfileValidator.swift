@@ -405,6 +405,10 @@ private struct ValidationRun {
             return (.warning, 854, ": renew it before it causes Windows error 854")
         case .weakKey:
             return (.warning, nil, ": servers may refuse it")
+        case .revoked:
+            return (.error, 855, ": would cause Windows error 855 (user certificate revoked)")
+        case .revocationUnchecked:
+            return (.warning, nil, "")
         }
     }
 
@@ -417,6 +421,8 @@ private struct ValidationRun {
         case .keyDoesNotMatchCertificate: return "tls.key must be the key of tls.cert"
         case .weakKey: return "use RSA 2048+ or ECDSA P-256+"
         case .trustAnchorUnavailable: return "check tls.client_ca"
+        case .revoked: return "enroll a new certificate (npsprobe explain 855)"
+        case .revocationUnchecked: return "check the CRL file"
         }
     }
 

@@ -21,6 +21,12 @@ public struct PreflightFinding: Sendable, Codable, Equatable, CustomStringConver
         case weakKey
         /// The trusted CA file could not be read, so the chain was not checked.
         case trustAnchorUnavailable
+        /// A certificate we send is on its issuer's CRL (from the `crlFile` handed to the check; RFC 5280 §5.3).
+        case revoked
+        /// The CRL file cannot answer for the client certificate: unreadable, no CRL from its issuer, a CRL whose
+        /// signature does not verify, or one past its nextUpdate (a server holding the same CRL cannot check
+        /// revocation either).
+        case revocationUnchecked
     }
 
     public var kind: Kind
@@ -46,9 +52,10 @@ public enum CertificatePreflight {
     public static let minimumECBits = 256
 
     /// Checks loaded credentials: validity of every certificate we send, clientAuth EKU on the leaf,
-    /// key sizes, and (with `trustedCAFile`) that the leaf verifies to that CA with the chain we send.
-    public static func check(credentials: TLSCredentials, trustedCAFile: String?, now: Date = Date())
-        -> [PreflightFinding]
+    /// key sizes, (with `trustedCAFile`) that the leaf verifies to that CA with the chain we send, and (with
+    /// `crlFile`, PEM or DER CRLs of the issuing CA(s)) that no certificate we send is revoked.
+    public static func check(credentials: TLSCredentials, trustedCAFile: String?, crlFile: String? = nil,
+                             now: Date = Date()) -> [PreflightFinding]
     {
         var findings: [PreflightFinding] = []
         let all = [credentials.certificate] + credentials.chain
@@ -72,13 +79,18 @@ public enum CertificatePreflight {
         if let trustedCAFile {
             findings += chainFindings(credentials.storage, trustedCAFile: trustedCAFile)
         }
+        if let crlFile {
+            findings += revocationFindings(credentials.storage, crlFile: crlFile, trustedCAFile: trustedCAFile,
+                                           now: now)
+        }
         return findings
     }
 
     /// The same checks on PEM files, reporting a key that does not match its certificate as a finding
     /// (`keyDoesNotMatchCertificate`) instead of an error. Unreadable files and wrong passwords throw.
     public static func check(
-        certificateFile: String, keyFile: String?, keyPassword: [UInt8]?, trustedCAFile: String?, now: Date = Date()
+        certificateFile: String, keyFile: String?, keyPassword: [UInt8]?, trustedCAFile: String?,
+        crlFile: String? = nil, now: Date = Date()
     ) throws(TLSError) -> [PreflightFinding] {
         let loaded = try TLSCredentials.loadPEM(certificateFile: certificateFile, keyFile: keyFile,
                                                 keyPassword: keyPassword)
@@ -91,7 +103,8 @@ public enum CertificatePreflight {
                     + "\"\(subject)\" in \(certificateFile)",
                 certificate: subject))
         }
-        return findings + check(credentials: loaded.credentials, trustedCAFile: trustedCAFile, now: now)
+        return findings + check(credentials: loaded.credentials, trustedCAFile: trustedCAFile, crlFile: crlFile,
+                                now: now)
     }
 
     private static func validityFindings(_ certificate: CertificateInfo, role: String, now: Date)
@@ -181,3 +194,140 @@ public enum CertificatePreflight {
     }
 }
 
+
+// MARK: - Revocation against a CRL file (RFC 5280 §5, §6.3)
+
+extension CertificatePreflight {
+    /// The CRLReason names of RFC 5280 §5.3.1.
+    static func crlReasonName(_ code: Int) -> String {
+        switch code {
+        case 0: return "unspecified"
+        case 1: return "keyCompromise"
+        case 2: return "cACompromise"
+        case 3: return "affiliationChanged"
+        case 4: return "superseded"
+        case 5: return "cessationOfOperation"
+        case 6: return "certificateHold"
+        case 8: return "removeFromCRL"
+        case 9: return "privilegeWithdrawn"
+        case 10: return "aACompromise"
+        default: return "reason \(code)"
+        }
+    }
+
+    /// Looks up every certificate we send in the CRLs of its issuer: `revoked` when one lists it. For the
+    /// leaf, `revocationUnchecked` when the file cannot answer: no CRL from its issuer, CRLs whose signature
+    /// does not verify with the issuer's key (when the chain or the trusted CA file holds that issuer), or
+    /// only CRLs past their nextUpdate — what a server holding the same CRL would call "revocation offline".
+    fileprivate static func revocationFindings(_ storage: CredentialStorage, crlFile: String, trustedCAFile: String?,
+                                               now: Date) -> [PreflightFinding]
+    {
+        let crls: [OpaquePointer]
+        do {
+            crls = try readCRLs(file: crlFile)
+        } catch {
+            return [PreflightFinding(kind: .revocationUnchecked,
+                                     detail: "\(error.reason); revocation was not checked")]
+        }
+        defer { crls.forEach { X509_CRL_free($0) } }
+
+        // Certificates that may have signed a CRL: the chain we send and the trusted CA file (borrowed/owned).
+        var owned: [OpaquePointer] = []
+        if let trustedCAFile,
+           let bytes = try? readFileBytes(trustedCAFile, what: "trusted CA file", code: .configuration) {
+            owned = (try? readCertificates(bytes, file: trustedCAFile)) ?? []
+        }
+        defer { owned.forEach { X509_free($0) } }
+        let candidates = storage.chain + owned
+
+        var findings: [PreflightFinding] = []
+        for (index, x509) in ([storage.certificate] + storage.chain).enumerated() {
+            let info = CertificateInfo(x509: x509)
+            let what = "\(index == 0 ? "client certificate" : "chain certificate") \"\(info.subject)\""
+            let fromIssuer = crls.filter { X509_NAME_cmp(X509_CRL_get_issuer($0), X509_get_issuer_name(x509)) == 0 }
+            guard !fromIssuer.isEmpty else {
+                if index == 0 {
+                    findings.append(PreflightFinding(
+                        kind: .revocationUnchecked,
+                        detail: "\(crlFile) holds no CRL from \"\(info.issuer)\", the issuer of the \(what); "
+                            + "revocation was not checked",
+                        certificate: info.subject))
+                }
+                continue
+            }
+            let issuer = candidates.first {
+                X509_NAME_cmp(X509_get_subject_name($0), X509_get_issuer_name(x509)) == 0
+                    && X509_check_issued($0, x509) == X509_V_OK
+            }
+            OpenSSLErrorQueue.clear()
+            let verified = fromIssuer.filter { crl in
+                guard let issuer, let key = X509_get0_pubkey(issuer) else { return true }  // cannot check: use it
+                return X509_CRL_verify(crl, key) == 1
+            }
+            _ = OpenSSLErrorQueue.drain()
+            if let entry = revocation(of: x509, in: verified) {
+                var detail = "\(what) (serial \(info.serialNumber)) is on the CRL of \"\(info.issuer)\""
+                if let date = entry.date { detail += ", revoked \(iso8601String(date))" }
+                if let reason = entry.reason { detail += " (\(crlReasonName(reason)))" }
+                findings.append(PreflightFinding(kind: .revoked, detail: detail, certificate: info.subject))
+                continue
+            }
+            guard index == 0 else { continue }
+            if verified.isEmpty {
+                findings.append(PreflightFinding(
+                    kind: .revocationUnchecked,
+                    detail: "the CRL from \"\(info.issuer)\" in \(crlFile) does not verify with that CA's key; "
+                        + "revocation of the \(what) was not checked",
+                    certificate: info.subject))
+            } else if let newest = verified.compactMap({ asn1TimeDate(X509_CRL_get0_nextUpdate($0)) }).max(),
+                      newest < now, verified.allSatisfy({ X509_CRL_get0_nextUpdate($0) != nil })
+            {
+                findings.append(PreflightFinding(
+                    kind: .revocationUnchecked,
+                    detail: "the CRL from \"\(info.issuer)\" in \(crlFile) expired \(iso8601String(newest)) "
+                        + "(nextUpdate); a server with the same CRL cannot check the \(what)",
+                    certificate: info.subject))
+            }
+        }
+        return findings
+    }
+
+    /// The revocation entry for `x509` in the first CRL that lists it (removeFromCRL entries do not count).
+    private static func revocation(of x509: OpaquePointer, in crls: [OpaquePointer]) -> (date: Date?, reason: Int?)? {
+        for crl in crls {
+            var entry: OpaquePointer?
+            guard X509_CRL_get0_by_cert(crl, &entry, x509) == 1, let entry else { continue }
+            let date = asn1TimeDate(X509_REVOKED_get0_revocationDate(entry))
+            var reason: Int? = nil
+            if let raw = X509_REVOKED_get_ext_d2i(entry, NID_crl_reason, nil, nil) {
+                let enumerated = raw.assumingMemoryBound(to: ASN1_ENUMERATED.self)
+                reason = ASN1_ENUMERATED_get(enumerated)
+                ASN1_ENUMERATED_free(enumerated)
+            }
+            _ = OpenSSLErrorQueue.drain()
+            return (date, reason)
+        }
+        return nil
+    }
+
+    /// Every CRL in a PEM file, or the one CRL of a DER file; owned by the caller.
+    private static func readCRLs(file: String) throws(TLSError) -> [OpaquePointer] {
+        let bytes = try readFileBytes(file, what: "CRL file", code: .configuration)
+        OpenSSLErrorQueue.clear()
+        var crls: [OpaquePointer] = []
+        try withMemoryBIO(bytes) { bio throws(TLSError) in
+            while let crl = PEM_read_bio_X509_CRL(bio, nil, nil, nil) { crls.append(crl) }
+        }
+        _ = OpenSSLErrorQueue.drain()  // the last PEM read ends with "no start line"
+        if crls.isEmpty {
+            let der: OpaquePointer? = bytes.withUnsafeBufferPointer { buffer in
+                var cursor = buffer.baseAddress
+                return d2i_X509_CRL(nil, &cursor, buffer.count)
+            }
+            _ = OpenSSLErrorQueue.drain()
+            if let der { crls.append(der) }
+        }
+        guard !crls.isEmpty else { throw TLSError(.configuration, "CRL file \(file) holds no CRL") }
+        return crls
+    }
+}

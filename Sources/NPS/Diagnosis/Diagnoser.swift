@@ -1,0 +1,140 @@
+/// Evidence in, verdict out: `diagnose(_:)` derives the facts, asks `DiagnosisRules.all` in order and builds the
+/// `Diagnosis` of the first rule that fires; `render(_:)` writes it for people.
+///
+///     let diagnosis = Diagnoser.diagnose(report.evidence)
+///     print(Diagnoser.render(diagnosis))
+///     // Windows error 853 (ERROR_EAP_USER_CERT_INVALID): the server trusts the client certificate's chain …
+public enum Diagnoser {
+    /// The verdict on one conversation. Pure.
+    public static func diagnose(_ evidence: ConversationEvidence) -> Diagnosis {
+        diagnose(DiagnosisFacts(evidence))
+    }
+
+    /// The verdict from facts, with a given rule table (tests pass subsets). The first non-fallback rule that
+    /// fires wins; when none does, the first fallback. Later non-fallback rules that fire become alternatives,
+    /// after the winner's own, never surer than the winner.
+    public static func diagnose(_ facts: DiagnosisFacts, rules: [DiagnosisRules.Rule] = DiagnosisRules.all)
+        -> Diagnosis
+    {
+        var fired: [(rule: DiagnosisRules.Rule, lines: [String])] = []
+        for rule in rules {
+            if let lines = rule.evaluate(facts) { fired.append((rule, lines)) }
+        }
+        guard let winner = fired.first(where: { !$0.rule.fallback }) ?? fired.first else {
+            // Only reachable with a rule table without catch-alls.
+            return Diagnosis(title: "No diagnosis", windowsError: nil, npsReasons: [], cause: "No rule applies.",
+                             fix: "Read the evidence.", confidence: .possible,
+                             evidence: ["outcome: \(facts.outcome.rawValue)"], rule: "none")
+        }
+        let rule = winner.rule
+
+        var alternatives = rule.alternatives
+        for (other, _) in fired where !other.fallback && other.id != rule.id {
+            guard !(other.windowsError == rule.windowsError && other.cause == rule.cause),
+                  !alternatives.contains(where: { $0.rule == other.id })
+            else { continue }
+            alternatives.append(Diagnosis.Alternative(
+                windowsError: other.windowsError, npsReasons: other.npsReasons, cause: other.cause,
+                confidence: max(other.confidence, rule.confidence), rule: other.id))
+        }
+
+        var evidence = winner.lines
+        func mentioned(_ text: String) -> Bool { evidence.contains { $0.contains(text) } }
+        for message in facts.replyMessages where !mentioned(message) {
+            evidence.append("the server's Reply-Message: “\(message)”")
+        }
+        for text in facts.notifications where !mentioned(text) {
+            evidence.append("EAP Notification from the server: “\(text)”")
+        }
+        for finding in facts.preflight where !mentioned(finding.detail) {
+            evidence.append("pre-flight: " + PreflightAdvice.warning(for: finding))
+        }
+
+        var cause = rule.cause
+        let messages = facts.serverMessages
+        if !messages.isEmpty {
+            cause += " The server says: " + messages.map { "“\($0)”" }.joined(separator: " ") + "."
+        }
+        return Diagnosis(
+            title: title(windowsError: rule.windowsError, headline: rule.headline),
+            windowsError: rule.windowsError, npsReasons: rule.npsReasons, cause: cause, fix: rule.fix,
+            confidence: rule.confidence, evidence: evidence, rule: rule.id, alternatives: alternatives,
+            related: rule.related)
+    }
+
+    /// "Windows error 853 (ERROR_EAP_USER_CERT_INVALID): <headline>", the symbol from `WindowsError.catalogue`;
+    /// the headline alone, capitalised, when there is no Windows error.
+    public static func title(windowsError: Int?, headline: String) -> String {
+        guard let code = windowsError else { return headline.prefix(1).uppercased() + headline.dropFirst() }
+        let symbol = NPSKnowledge.windowsError(code).map { " (\($0.symbol))" } ?? ""
+        return "Windows error \(code)\(symbol): \(headline)"
+    }
+
+    // MARK: - Text
+
+    /// The human form: the verdict (error, cause, fix) first, then the evidence, the other readings and the
+    /// related errors; every line at most `width` columns (a word longer than that stays whole).
+    public static func render(_ diagnosis: Diagnosis, width: Int = 100) -> String {
+        var out = wrap(diagnosis.title, width: width, first: "", rest: "  ")
+        out += wrap(diagnosis.cause, width: width, first: "Cause: ", rest: "       ")
+        out += wrap(diagnosis.fix, width: width, first: "Fix:   ", rest: "       ")
+        var sure = "\(diagnosis.confidence.rawValue) (rule \(diagnosis.rule))"
+        if !diagnosis.npsReasons.isEmpty {
+            sure += "; NPS reason codes to look for in event 6273: "
+                + diagnosis.npsReasons.map(String.init).joined(separator: ", ")
+        }
+        out += wrap(sure, width: width, first: "Confidence: ", rest: "            ")
+        if !diagnosis.evidence.isEmpty {
+            out.append("Evidence:")
+            for line in diagnosis.evidence { out += wrap(line, width: width, first: "  - ", rest: "    ") }
+        }
+        if !diagnosis.alternatives.isEmpty {
+            out.append("Other readings:")
+            for alternative in diagnosis.alternatives {
+                var head = alternative.windowsError.map { "Windows error \($0)" } ?? "no Windows error"
+                if !alternative.npsReasons.isEmpty {
+                    head += ", reason " + alternative.npsReasons.map(String.init).joined(separator: "/")
+                }
+                out += wrap("\(head) (\(alternative.confidence.rawValue)): \(alternative.cause)", width: width,
+                            first: "  - ", rest: "    ")
+            }
+        }
+        if !diagnosis.related.isEmpty {
+            let related = diagnosis.related.map { code in
+                NPSKnowledge.windowsError(code).map { "\(code) (\($0.symbol))" } ?? "\(code)"
+            }
+            out += wrap(related.joined(separator: ", "), width: width, first: "Related: ", rest: "         ")
+        }
+        return out.joined(separator: "\n")
+    }
+
+    /// One line for tables and suite reports: "Windows error 691 (likely NPS reason 16, 8): the user name or
+    /// password was refused".
+    public static func summary(_ diagnosis: Diagnosis) -> String {
+        let reasons = diagnosis.npsReasons.isEmpty
+            ? "" : " (\(diagnosis.confidence.rawValue); NPS reason "
+                + diagnosis.npsReasons.map(String.init).joined(separator: ", ") + ")"
+        guard let code = diagnosis.windowsError else { return diagnosis.title }
+        let headline = diagnosis.title.split(separator: ":", maxSplits: 1).last.map(String.init) ?? ""
+        return "Windows error \(code)\(reasons):\(headline)"
+    }
+
+    /// Greedy word wrap with a first-line and a continuation prefix.
+    static func wrap(_ text: String, width: Int, first: String, rest: String) -> [String] {
+        var lines: [String] = []
+        var current = first
+        var empty = true
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            let candidate = empty ? current + word : current + " " + word
+            if !empty, candidate.count > width {
+                lines.append(current)
+                current = rest + word
+            } else {
+                current = candidate
+            }
+            empty = false
+        }
+        lines.append(current)
+        return lines
+    }
+}

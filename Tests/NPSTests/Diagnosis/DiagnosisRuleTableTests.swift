@@ -1,0 +1,132 @@
+import EAP
+import Foundation
+import NPS
+import TLS
+import Testing
+
+/// The table itself: its data is consistent with the catalogues, and the order decides (most specific first,
+/// later firing rules as alternatives, fallbacks last).
+@Suite struct DiagnosisRuleTableTests {
+    private func scenario(_ name: String) throws -> ConversationEvidence {
+        try #require(Scenario.all.first { $0.name == name }, "scenario \(name)").build()
+    }
+
+    @Test func rowsNameOnlyCataloguedNumbers() {
+        for rule in DiagnosisRules.all {
+            let errors = [rule.windowsError].compactMap { $0 } + rule.alternatives.compactMap(\.windowsError)
+                + rule.related
+            for code in errors {
+                #expect(NPSKnowledge.windowsError(code) != nil, "\(rule.id): Windows error \(code)")
+            }
+            for reason in rule.npsReasons + rule.alternatives.flatMap(\.npsReasons) {
+                #expect(NPSKnowledge.reasonCode(reason) != nil, "\(rule.id): NPS reason \(reason)")
+            }
+        }
+    }
+
+    @Test func rowsReadAsATable() {
+        for rule in DiagnosisRules.all {
+            #expect(rule.id.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "-" }, "\(rule.id)")
+            #expect(!rule.headline.isEmpty && rule.headline.first?.isLowercase == true, "\(rule.id)")
+            #expect(rule.cause.hasSuffix("."), "\(rule.id): the cause is a sentence")
+            #expect(rule.fix.hasSuffix(".") || rule.fix.hasSuffix(")"), "\(rule.id): the fix is a sentence")
+            #expect(rule.cause.count <= 320 && rule.fix.count <= 400, "\(rule.id): short texts")
+            for alternative in rule.alternatives {
+                #expect(alternative.rule == nil && !alternative.cause.isEmpty, "\(rule.id)")
+            }
+        }
+        // Catch-alls come after every specific rule they could shadow.
+        let fallbacks = DiagnosisRules.all.enumerated().filter { $0.element.fallback }.map(\.offset)
+        #expect(fallbacks.count == 3)
+        #expect(DiagnosisRules.all.last?.id == "unexplained")
+    }
+
+    /// The seed: the pre-flight found the certificate expired, the server refused without an alert: 854 wins,
+    /// the plain refusal (853) stays as an alternative.
+    @Test func preflightFindingBeatsThePlainRefusal() throws {
+        let diagnosis = Diagnoser.diagnose(try scenario("tls-expired (no alert, as FreeRADIUS and hostapd)"))
+        #expect(diagnosis.rule == "client-cert-expired")
+        let alternative = try #require(diagnosis.alternatives.first { $0.rule == "client-cert-refused" })
+        #expect(alternative.windowsError == 853)
+        #expect(alternative.confidence == .likely)
+        #expect(diagnosis.candidateWindowsErrors == [854, 853])
+    }
+
+    /// An alert names the cause: it wins over the pre-flight, which becomes an alternative no surer than it.
+    @Test func alertBeatsPreflight() throws {
+        let diagnosis = Diagnoser.diagnose(try scenario("tls-expired with the alert"))
+        #expect(diagnosis.rule == "client-cert-expired-alert")
+        #expect(diagnosis.confidence == .certain)
+        let preflight = try #require(diagnosis.alternatives.first { $0.rule == "client-cert-expired" })
+        #expect(preflight.confidence == .likely)
+        #expect(!diagnosis.alternatives.contains { $0.rule == "reject-unexplained" }, "fallbacks never alternate")
+    }
+
+    @Test func sameEvidenceDifferentLocalKnowledge() throws {
+        // Revoked in the CRL handed to the pre-flight: 855; without it the same wire evidence reads 853, with
+        // 855 as the rule's own second reading.
+        let withCRL = Diagnoser.diagnose(try scenario("tls-revoked (CRL given to the pre-flight)"))
+        let without = Diagnoser.diagnose(try scenario("tls-revoked without a pre-flight"))
+        #expect(withCRL.windowsError == 855)
+        #expect(without.windowsError == 853)
+        #expect(without.alternatives.first?.windowsError == 855)
+    }
+
+    /// pap-outsider-policy and pap-alice-wrong look the same on the wire: 691 is likely, 812 possible.
+    @Test func papRejectNamesBothReadings() throws {
+        let diagnosis = Diagnoser.diagnose(EvidenceBuilder.single(method: "pap", identity: "outsider",
+                                                                  outcome: .reject, replyCode: "Access-Reject"))
+        #expect(diagnosis.windowsError == 691)
+        #expect(diagnosis.confidence == .likely)
+        #expect(diagnosis.candidateWindowsErrors == [691, 812])
+        #expect(diagnosis.alternatives.first?.confidence == .possible)
+        #expect(diagnosis.alternatives.first?.npsReasons.contains(65) == true)
+    }
+
+    @Test func theSeedCaseListsTheMappingNext() throws {
+        let diagnosis = Diagnoser.diagnose(try scenario("tls-retired (the seed's NTAuth case)"))
+        #expect(diagnosis.cause.contains("NTAuth"))
+        #expect(diagnosis.fix.contains("certutil -enterprise -addstore NTAuth"))
+        #expect(diagnosis.alternatives.first?.cause.contains("maps to no AD account") == true)
+        #expect(diagnosis.related == [13801])
+    }
+
+    // MARK: Order semantics on a table of our own
+
+    private static let facts = DiagnosisFacts(ConversationEvidence(outcome: .reject, method: "pap", identity: "u"))
+
+    private static func rule(_ id: String, _ error: Int?, _ confidence: Diagnosis.Confidence, fires: Bool,
+                             fallback: Bool = false) -> DiagnosisRules.Rule {
+        DiagnosisRules.Rule(id: id, windowsError: error, confidence: confidence, headline: "\(id) headline",
+                            cause: "\(id) cause.", fix: "\(id) fix.",
+                            alternatives: [Diagnosis.Alternative(windowsError: 1, cause: "\(id) second",
+                                                                 confidence: .possible)],
+                            fallback: fallback, when: { _ in fires ? ["\(id) saw it"] : nil })
+    }
+
+    @Test func firstFiringRuleWinsAndLaterOnesAlternate() {
+        let rules = [
+            Self.rule("silent", 600, .certain, fires: false),
+            Self.rule("catch-all", nil, .possible, fires: true, fallback: true),
+            Self.rule("first", 691, .likely, fires: true),
+            Self.rule("second", 812, .certain, fires: true),
+        ]
+        let diagnosis = Diagnoser.diagnose(Self.facts, rules: rules)
+        #expect(diagnosis.rule == "first")
+        #expect(diagnosis.evidence == ["first saw it"])
+        #expect(diagnosis.alternatives.map(\.cause) == ["first second", "second cause."])
+        // The later rule is certain on its own, but no surer than the winner here.
+        #expect(diagnosis.alternatives.last?.confidence == .likely)
+        #expect(diagnosis.alternatives.last?.rule == "second")
+        #expect(diagnosis.title == "Windows error 691 (ERROR_AUTHENTICATION_FAILURE): first headline")
+    }
+
+    @Test func fallbackWinsOnlyAlone() {
+        let rules = [Self.rule("silent", 600, .certain, fires: false),
+                     Self.rule("catch-all", nil, .possible, fires: true, fallback: true)]
+        let diagnosis = Diagnoser.diagnose(Self.facts, rules: rules)
+        #expect(diagnosis.rule == "catch-all")
+        #expect(diagnosis.title == "Catch-all headline")
+        #expect(Diagnoser.diagnose(Self.facts, rules: []).rule == "none")
+    }
+}

@@ -1,0 +1,162 @@
+import EAP
+import Foundation
+import NPS
+import RADIUS
+import TLS
+
+/// Runs a real in-memory EAP conversation (our `EAPPeer` against the EAP tests' `TestEAPServer`, both on real TLS)
+/// and records it as the Probe does: one `RoundTripEvidence` per Access-Request, the EAP evidence built the way
+/// `EAPConversation.eapEvidence` builds it, outcome and MPPE check included. A `Path` can lose requests, as
+/// networks and forgetful servers do.
+enum EvidenceBuilder {
+    static let serverAddress = "127.0.0.1:1812"
+    static let secret = Array("testing123".utf8)
+
+    /// What the network between client and server does.
+    enum Path {
+        /// Every request arrives.
+        case clean
+        /// Requests larger than this many bytes are lost (IP fragments dropped).
+        case dropsLargerThan(Int)
+        /// The server stops answering from this round trip on (counted from 0).
+        case silentFrom(Int)
+    }
+
+    /// The RADIUS size of an Access-Request carrying `eapLength` octets of EAP: header, User-Name,
+    /// NAS-IP-Address, Message-Authenticator, EAP-Message attributes (253 octets each) and State after the first.
+    static func requestSize(eapLength: Int, userName: String, state: Bool) -> Int {
+        let eapAttributes = eapLength + 2 * ((eapLength + 252) / 253)
+        return 20 + (2 + userName.utf8.count) + 6 + 18 + eapAttributes + (state ? 20 : 0)
+    }
+
+    static func replyCode(_ eap: [UInt8]) -> String {
+        switch eap.first {
+        case 3: return "Access-Accept"
+        case 4: return "Access-Reject"
+        default: return "Access-Challenge"
+        }
+    }
+
+    /// One conversation, recorded. `tamper(round, step, packet)` may replace the server's EAP packet of a round;
+    /// `step` is where the peer stood when it sent the request being answered.
+    static func run(
+        _ configuration: EAPPeerConfiguration, server: TestEAPServer, method: String, path: Path = .clean,
+        preflight: [PreflightFinding] = [], replyMessages: [String] = [],
+        tamper: ((Int, EAPStep, [UInt8]) -> [UInt8]?)? = nil
+    ) -> ConversationEvidence {
+        var peer = EAPPeer(configuration: configuration, random: SeededRandom(seed: "diagnosis peer"))
+        var action = peer.start()
+        var trips: [RoundTripEvidence] = []
+        var round = 0
+        var timedOut = false
+        while case .send(let packet) = action, round < 400 {
+            let size = requestSize(eapLength: packet.count, userName: configuration.identity, state: round > 0)
+            let lost: Bool
+            switch path {
+            case .clean: lost = false
+            case .dropsLargerThan(let limit): lost = size > limit
+            case .silentFrom(let first): lost = round >= first
+            }
+            if lost {
+                trips.append(RoundTripEvidence(
+                    server: serverAddress, requestCode: "Access-Request", identifier: round & 0xFF, requestSize: size,
+                    requestHadState: round > 0, transmissions: 3, latencyMilliseconds: 9000,
+                    eap: "Response \(packet.count) B"))
+                timedOut = true
+                break
+            }
+            var reply = server.receive(packet).bytes
+            if let replacement = tamper?(round, peer.step, reply) { reply = replacement }
+            let code = replyCode(reply)
+            trips.append(RoundTripEvidence(
+                server: serverAddress, requestCode: "Access-Request", identifier: round & 0xFF, requestSize: size,
+                requestHadState: round > 0, transmissions: 1, latencyMilliseconds: 2,
+                replyCode: code, replySize: reply.count + 60, replyHasState: code == "Access-Challenge",
+                eap: "Response \(packet.count) B → \(reply.count) B"))
+            action = peer.receive(reply)
+            if case .send = action, code == "Access-Reject" { action = peer.receiveRejectWithoutEAPMessage() }
+            round += 1
+        }
+
+        var evidence = ConversationEvidence(outcome: .error, method: method, identity: configuration.identity,
+                                            server: serverAddress, roundTrips: trips, replyMessages: replyMessages,
+                                            preflight: preflight)
+        if timedOut {
+            evidence.outcome = .timeout
+            evidence.eap = eapEvidence(configuration, peer, result: nil, failure: nil)
+            return evidence
+        }
+        switch action {
+        case .succeeded(let result):
+            evidence.outcome = .accept
+            evidence.mppeKeys = server.msk.map { $0 == result.msk ? .verified : .mismatch } ?? .absent
+            evidence.eap = eapEvidence(configuration, peer, result: result, failure: nil)
+        case .failed(let failure):
+            let local = failure.kind == .protocolViolation || failure.kind == .configuration
+            evidence.outcome = local ? .error : .reject
+            if local { evidence.localError = failure.reason }
+            evidence.eap = eapEvidence(configuration, peer, result: nil, failure: failure)
+        case .send:
+            evidence.localError = "the conversation did not end"
+        }
+        return evidence
+    }
+
+    /// As `EAPConversation.eapEvidence` in the Probe target.
+    static func eapEvidence(_ configuration: EAPPeerConfiguration, _ peer: EAPPeer, result: EAPPeerResult?,
+                            failure: EAPPeerFailure?) -> EAPEvidence {
+        var eap = EAPEvidence(method: configuration.methodType.description, trace: peer.trace, step: peer.step)
+        if let result {
+            eap.innerMethod = result.innerMethod?.description
+            eap.tls = result.tls
+            eap.innerTLS = result.innerTLS
+            eap.cryptoBinding = result.cryptoBinding
+            eap.resumed = result.resumed
+            eap.innerMethodRan = result.innerMethodRan
+        }
+        if let failure {
+            eap.tls = failure.tls
+            eap.innerTLS = failure.innerTLS
+            eap.failure = EAPEvidence.Failure(
+                kind: failure.kind.rawValue, step: failure.step, reason: failure.reason, msCHAPv2: failure.msCHAPv2,
+                resultTLV: failure.resultTLV.map { "\($0)" })
+            if case .peap(let peap) = configuration.method { eap.innerMethod = peap.inner.type.description }
+            for event in peer.trace {
+                if case .cryptoBinding(let outcome) = event { eap.cryptoBinding = outcome }
+            }
+        }
+        return eap
+    }
+
+    // MARK: - Non-EAP and transport-only evidence
+
+    /// A PAP/CHAP/MS-CHAPv2 conversation of one request, answered with `replyCode` (nil: never answered).
+    static func single(
+        method: String, identity: String = "alice", outcome: ConversationEvidence.Outcome, replyCode: String?,
+        msCHAPError: String? = nil, replyMessages: [String] = [], discarded: [DiscardedDatagram] = [],
+        transmissions: Int = 1, localError: String? = nil, mppeKeys: MPPEKeyCheck = .notApplicable
+    ) -> ConversationEvidence {
+        let trip = RoundTripEvidence(
+            server: serverAddress, requestCode: "Access-Request", identifier: 7, requestSize: 92,
+            requestHadState: false, transmissions: transmissions, latencyMilliseconds: replyCode == nil ? 9000 : 3,
+            replyCode: replyCode,
+            replySize: replyCode == nil ? nil : 38, discarded: discarded)
+        return ConversationEvidence(
+            outcome: outcome, method: method, identity: identity, server: serverAddress, roundTrips: [trip],
+            replyMessages: replyMessages, msCHAPError: msCHAPError, localError: localError, mppeKeys: mppeKeys)
+    }
+
+    /// The reason the Probe records for a reply signed with another secret: the RADIUS verifier's own words.
+    static func wrongSecretDiscardReason(code: RADIUSCode = .accessReject) throws -> String {
+        let request = try RADIUSPacket.accessRequest(
+            identifier: 7, attributes: [RADIUSAttribute(.userName, string: "alice")], secret: secret,
+            random: SeededRandom(seed: "discard"))
+        let reply = try request.signedReply(code, attributes: [], secret: Array("another-secret".utf8))
+        do {
+            try reply.verifyReply(to: request, secret: secret)
+            return "verified (unexpected)"
+        } catch {
+            return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,1 @@
+../../../EAPTests/Support/TestEAPServer.swift
