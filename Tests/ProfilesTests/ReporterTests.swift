@@ -1,4 +1,5 @@
 import Foundation
+import NPS
 import Testing
 
 #if canImport(FoundationXML)
@@ -20,10 +21,13 @@ let sampleResults: [CaseResult] = {
         CaseResult(case: passedCase,
                    observation: CaseObservation(outcome: .accept, latencyMs: 12, replyAttributes: [
                        ("Filter-Id", "vpn-users", nil)], server: "127.0.0.1:18121"),
-                   diagnosis: "accepted", duration: 0.02),
+                   diagnosis: Diagnosis(title: "accepted", windowsError: nil, npsReasons: [], cause: "-", fix: "-",
+                                        confidence: .certain, evidence: [], rule: "accepted"), duration: 0.02),
         CaseResult(case: failedCase,
                    observation: CaseObservation(outcome: .reject, windowsError: 691, npsReasons: [16], latencyMs: 40.5),
-                   diagnosis: "Windows error 691 <bad credentials> \u{1}control", duration: 0.05),
+                   diagnosis: Diagnosis(title: "Windows error 691: <bad credentials> \u{1}control", windowsError: 691,
+                                        npsReasons: [], cause: "-", fix: "-", confidence: .certain, evidence: [],
+                                        rule: "mschap-e691"), duration: 0.05),
         CaseResult(case: errorCase, error: "cannot read /k.key: \"denied\"", duration: 0.001),
     ]
 }()
@@ -160,7 +164,7 @@ func runProgram(_ path: String, _ arguments: [String]) throws -> (status: Int32,
         #expect(failure.attribute(forName: "message")?.stringValue == "expected reject 853, got reject 691 (reason 16)")
         #expect(failure.stringValue?.contains("not 853") == true)
         let out = try #require(cases[1].elements(forName: "system-out").first?.stringValue)
-        #expect(out.contains("Windows error 691 <bad credentials> \u{FFFD}control"))
+        #expect(out.contains("Windows error 691: <bad credentials> \u{FFFD}control"))
         let error = try #require(suites[1].elements(forName: "testcase").first?.elements(forName: "error").first)
         #expect(error.attribute(forName: "message")?.stringValue == "cannot read /k.key: \"denied\"")
     }
@@ -177,7 +181,7 @@ func runProgram(_ path: String, _ arguments: [String]) throws -> (status: Int32,
         let end = try #require(lines.firstIndex(of: "  ..."))
         #expect(lines[5..<end].allSatisfy { $0.hasPrefix("  ") })
         #expect(lines[5..<end].contains("  expected: \"reject 853\""))
-        #expect(lines[5..<end].contains("  diagnosis: \"Windows error 691 <bad credentials> \\x01control\""))
+        #expect(lines[5..<end].contains("  diagnosis: \"Windows error 691: <bad credentials> \\x01control\""))
         #expect(lines[end + 1] == "not ok 3 - a\\\\b c")
         #expect(tap.hasSuffix("  ...\n"))
         let results = lines.filter { $0.hasPrefix("ok ") || $0.hasPrefix("not ok ") }

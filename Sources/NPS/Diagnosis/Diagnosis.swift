@@ -4,7 +4,7 @@
 ///
 /// Codable with property names that `JSONEncoder.KeyEncodingStrategy.convertToSnakeCase` turns into the `--json`
 /// keys (`windows_error`, `nps_reasons`, …). `windowsError` is encoded as `null` when there is none.
-public struct Diagnosis: Sendable, Codable, Equatable, CustomStringConvertible {
+public struct Diagnosis: Sendable, Codable, Hashable, CustomStringConvertible {
     /// How sure a verdict is.
     ///
     /// - `certain`: the evidence states the cause (a TLS alert naming it, an MS-CHAP `E=` code, our own check
@@ -28,7 +28,7 @@ public struct Diagnosis: Sendable, Codable, Equatable, CustomStringConvertible {
     }
 
     /// Another plausible reading of the same evidence.
-    public struct Alternative: Sendable, Codable, Equatable {
+    public struct Alternative: Sendable, Codable, Hashable {
         public var windowsError: Int?
         public var npsReasons: [Int]
         public var cause: String

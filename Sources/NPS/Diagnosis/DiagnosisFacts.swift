@@ -272,7 +272,7 @@ public struct DiagnosisFacts: Sendable, Equatable {
         }
 
         // MS-CHAP: the EAP failure (inner or bare), else the RADIUS attribute.
-        if let failure = eap?.failure?.msCHAPv2 ?? lastMSCHAPFailure {
+        if let failure = eap?.failure?.mschapv2 ?? lastMSCHAPFailure {
             msCHAP = MSCHAPFailureFact(failure: failure, source: isPEAP ? .peap : .eap)
             unparsableMSCHAPError = nil
         } else if let text = evidence.msCHAPError {

@@ -185,3 +185,34 @@ public enum MPPEKeyCheck: String, Sendable, Codable, Equatable {
     /// The method derives no keys (PAP, CHAP) or the conversation did not end in an accept.
     case notApplicable = "not_applicable"
 }
+
+extension EAPEvidence {
+    /// `EAP-TLS`, `PEAP`, `EAP-MSCHAPv2`: the stable names `--json` reports.
+    public static func name(_ type: EAPType) -> String { type.name ?? "type \(type.rawValue)" }
+
+    /// What a finished peer saw: its trace and step, and the result or the failure.
+    public init(
+        configuration: EAPPeerConfiguration, peer: EAPPeer, result: EAPPeerResult?, failure: EAPPeerFailure?
+    ) {
+        self.init(method: Self.name(configuration.methodType), trace: peer.trace, step: peer.step)
+        if let result {
+            innerMethod = result.innerMethod.map(Self.name)
+            tls = result.tls
+            innerTLS = result.innerTLS
+            cryptoBinding = result.cryptoBinding
+            resumed = result.resumed
+            innerMethodRan = result.innerMethodRan
+        }
+        if let failure {
+            tls = failure.tls
+            innerTLS = failure.innerTLS
+            self.failure = Failure(
+                kind: failure.kind.rawValue, step: failure.step, reason: failure.reason, mschapv2: failure.msCHAPv2,
+                resultTLV: failure.resultTLV.map { "\($0)" })
+            if case .peap(let peap) = configuration.method { innerMethod = Self.name(peap.inner.type) }
+            for event in peer.trace {
+                if case .cryptoBinding(let outcome) = event { cryptoBinding = outcome }
+            }
+        }
+    }
+}

@@ -45,10 +45,12 @@ struct AuthCommand: AsyncParsableCommand {
         } else {
             if run.reports.count > 1 {
                 Console.out("First conversation:")
-                Console.out(AuthText.render(report: run.reports[0], dictionary: dictionary))
+                Console.out(AuthText.render(
+                    report: run.reports[0], diagnosis: Diagnoser.diagnose(run.reports[0].evidence),
+                    dictionary: dictionary))
                 Console.out("Resumed conversation:")
             }
-            Console.out(AuthText.render(report: run.report, dictionary: dictionary))
+            Console.out(AuthText.render(report: run.report, diagnosis: run.diagnosis, dictionary: dictionary))
             if let met {
                 Console.out(met.passed ? "  as expected (\(met.expected))"
                             : "  NOT as expected: wanted \(met.expected), got \(met.got)")

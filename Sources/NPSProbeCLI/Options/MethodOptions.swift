@@ -67,6 +67,10 @@ struct MethodOptions: ParsableArguments {
                                valueName: "path"))
     var clientCA: String?
 
+    @Option(help: ArgumentHelp("CRL of the CA that issued our certificate: the pre-flight checks it is not revoked.",
+                               valueName: "path"))
+    var clientCRL: String?
+
     @Option(help: ArgumentHelp("CRL file to check the server's chain against.", valueName: "path"))
     var crl: String?
 
@@ -154,7 +158,7 @@ struct MethodOptions: ParsableArguments {
             serverNames: serverNames.isEmpty ? nil : serverNames, insecure: insecure ? true : nil,
             requireServerAuthEKU: noRequireServerEKU ? false : nil, crl: crl.map(Paths.absolute),
             minVersion: tlsMin, maxVersion: tlsMax, ciphers: ciphers, cipherSuites: cipherSuites, groups: groups,
-            resume: resume ? true : nil, sni: sni)
+            resume: resume ? true : nil, sni: sni, clientCRL: clientCRL.map(Paths.absolute))
         if let keyPasswordFile {
             tls.keyPassword = .file(Paths.absolute(keyPasswordFile))
         } else if let keyPasswordEnv {

@@ -35,11 +35,14 @@ struct AuthJSON: Encodable {
     var innerMethodRan: Bool?
     /// With `--resume`: the first (full) conversation; the top-level fields describe the resumed one.
     var firstConversation: ConversationEvidence?
+    /// The verdict: `windows_error` (number or null), `nps_reasons`, `cause`, `fix`, `confidence`, `evidence`.
+    var diagnosis: Diagnosis?
     /// Everything observed, in order.
     var evidence: ConversationEvidence
 
     init(run: CaseRun, dictionary: RADIUSDictionary, expected: Bool?) {
         self.init(report: run.report, dictionary: dictionary, expected: expected)
+        diagnosis = run.diagnosis
         if run.reports.count > 1 {
             firstConversation = run.reports[0].evidence
             resumed = run.report.evidence.eap?.resumed ?? false
@@ -76,7 +79,7 @@ struct AuthJSON: Encodable {
     private enum CodingKeys: String, CodingKey {
         case outcome, server, method, identity, roundTrips, latencyMs, replyAttributes, mppeKeys, error, expected
         case eapMethod, innerMethod, tlsVersion, tlsCipher, cryptoBinding, resumed, innerMethodRan
-        case firstConversation, evidence
+        case firstConversation, diagnosis, evidence
     }
 
     /// The contract's keys are always present (`null` when there is nothing to say), so scripts can index
@@ -101,6 +104,7 @@ struct AuthJSON: Encodable {
         try container.encodeIfPresent(resumed, forKey: .resumed)
         try container.encodeIfPresent(innerMethodRan, forKey: .innerMethodRan)
         try container.encodeIfPresent(firstConversation, forKey: .firstConversation)
+        try container.encode(diagnosis, forKey: .diagnosis)
         try container.encode(evidence, forKey: .evidence)
     }
 }
@@ -145,6 +149,17 @@ enum AuthText {
         default: lines.append("  crypto-binding: \(CaseRunner.cryptoBindingText(eap.cryptoBinding) ?? "")")
         }
         return lines
+    }
+
+    /// The outcome line, then the verdict (error, cause, fix, evidence) unless accepted, then the details.
+    static func render(report: ConversationReport, diagnosis: Diagnosis?, dictionary: RADIUSDictionary) -> String {
+        let details = render(report: report, dictionary: dictionary).split(separator: "\n", omittingEmptySubsequences: false)
+        guard let diagnosis, report.evidence.outcome != .accept || diagnosis.rule != "accepted" else {
+            return details.joined(separator: "\n")
+        }
+        let verdict = Diagnoser.render(diagnosis).split(separator: "\n").map { "  " + $0 }
+        return ([String(details[0])] + verdict + ["  Details:"] + details.dropFirst().map { "  " + $0 })
+            .joined(separator: "\n")
     }
 
     static func render(report: ConversationReport, dictionary: RADIUSDictionary) -> String {

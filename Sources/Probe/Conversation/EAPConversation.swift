@@ -36,7 +36,7 @@ struct EAPConversation {
                     failure: EAPPeerFailure? = nil) -> Ending {
             evidence.outcome = outcome
             if let error { evidence.localError = error }
-            evidence.eap = Self.eapEvidence(configuration: configuration, peer: peer, result: result, failure: failure)
+            evidence.eap = EAPEvidence(configuration: configuration, peer: peer, result: result, failure: failure)
             return Ending(evidence: evidence, finalRequest: lastRequest, finalReply: lastReply, result: result)
         }
 
@@ -123,34 +123,5 @@ struct EAPConversation {
                 }
             }
         }
-    }
-
-    /// `EAP-TLS`, `PEAP`, `EAP-MSCHAPv2`: the stable names `--json` reports.
-    static func name(_ type: EAPType) -> String { type.name ?? "type \(type.rawValue)" }
-
-    static func eapEvidence(
-        configuration: EAPPeerConfiguration, peer: EAPPeer, result: EAPPeerResult?, failure: EAPPeerFailure?
-    ) -> EAPEvidence {
-        var eap = EAPEvidence(method: Self.name(configuration.methodType), trace: peer.trace, step: peer.step)
-        if let result {
-            eap.innerMethod = result.innerMethod.map(Self.name)
-            eap.tls = result.tls
-            eap.innerTLS = result.innerTLS
-            eap.cryptoBinding = result.cryptoBinding
-            eap.resumed = result.resumed
-            eap.innerMethodRan = result.innerMethodRan
-        }
-        if let failure {
-            eap.tls = failure.tls
-            eap.innerTLS = failure.innerTLS
-            eap.failure = EAPEvidence.Failure(
-                kind: failure.kind.rawValue, step: failure.step, reason: failure.reason, mschapv2: failure.msCHAPv2,
-                resultTLV: failure.resultTLV.map { "\($0)" })
-            if case .peap(let peap) = configuration.method { eap.innerMethod = Self.name(peap.inner.type) }
-            for event in peer.trace {
-                if case .cryptoBinding(let outcome) = event { eap.cryptoBinding = outcome }
-            }
-        }
-        return eap
     }
 }

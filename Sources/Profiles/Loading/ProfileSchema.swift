@@ -10,7 +10,7 @@ enum ProfileSchema {
     ]
     static let nasKeys = ["ip_address", "identifier", "calling_station_id", "called_station_id"]
     static let tlsKeys = [
-        "cert", "key", "pkcs12", "key_password", "ca", "client_ca", "server_names", "insecure",
+        "cert", "key", "pkcs12", "key_password", "ca", "client_ca", "client_crl", "server_names", "insecure",
         "require_server_auth_eku", "crl", "min_version", "max_version", "ciphers", "cipher_suites", "groups",
         "resume", "sni",
     ]
@@ -358,6 +358,7 @@ struct FragmentParser {
             case "key_password": t.keyPassword = secret(v, key: path)
             case "ca": t.ca = strings(v, key: path, locations: &locations)?.map(absolutePath)
             case "client_ca": t.clientCA = string(v, key: path).map(absolutePath)
+            case "client_crl": t.clientCRL = string(v, key: path).map(absolutePath)
             case "server_names": t.serverNames = strings(v, key: path, locations: &locations)
             case "insecure":
                 t.insecure = boolean(v, key: path)

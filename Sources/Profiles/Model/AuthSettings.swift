@@ -118,6 +118,8 @@ public struct AuthSettings: Sendable, Hashable {
         public var ca: [String]?
         /// The CA the server trusts for client certificates (pre-flight chain check only; never sent).
         public var clientCA: String?
+        /// CRLs of the CA that issued our certificate: the pre-flight checks ours is not revoked (never sent).
+        public var clientCRL: String?
         /// Names accepted in the server certificate ("Connect to these servers").
         public var serverNames: [String]?
         /// Skip every check of the server certificate (warned about).
@@ -145,7 +147,7 @@ public struct AuthSettings: Sendable, Hashable {
             ca: [String]? = nil, clientCA: String? = nil, serverNames: [String]? = nil, insecure: Bool? = nil,
             requireServerAuthEKU: Bool? = nil, crl: String? = nil, minVersion: String? = nil,
             maxVersion: String? = nil, ciphers: String? = nil, cipherSuites: String? = nil, groups: String? = nil,
-            resume: Bool? = nil, sni: String? = nil
+            resume: Bool? = nil, sni: String? = nil, clientCRL: String? = nil
         ) {
             self.certificate = certificate
             self.key = key
@@ -153,6 +155,7 @@ public struct AuthSettings: Sendable, Hashable {
             self.keyPassword = keyPassword
             self.ca = ca
             self.clientCA = clientCA
+            self.clientCRL = clientCRL
             self.serverNames = serverNames
             self.insecure = insecure
             self.requireServerAuthEKU = requireServerAuthEKU
@@ -173,7 +176,8 @@ public struct AuthSettings: Sendable, Hashable {
                 requireServerAuthEKU: requireServerAuthEKU ?? base.requireServerAuthEKU, crl: crl ?? base.crl,
                 minVersion: minVersion ?? base.minVersion, maxVersion: maxVersion ?? base.maxVersion,
                 ciphers: ciphers ?? base.ciphers, cipherSuites: cipherSuites ?? base.cipherSuites,
-                groups: groups ?? base.groups, resume: resume ?? base.resume, sni: sni ?? base.sni)
+                groups: groups ?? base.groups, resume: resume ?? base.resume, sni: sni ?? base.sni,
+                clientCRL: clientCRL ?? base.clientCRL)
         }
 
         public var isEmpty: Bool { self == TLS() }

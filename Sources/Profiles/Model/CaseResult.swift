@@ -1,4 +1,5 @@
 import Foundation
+import NPS
 
 /// One case's run as the reporters see it.
 public struct CaseResult: Sendable, Hashable {
@@ -21,8 +22,10 @@ public struct CaseResult: Sendable, Hashable {
     public var observation: CaseObservation?
     public var expectation: ExpectationResult?
     public var assertions: [AssertionResult]
-    /// The diagnosis in one or a few lines ("Windows error 691: …; likely NPS reason 16").
-    public var diagnosis: String?
+    /// The verdict on what happened: Windows error, NPS reasons, cause, fix, evidence.
+    public var diagnosis: Diagnosis?
+    /// The diagnosis in one line ("Windows error 691: …; likely NPS reason 16") for tables and JUnit.
+    public var diagnosisSummary: String? { diagnosis.map(Diagnoser.summary) }
     /// Wall-clock seconds the case took (including setup).
     public var duration: Double
     /// Why the case could not run.
@@ -32,7 +35,7 @@ public struct CaseResult: Sendable, Hashable {
 
     public init(
         name: String, suite: String? = nil, tags: [String] = [], expected: String, observation: CaseObservation?,
-        expectation: ExpectationResult?, assertions: [AssertionResult] = [], diagnosis: String? = nil,
+        expectation: ExpectationResult?, assertions: [AssertionResult] = [], diagnosis: Diagnosis? = nil,
         duration: Double, error: String? = nil, iteration: Int? = nil
     ) {
         self.name = name
@@ -49,7 +52,7 @@ public struct CaseResult: Sendable, Hashable {
     }
 
     /// Judges `observation` against the case's expectation and assertions.
-    public init(case definition: CaseDefinition, observation: CaseObservation, diagnosis: String? = nil,
+    public init(case definition: CaseDefinition, observation: CaseObservation, diagnosis: Diagnosis? = nil,
                 duration: Double, iteration: Int? = nil) {
         let (expectation, assertions) = definition.evaluate(observation)
         self.init(

@@ -1,4 +1,5 @@
 import Foundation
+import NPS
 
 /// `run --json FILE`: the summary and every case with its observation, verdicts and diagnosis. Keys are
 /// snake_case and sorted; absent values are left out. New keys may be added; existing ones stay.
@@ -32,7 +33,8 @@ public enum JSONReport {
         var expectation: ExpectationResult?
         var assertions: [AssertionResult]
         var failureReasons: [String]
-        var diagnosis: String?
+        /// The full verdict: windows_error, nps_reasons, cause, fix, confidence, evidence, alternatives.
+        var diagnosis: Diagnosis?
         var error: String?
     }
 

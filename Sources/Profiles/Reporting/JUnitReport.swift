@@ -60,7 +60,7 @@ public enum JUnitReport {
             if let binding = observation.cryptoBinding { output.append("crypto-binding: \(binding)") }
             for attribute in observation.replyAttributes { output.append("  \(attribute.name) = \(attribute.value)") }
         }
-        if let diagnosis = result.diagnosis { output.append(diagnosis) }
+        if let diagnosis = result.diagnosisSummary { output.append(diagnosis) }
         if !output.isEmpty {
             body += "      <system-out>" + escape(output.joined(separator: "\n")) + "</system-out>\n"
         }

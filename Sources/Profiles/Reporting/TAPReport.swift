@@ -19,7 +19,7 @@ public enum TAPReport {
                 lines.append("  reasons:")
                 for reason in reasons { lines.append("    - \(yamlString(reason))") }
             }
-            if let diagnosis = result.diagnosis { lines.append("  diagnosis: \(yamlString(diagnosis))") }
+            if let diagnosis = result.diagnosisSummary { lines.append("  diagnosis: \(yamlString(diagnosis))") }
             lines.append("  ...")
         }
         return lines.joined(separator: "\n") + "\n"

@@ -115,7 +115,8 @@ public enum CasePreparation {
                 let credentials = try loadCredentials(tls, environment: environment, fail: fail,
                                                       location: location)
                 clientCredentials = credentials
-                preflight = CertificatePreflight.check(credentials: credentials, trustedCAFile: tls.clientCA, now: now)
+                preflight = CertificatePreflight.check(
+                    credentials: credentials, trustedCAFile: tls.clientCA, crlFile: tls.clientCRL, now: now)
             }
             let fragmentSize = TLSFragmenter.Configuration.typeDataSize(
                 hostapdFragmentSize: settings.fragmentSize ?? defaultFragmentSize)

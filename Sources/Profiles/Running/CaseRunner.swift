@@ -11,6 +11,8 @@ public struct CaseRun: Sendable {
     public var reports: [ConversationReport]
     /// The report the case is judged on: the last one.
     public var report: ConversationReport { reports[reports.count - 1] }
+    /// The verdict on the judged conversation: the Windows error, NPS reasons, cause and fix.
+    public var diagnosis: Diagnosis
     public var observation: CaseObservation
 }
 
@@ -35,12 +37,16 @@ public enum CaseRunner {
             }
             reports.append(await conversation.run(request, observer: observer))
         }
-        return CaseRun(reports: reports, observation: observation(of: reports[reports.count - 1],
-                                                                  dictionary: dictionary))
+        let last = reports[reports.count - 1]
+        let diagnosis = Diagnoser.diagnose(last.evidence)
+        return CaseRun(reports: reports, diagnosis: diagnosis,
+                       observation: observation(of: last, diagnosis: diagnosis, dictionary: dictionary))
     }
 
     /// What the expectations and assertions of a case read from a conversation.
-    public static func observation(of report: ConversationReport, dictionary: RADIUSDictionary) -> CaseObservation {
+    public static func observation(
+        of report: ConversationReport, diagnosis: Diagnosis, dictionary: RADIUSDictionary
+    ) -> CaseObservation {
         let evidence = report.evidence
         var attributes: [CaseObservation.ReplyAttribute] = []
         for described in dictionary.describe(report.finalReply?.attributes ?? [], options: .init(maskSecrets: true))
@@ -51,7 +57,8 @@ public enum CaseRunner {
                                     number: described.typed.flatMap(integerValue)))
         }
         return CaseObservation(
-            outcome: evidence.outcome, windowsError: nil, npsReasons: [], mppeKeys: evidence.mppeKeys.rawValue,
+            outcome: evidence.outcome, windowsError: diagnosis.windowsError, npsReasons: diagnosis.npsReasons,
+            mppeKeys: evidence.mppeKeys.rawValue,
             cryptoBinding: evidence.eap.flatMap { cryptoBindingText($0.cryptoBinding) },
             latencyMs: report.elapsed.milliseconds, replyAttributes: attributes, server: evidence.server,
             localError: evidence.localError)

@@ -95,7 +95,7 @@ public enum SuiteRunner {
                         entry.prepared, transport: transport, dictionary: dictionary, observer: observer)
                     let duration = (clock.now - start).milliseconds / 1000
                     return (index, CaseResult(
-                        case: entry.definition, observation: run.observation, diagnosis: nil, duration: duration,
+                        case: entry.definition, observation: run.observation, diagnosis: run.diagnosis, duration: duration,
                         iteration: repetitions > 1 ? iteration : nil))
                 }
             }

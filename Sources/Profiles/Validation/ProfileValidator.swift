@@ -243,6 +243,9 @@ private struct ValidationRun {
         var crlUsable = false
         if let crl = tls.crl { crlUsable = checkReadableFile(crl, key: "tls.crl", what: "tls.crl") }
         if let clientCA = tls.clientCA { checkReadableFile(clientCA, key: "tls.client_ca", what: "tls.client_ca") }
+        if let clientCRL = tls.clientCRL {
+            checkReadableFile(clientCRL, key: "tls.client_crl", what: "tls.client_crl")
+        }
         if let password = tls.keyPassword { checkSecret(password, key: "tls.key_password", what: "the key password") }
         checkContext(tls, caUsable: caUsable, crl: crlUsable ? tls.crl : nil)
         if method.usesClientCertificate {
@@ -317,7 +320,7 @@ private struct ValidationRun {
             password = nil
         }
         let passwordText = password.map { String(decoding: $0, as: UTF8.self) }
-        let cacheKey = [tls.pkcs12, tls.certificate, tls.key, tls.clientCA, passwordText]
+        let cacheKey = [tls.pkcs12, tls.certificate, tls.key, tls.clientCA, tls.clientCRL, passwordText]
             .map { $0 ?? "-" }.joined(separator: "\u{1}")
         let findings: [CredentialFinding]
         if let cached = credentialCache[cacheKey] {
@@ -342,12 +345,13 @@ private struct ValidationRun {
         do {
             if let pkcs12 = tls.pkcs12 {
                 let credentials = try TLSCredentials.pkcs12(file: pkcs12, password: password)
-                return CertificatePreflight.check(credentials: credentials, trustedCAFile: tls.clientCA, now: now)
+                return CertificatePreflight.check(credentials: credentials, trustedCAFile: tls.clientCA,
+                                                  crlFile: tls.clientCRL, now: now)
                     .map(CredentialFinding.preflight)
             }
             guard let certificate = tls.certificate else { return [] }
             return try CertificatePreflight.check(certificateFile: certificate, keyFile: tls.key, keyPassword: password,
-                                                  trustedCAFile: tls.clientCA, now: now)
+                                                  trustedCAFile: tls.clientCA, crlFile: tls.clientCRL, now: now)
                 .map(CredentialFinding.preflight)
         } catch {
             return [.loadFailed(error.reason)]

@@ -6,7 +6,7 @@ import TLS
 
 /// Runs a real in-memory EAP conversation (our `EAPPeer` against the EAP tests' `TestEAPServer`, both on real TLS)
 /// and records it as the Probe does: one `RoundTripEvidence` per Access-Request, the EAP evidence built the way
-/// `EAPConversation.eapEvidence` builds it, outcome and MPPE check included. A `Path` can lose requests, as
+/// `EAPEvidence(configuration:peer:result:failure:)` builds it, outcome and MPPE check included. A `Path` can lose requests, as
 /// networks and forgetful servers do.
 enum EvidenceBuilder {
     static let serverAddress = "127.0.0.1:1812"
@@ -83,49 +83,23 @@ enum EvidenceBuilder {
                                             preflight: preflight)
         if timedOut {
             evidence.outcome = .timeout
-            evidence.eap = eapEvidence(configuration, peer, result: nil, failure: nil)
+            evidence.eap = EAPEvidence(configuration: configuration, peer: peer, result: nil, failure: nil)
             return evidence
         }
         switch action {
         case .succeeded(let result):
             evidence.outcome = .accept
             evidence.mppeKeys = server.msk.map { $0 == result.msk ? .verified : .mismatch } ?? .absent
-            evidence.eap = eapEvidence(configuration, peer, result: result, failure: nil)
+            evidence.eap = EAPEvidence(configuration: configuration, peer: peer, result: result, failure: nil)
         case .failed(let failure):
             let local = failure.kind == .protocolViolation || failure.kind == .configuration
             evidence.outcome = local ? .error : .reject
             if local { evidence.localError = failure.reason }
-            evidence.eap = eapEvidence(configuration, peer, result: nil, failure: failure)
+            evidence.eap = EAPEvidence(configuration: configuration, peer: peer, result: nil, failure: failure)
         case .send:
             evidence.localError = "the conversation did not end"
         }
         return evidence
-    }
-
-    /// As `EAPConversation.eapEvidence` in the Probe target.
-    static func eapEvidence(_ configuration: EAPPeerConfiguration, _ peer: EAPPeer, result: EAPPeerResult?,
-                            failure: EAPPeerFailure?) -> EAPEvidence {
-        var eap = EAPEvidence(method: configuration.methodType.description, trace: peer.trace, step: peer.step)
-        if let result {
-            eap.innerMethod = result.innerMethod?.description
-            eap.tls = result.tls
-            eap.innerTLS = result.innerTLS
-            eap.cryptoBinding = result.cryptoBinding
-            eap.resumed = result.resumed
-            eap.innerMethodRan = result.innerMethodRan
-        }
-        if let failure {
-            eap.tls = failure.tls
-            eap.innerTLS = failure.innerTLS
-            eap.failure = EAPEvidence.Failure(
-                kind: failure.kind.rawValue, step: failure.step, reason: failure.reason, msCHAPv2: failure.msCHAPv2,
-                resultTLV: failure.resultTLV.map { "\($0)" })
-            if case .peap(let peap) = configuration.method { eap.innerMethod = peap.inner.type.description }
-            for event in peer.trace {
-                if case .cryptoBinding(let outcome) = event { eap.cryptoBinding = outcome }
-            }
-        }
-        return eap
     }
 
     // MARK: - Non-EAP and transport-only evidence
