@@ -68,6 +68,7 @@ let examplePKI: String = {
         "alice.pem": "client-rsa.pem", "alice.key": "client-rsa.key", "root-ca.pem": "root-ca.pem",
         "laptop01.p12": "client-ecdsa.p12", "retired-user.pem": "client-retired.pem",
         "retired-user.key": "client-retired.key", "crl.pem": "crl-root.pem", "client-ca.pem": "ca-chain.pem",
+        "issuing-ca.crl": "crl.pem",
     ]
     for (name, target) in links {
         try! FileManager.default.createSymbolicLink(atPath: folder + "/" + name,
