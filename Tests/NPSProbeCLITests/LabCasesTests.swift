@@ -35,6 +35,30 @@ struct LabCasesTests {
             #expect(json["crypto_binding"] as? String == "absent", "\(labCase.name): FreeRADIUS sends no binding")
         }
 
+        // The verdict: the Windows error of the table (several when the wire cannot tell them apart), and the
+        // NPS reason code among the likely ones.
+        if !labCase.isStatus, outcome != "accept" {
+            let diagnosis = try #require(json["diagnosis"] as? [String: Any], "\(labCase.name): no diagnosis")
+            let error = diagnosis["windows_error"] as? Int
+            let rule = diagnosis["rule"] as? String ?? "?"
+            if let wanted = labCase.windowsErrors {
+                let diagnosed = error.map(String.init) ?? "no error"
+                #expect(error.map(wanted.contains) == true,
+                        "\(labCase.name): diagnosed \(diagnosed) (rule \(rule)), table says \(wanted)")
+            } else {
+                #expect(error == nil, "\(labCase.name): diagnosed \(error ?? 0) (rule \(rule))")
+            }
+            if let reason = labCase.value("nps_reason").flatMap(Int.init) {
+                var reasons = diagnosis["nps_reasons"] as? [Int] ?? []
+                if (labCase.windowsErrors?.count ?? 0) > 1 {
+                    // Several readings the wire cannot tell apart: the reason may be an alternative's.
+                    let alternatives = diagnosis["alternatives"] as? [[String: Any]] ?? []
+                    reasons += alternatives.flatMap { $0["nps_reasons"] as? [Int] ?? [] }
+                }
+                #expect(reasons.contains(reason), "\(labCase.name): NPS reasons \(reasons), table says \(reason)")
+            }
+        }
+
         // The reference client on the same case (eapol_test for EAP, radclient for the rest).
         let reference = try labCase.referenceOutcome()
         if labCase.eapolExpected == labCase.expected {
@@ -75,6 +99,9 @@ struct LabCase: CustomTestStringConvertible, Sendable {
 
     func value(_ key: String) -> String? { row[key].flatMap { $0 == "-" ? nil : $0 } }
 
+    /// `windows_error`: `853`, or `691|812` when the wire cannot tell them apart; nil for `-`.
+    var windowsErrors: [Int]? { value("windows_error").map { $0.split(separator: "|").compactMap { Int($0) } } }
+
     func environment(lab: LabEnvironment) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["LAB_CASE_PASSWORD"] = value("password") ?? ""
@@ -107,6 +134,7 @@ struct LabCase: CustomTestStringConvertible, Sendable {
         if let fragment = options["fragment"] { arguments += ["--fragment-size", fragment] }
         if let outer = options["outer"] { arguments += ["--outer-identity", outer] }
         if options["crypto-binding"] == "required" { arguments += ["--require-cryptobinding"] }
+        if let crl = options["client-crl"] { arguments += ["--client-crl", lab.pki(crl)] }
         return arguments
     }
 
