@@ -45,7 +45,7 @@ public struct Expectation: Sendable, Hashable, CustomStringConvertible {
             ExpectationResult(passed: false, expected: description, got: got, reason: why)
         }
         guard observation.outcome.rawValue == outcome.rawValue else {
-            var why = "expected \(outcome.rawValue), got \(observation.outcome.rawValue)"
+            var why = "expected \(outcome.rawValue), got \(observation.summary)"
             if let error = observation.localError { why += ": \(error)" }
             return fail(why)
         }
