@@ -46,11 +46,9 @@ struct StatusCommand: AsyncParsableCommand {
                     .statusServer, attributes: [],
                     observer: output.verbose ? PacketPrinter.observer(dictionary: dictionary) : nil)
                 let record = trip.evidence.last
-                let described = trip.reply.map {
-                    dictionary.describe($0.attributes, options: .init(maskSecrets: true)).map {
-                        AuthJSON.Attribute(name: $0.name, value: $0.value)
-                    }
-                } ?? []
+                let described = AuthText.replyAttributes(trip.reply, dictionary: dictionary).map {
+                    AuthJSON.Attribute(name: $0.name, value: $0.value)
+                }
                 results.append(ServerStatus(
                     server: "\(server)", outcome: trip.reply == nil ? "no_answer" : "up",
                     latencyMs: trip.reply == nil ? nil : record?.latencyMilliseconds,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NPS
 import Probe
 import Profiles
 import RADIUS
@@ -42,7 +43,9 @@ struct CaseOptions: ParsableArguments {
             throw LocalError(error.hint.map { "\(error.reason) (\($0))" } ?? error.reason)
         }
         for warning in prepared.warnings { Console.warn(warning) }
-        for finding in prepared.request.preflight { Console.warn("pre-flight: \(finding.detail)") }
+        for finding in prepared.request.preflight {
+            Console.warn("pre-flight: \(PreflightAdvice.warning(for: finding))")
+        }
         return Prepared(prepared: prepared, dictionary: dictionary, definition: definition)
     }
 

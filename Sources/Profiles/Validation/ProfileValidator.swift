@@ -387,33 +387,17 @@ private struct ValidationRun {
         }
     }
 
-    /// Severity, the Windows error a Windows client would likely show, and the words saying so.
+    /// Severity, the Windows error a Windows client would likely show, and the words saying so (from
+    /// `PreflightAdvice`, the one table of what each finding means).
     static func consequence(of finding: PreflightFinding) -> (ProfileIssue.Severity, Int?, String) {
-        let isLeaf = finding.detail.hasPrefix("client certificate")
-        switch finding.kind {
-        case .expired:
-            return isLeaf ? (.error, 854, ": would cause Windows error 854 (user certificate expired)")
-                : (.error, 853, ": would likely cause Windows error 853 (user certificate invalid)")
-        case .notYetValid:
-            return (.error, 853, ": would likely cause Windows error 853 (user certificate invalid)")
-        case .missingClientAuthEKU:
-            return (.error, 853, ": NPS refuses it (reason 296); would likely cause Windows error 853")
-        case .chainIncomplete:
-            return (.error, 853, ": the server cannot build the chain (NPS reason 295); would likely cause "
-                        + "Windows error 853")
-        case .keyDoesNotMatchCertificate:
-            return (.error, nil, ": the TLS handshake cannot succeed")
-        case .trustAnchorUnavailable:
-            return (.error, nil, "")
-        case .expiresSoon:
-            return (.warning, 854, ": renew it before it causes Windows error 854")
-        case .weakKey:
-            return (.warning, nil, ": servers may refuse it")
-        case .revoked:
-            return (.error, 855, ": would cause Windows error 855 (user certificate revoked)")
-        case .revocationUnchecked:
-            return (.warning, nil, "")
+        let severity: ProfileIssue.Severity =
+            [.expiresSoon, .weakKey, .revocationUnchecked].contains(finding.kind) ? .warning : .error
+        // An expired intermediate makes the chain invalid (853), not the user certificate expired (854).
+        if finding.kind == .expired, !finding.detail.hasPrefix("client certificate") {
+            return (severity, 853, ": would likely cause Windows error 853 (a certificate of the chain has expired)")
         }
+        return (severity, PreflightAdvice.windowsError(for: finding.kind),
+                ": " + PreflightAdvice.consequence(for: finding.kind))
     }
 
     static func hint(for finding: PreflightFinding) -> String? {
