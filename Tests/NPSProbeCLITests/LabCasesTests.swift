@@ -84,6 +84,8 @@ struct LabCase: CustomTestStringConvertible, Sendable {
     var testDescription: String { name }
     var isStatus: Bool { method == "status" }
     var derivesKeys: Bool { !["pap", "chap", "status"].contains(method) }
+    /// EAP cases are compared with eapol_test; PAP, CHAP, MS-CHAPv2 and Status-Server with radclient.
+    var isEAP: Bool { method == "tls" || method.hasPrefix("peap") || method.hasPrefix("eap") }
 
     init(_ row: [String: String]) { self.row = row }
 
@@ -106,6 +108,7 @@ struct LabCase: CustomTestStringConvertible, Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment["LAB_CASE_PASSWORD"] = value("password") ?? ""
         environment["LAB_CASE_SECRET"] = options["secret"] ?? lab.secret
+        environment["LAB_CASE_NEW_PASSWORD"] = options["new-password"] ?? ""
         return environment
     }
 
@@ -118,6 +121,7 @@ struct LabCase: CustomTestStringConvertible, Sendable {
         let npsMethod = method == "tls" ? "eap-tls" : method
         arguments += ["--method", npsMethod, "--identity", value("identity") ?? "nobody"]
         if value("password") != nil { arguments += ["--password-env", "LAB_CASE_PASSWORD"] }
+        if options["new-password"] != nil { arguments += ["--new-password-env", "LAB_CASE_NEW_PASSWORD"] }
         if let cert = value("cert") {
             if cert.hasSuffix(".p12") {
                 arguments += ["--pkcs12", lab.pki(cert)]
@@ -142,7 +146,7 @@ struct LabCase: CustomTestStringConvertible, Sendable {
     func referenceOutcome() throws -> String {
         let process = Process()
         process.executableURL = LabEnvironment.packageRoot.appendingPathComponent("Tests/Lab/lab")
-        process.arguments = [derivesKeys ? "eapol-test" : "radclient-test", name]
+        process.arguments = [isEAP ? "eapol-test" : "radclient-test", name]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = Pipe()
