@@ -61,10 +61,10 @@ extension MSCHAPError {
             reasonCodes: [37]),
         MSCHAPError(
             647, "ERROR_ACCT_DISABLED",
-            meaning: "The account is disabled (NPS also uses it for expired accounts).",
-            causes: ["Account disabled (reason 34) or expired (reason 35)."],
-            fixes: ["Enable the account or extend its expiry in AD."],
-            reasonCodes: [34, 35]),
+            meaning: "The account is disabled (NPS also uses it for expired accounts; FreeRADIUS for locked-out ones).",
+            causes: ["Account disabled (reason 34), expired (reason 35) or locked out (reason 36)."],
+            fixes: ["Enable, unlock or extend the account in AD, after checking why it was disabled or locked."],
+            reasonCodes: [34, 35, 36]),
         MSCHAPError(
             648, "ERROR_PASSWD_EXPIRED",
             meaning: "The password has expired; with V=3 the peer may change it in-band (RFC 2759 §7).",

@@ -330,7 +330,7 @@ extension NPSReasonCode {
                 "Find the source: event 4740 on the PDC emulator names the caller computer; NPS logs show the "
                     + "Calling-Station-Id of the device.",
             ],
-            windowsErrors: [691]),
+            windowsErrors: [691, 647]),
         NPSReasonCode(
             37, "IAS_INVALID_LOGON_HOURS", .account,
             summary: "The account's AD logon hours do not allow a logon now.",

@@ -17,9 +17,9 @@ extension WindowsError {
         WindowsError(
             647, "ERROR_ACCT_DISABLED", .ras,
             gist: "The account is disabled.",
-            causes: ["The user object is disabled or expired in AD (MS-CHAP E=647)."],
-            fixes: ["Enable the account / extend its expiry in AD after checking why it was disabled."],
-            reasonCodes: [34, 35]),
+            causes: ["The user object is disabled, expired or locked out in AD (MS-CHAP E=647)."],
+            fixes: ["Enable / unlock the account or extend its expiry in AD after checking why."],
+            reasonCodes: [34, 35, 36]),
         WindowsError(
             648, "ERROR_PASSWD_EXPIRED", .ras,
             gist: "The account's password has expired.",
