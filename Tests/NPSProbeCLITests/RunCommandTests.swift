@@ -37,7 +37,7 @@ struct RunCommandTests {
         let result = try run(["run", "Profiles/lab/lab-suite.yaml", "--parallel", "8", "--junit", junit,
                               "--json", json, "--prom", prom])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.contains("28 cases: 28 passed, 0 failed, 0 errors"))
+        #expect(result.stdout.contains("31 cases: 31 passed, 0 failed, 0 errors"))
         #expect(try xmllint(junit) == 0, "the JUnit file validates against the JUnit schema")
         let xml = try String(contentsOfFile: junit, encoding: .utf8)
         #expect(!xml.contains("<failure"))
@@ -46,7 +46,7 @@ struct RunCommandTests {
         let report = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
         let cases = try #require(report["cases"] as? [[String: Any]])
-        #expect(cases.count == 28)
+        #expect(cases.count == 31)
         let retired = try #require(cases.first { $0["name"] as? String == "tls-retired" })
         let diagnosis = try #require(retired["diagnosis"] as? [String: Any])
         #expect(diagnosis["windows_error"] as? Int == 853)

@@ -21,7 +21,7 @@ struct ValidateCommandTests {
         let result = try runNPSProbe(["validate", "Profiles/lab/lab-suite.yaml", "Profiles/lab/lab-suite-wrong.yaml"],
                                      environment: labEnvironment)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.contains("OK  Profiles/lab/lab-suite.yaml (suite lab, 28 cases): 0 errors, 0 warnings"))
+        #expect(result.stdout.contains("OK  Profiles/lab/lab-suite.yaml (suite lab, 31 cases): 0 errors, 0 warnings"))
         #expect(result.stdout.contains("2 files: 0 errors, 0 warnings"))
     }
 
