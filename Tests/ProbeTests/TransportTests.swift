@@ -111,6 +111,23 @@ import TLS
         try await group.shutdownGracefully()
     }
 
+    @Test func aFloodOfForgedRepliesIsCountedNotStored() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let server = try await FakeUDPServer.start(group: group) { datagram, _ in
+            var forged = Self.echo(datagram)
+            forged[2] = 0xEE
+            return [[UInt8]](repeating: forged, count: 500) + [Self.echo(datagram)]
+        }
+        let transport = RADIUSTransport(group: group)
+        let result = try await transport.exchange(
+            with: ServerAddress(parsing: "127.0.0.1:\(server.port)"), policy: Self.fast, prepare: Self.request(marker: 4))
+        guard case .reply = result.outcome else { Issue.record("no reply"); return }
+        #expect(result.discardedTotal > RADIUSTransport.discardedSampleLimit && result.discardedTotal <= 500)
+        #expect(result.discarded.count == RADIUSTransport.discardedSampleLimit)
+        await transport.shutdown()
+        try await group.shutdownGracefully()
+    }
+
     @Test func timesOutAfterTheScheduleWithNothingListening() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let server = try await FakeUDPServer.start(group: group) { _, _ in [] }

@@ -134,15 +134,19 @@ public struct RoundTripEvidence: Sendable, Codable, Equatable {
     public var replyCode: String?
     public var replySize: Int?
     public var replyHasState: Bool
-    /// Datagrams that claimed to answer but failed verification (wrong secret, spoofed, corrupt).
+    /// Datagrams that claimed to answer but failed verification (wrong secret, spoofed, corrupt): the first
+    /// few as samples…
     public var discarded: [DiscardedDatagram]
+    /// …and how many in all.
+    public var discardedCount: Int
     /// A one-line EAP summary of what the request and reply carried, e.g. `Response/TLS 1398 B → Request/TLS`.
     public var eap: String?
 
     public init(
         server: String, requestCode: String, identifier: Int, requestSize: Int, requestHadState: Bool,
         transmissions: Int, latencyMilliseconds: Double, replyCode: String? = nil, replySize: Int? = nil,
-        replyHasState: Bool = false, discarded: [DiscardedDatagram] = [], eap: String? = nil
+        replyHasState: Bool = false, discarded: [DiscardedDatagram] = [], discardedCount: Int? = nil,
+        eap: String? = nil
     ) {
         self.server = server
         self.requestCode = requestCode
@@ -155,6 +159,7 @@ public struct RoundTripEvidence: Sendable, Codable, Equatable {
         self.replySize = replySize
         self.replyHasState = replyHasState
         self.discarded = discarded
+        self.discardedCount = discardedCount ?? discarded.count
         self.eap = eap
     }
 

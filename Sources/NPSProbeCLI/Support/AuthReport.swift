@@ -186,7 +186,8 @@ enum AuthText {
         if evidence.mppeKeys != .notApplicable { lines.append("  MPPE keys: \(evidence.mppeKeys.rawValue)") }
         let discarded = evidence.roundTrips.flatMap(\.discarded)
         if !discarded.isEmpty {
-            lines.append("  \(discarded.count) reply datagram(s) failed verification and were dropped:")
+            let total = evidence.roundTrips.reduce(0) { $0 + $1.discardedCount }
+            lines.append("  \(total) reply datagram(s) failed verification and were dropped:")
             for reason in Set(discarded.map(\.reason)).sorted() { lines.append("    \(reason)") }
         }
         if evidence.outcome == .timeout {

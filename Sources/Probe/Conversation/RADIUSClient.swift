@@ -116,7 +116,7 @@ public struct RADIUSClient: Sendable {
                 server: "\(server)", requestCode: code.description, identifier: Int(request.identifier),
                 requestSize: request.encodedLength, requestHadState: attributes.contains(.state),
                 transmissions: result.transmissions, latencyMilliseconds: result.elapsed.milliseconds,
-                discarded: result.discarded, eap: eapSummary)
+                discarded: result.discarded, discardedCount: result.discardedTotal, eap: eapSummary)
             switch result.outcome {
             case .reply(let bytes):
                 // Verified already by the transport's check; decoding cannot fail here, but stay typed.

@@ -42,7 +42,7 @@ public struct LoadStatistics: Sendable {
         roundTrips += evidence.roundTrips.count
         for trip in evidence.roundTrips {
             retransmissions += max(0, trip.transmissions - 1)
-            discardedReplies += trip.discarded.count
+            discardedReplies += trip.discardedCount
         }
         if let server = evidence.server { byServer[server, default: 0] += 1 }
         if let error = evidence.localError, evidence.outcome == .error {

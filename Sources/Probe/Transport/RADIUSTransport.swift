@@ -33,7 +33,10 @@ public struct ExchangeResult: Sendable {
     public var elapsed: Duration
     /// From the last transmission to the reply: the server's own latency when a retransmission was needed.
     public var sinceLastTransmission: Duration
+    /// The first datagrams that failed verification (at most `RADIUSTransport.discardedSampleLimit`)…
     public var discarded: [DiscardedDatagram]
+    /// …and how many there were in all: a flood of forged replies is counted, never stored.
+    public var discardedTotal: Int
 }
 
 /// UDP transport for RADIUS clients, built for load: a pool of sockets spread over the event loops of a
@@ -44,6 +47,9 @@ public struct ExchangeResult: Sendable {
 /// check; a datagram that fails any of these is counted and dropped and the exchange keeps waiting.
 /// Retransmission follows `RetransmitPolicy` (RFC 5080 §2.2.1).
 public final class RADIUSTransport: Sendable {
+    /// How many failed replies an exchange keeps as samples (the rest are only counted).
+    public static let discardedSampleLimit = 16
+
     private let group: any EventLoopGroup
     private let ownsGroup: Bool
     private let random: RandomSource
@@ -170,6 +176,12 @@ final class RADIUSSocket: ChannelInboundHandler, @unchecked Sendable {
         var lastSent: NIODeadline
         var timer: Scheduled<Void>?
         var discarded: [DiscardedDatagram] = []
+        var discardedTotal = 0
+
+        mutating func discard(_ datagram: DiscardedDatagram) {
+            discardedTotal += 1
+            if discarded.count < RADIUSTransport.discardedSampleLimit { discarded.append(datagram) }
+        }
     }
 
     private(set) var channel: Channel!
@@ -267,7 +279,7 @@ final class RADIUSSocket: ChannelInboundHandler, @unchecked Sendable {
                 outcome: outcome, server: entry.server, identifier: UInt8(identifier),
                 transmissions: entry.transmissions,
                 elapsed: Duration(now - entry.firstSent), sinceLastTransmission: Duration(now - entry.lastSent),
-                discarded: entry.discarded))
+                discarded: entry.discarded, discardedTotal: entry.discardedTotal))
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -279,13 +291,13 @@ final class RADIUSSocket: ChannelInboundHandler, @unchecked Sendable {
         let identifier = Int(bytes[1])
         guard var entry = pending[identifier] else { return }
         guard envelope.remoteAddress == entry.server.socketAddress else {
-            entry.discarded.append(DiscardedDatagram(from: from, size: bytes.count,
-                                                  reason: "came from \(from), not from \(entry.server)"))
+            entry.discard(DiscardedDatagram(from: from, size: bytes.count,
+                                            reason: "came from \(from), not from \(entry.server)"))
             pending[identifier] = entry
             return
         }
         if let problem = entry.verify(bytes) {
-            entry.discarded.append(DiscardedDatagram(from: from, size: bytes.count, reason: problem))
+            entry.discard(DiscardedDatagram(from: from, size: bytes.count, reason: problem))
             pending[identifier] = entry
             return
         }
