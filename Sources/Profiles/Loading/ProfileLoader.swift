@@ -10,6 +10,9 @@ import Foundation
 ///
 /// Every problem is collected: a load reports all of them at once, each at its file:line:column.
 public struct ProfileLoader: Sendable {
+    /// The largest profile or suite file read (profiles are kilobytes; this bounds memory on a wrong path).
+    public static let maximumFileSize = 4 << 20
+
     public var environment: [String: String]
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -75,9 +78,13 @@ private struct LoadSession {
         if let cached = files[path] { return cached }
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-        let data = exists && !isDirectory.boolValue ? FileManager.default.contents(atPath: path) : nil
+        // A profile is a few kilobytes; refuse anything huge before reading it (bounded memory).
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let tooLarge = size > ProfileLoader.maximumFileSize
+        let data = exists && !isDirectory.boolValue && !tooLarge ? FileManager.default.contents(atPath: path) : nil
         guard let data, let text = String(data: data, encoding: .utf8) else {
             let why = !exists ? "does not exist" : isDirectory.boolValue ? "is a directory"
+                : tooLarge ? "is \(size) bytes, over the \(ProfileLoader.maximumFileSize)-byte limit for a profile"
                 : data == nil ? "cannot be read" : "is not UTF-8 text"
             if let includedFrom {
                 issues.append(ProfileIssue(.error, .badInclude, at: includedFrom, "include: \(path) \(why)",

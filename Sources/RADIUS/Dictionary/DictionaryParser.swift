@@ -53,6 +53,7 @@ struct DictionaryLoader {
     private var includeStack: [String] = []
     private var pending: [PendingValue] = []
     private static let maximumIncludeDepth = 64
+    static let maximumFileSize = 16 << 20
 
     init(dictionary: RADIUSDictionary) { self.dictionary = dictionary }
 
@@ -95,6 +96,12 @@ struct DictionaryLoader {
                 throw DictionaryError(.unreadableFile, path: path, line: 0, "no such dictionary file")
             }
             throw DictionaryError(.missingIncludeFile, path: reporter, line: line, "$INCLUDE of missing file \(path)")
+        }
+        // FreeRADIUS's entire dictionary set is under 2 MiB: anything far larger is not a dictionary.
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        guard size <= Self.maximumFileSize else {
+            throw DictionaryError(.unreadableFile, path: path, line: 0,
+                                  "\(size) bytes: over the \(Self.maximumFileSize)-byte limit for a dictionary file")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DictionaryError(.unreadableFile, path: path, line: 0, "cannot read this file")
