@@ -300,3 +300,20 @@ import Testing
         #expect(RADIUSDictionary().attribute(named: "User-Name") == nil)
     }
 }
+
+@Suite struct DictionaryLimitTests {
+    @Test func hugeDictionaryFileIsRefusedBeforeReading() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("huge-\(UUID().uuidString).dict").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(FileManager.default.createFile(atPath: path, contents: Data("ATTRIBUTE X 1 string\n".utf8)))
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: UInt64(17 << 20))
+        try handle.close()
+        #expect(throws: DictionaryError.self) { try RADIUSDictionary.load(root: path) }
+        do {
+            _ = try RADIUSDictionary.load(root: path)
+        } catch {
+            #expect(error.description.contains("limit"))
+        }
+    }
+}
