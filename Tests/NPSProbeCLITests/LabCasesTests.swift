@@ -21,12 +21,14 @@ struct LabCasesTests {
         let json = try #require(
             (parsed as? [String: Any]) ?? (parsed as? [[String: Any]])?.first,
             "no JSON from npsprobe \(labCase.arguments(lab: lab).joined(separator: " ")): \(result.stderr)")
-        let outcome = try #require(labCase.isStatus ? (json["outcome"] as? String).map { $0 == "up" ? "accept" : "timeout" }
-                                   : json["outcome"] as? String)
+        let outcome = try #require(
+            labCase.isStatus ? (json["outcome"] as? String).map { $0 == "up" ? "accept" : "timeout" }
+                : json["outcome"] as? String)
         #expect(outcome == labCase.expected, "\(labCase.name): npsprobe said \(outcome); \(labCase.notes)")
 
         if outcome == "accept", labCase.derivesKeys {
-            #expect(json["mppe_keys"] as? String == "verified", "\(labCase.name): MPPE keys \(json["mppe_keys"] ?? "-")")
+            #expect(json["mppe_keys"] as? String == "verified",
+                    "\(labCase.name): MPPE keys \(json["mppe_keys"] ?? "-")")
         }
         if labCase.method.hasPrefix("peap"), labCase.server == "hostapd", outcome == "accept" {
             #expect(json["crypto_binding"] as? String == "verified", "\(labCase.name): hostapd binds the tunnel")
