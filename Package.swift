@@ -63,13 +63,14 @@ let package = Package(
         /// `@main` and nothing else.
         .executableTarget(name: "npsprobe", dependencies: ["NPSProbeCLI"]),
 
-        /// Test support: the built-in lab's environment (ports, PKI, users) for end-to-end tests.
+        /// Test support: the built-in lab's environment (ports, PKI, users) for end-to-end tests, and the openssl-CLI
+        /// test PKI builder the unit tests share.
         .target(name: "LabSupport", path: "Tests/LabSupport"),
 
-        .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL"], resources: [.copy("Vectors")]),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL", "LabSupport"], resources: [.copy("Vectors")]),
         .testTarget(name: "RADIUSTests", dependencies: ["RADIUS"], resources: [.copy("Vectors")]),
         .testTarget(name: "EAPTests", dependencies: ["EAP", "TLS"], resources: [.copy("Vectors")]),
-        .testTarget(name: "NPSTests", dependencies: ["NPS"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NPSTests", dependencies: ["NPS", "LabSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ProbeTests", dependencies: ["Probe", "RADIUS", "EAP", "TLS", "NPS", "LabSupport"]),
         .testTarget(name: "ProfilesTests", dependencies: ["Profiles", "RADIUS", "TLS", "NPS", "EAP", "Probe", "LabSupport"]),
         .testTarget(name: "NPSProbeCLITests", dependencies: ["NPSProbeCLI", "Probe", "NPS", "LabSupport"]),

@@ -47,8 +47,8 @@ import TLS
         #expect(run.peer.step == .completed)
 
         let trace = run.peer.trace
-        #expect(trace.first == .identitySent("alice@peer.test"))
-        #expect(trace.contains(.methodStarted(13)))
+        #expect(trace.first == .identitySent(identity: "alice@peer.test"))
+        #expect(trace.contains(.methodStarted(type: 13)))
         #expect(trace.last == .eapSuccess)
         #expect(trace.outerHandshakeSent.first == "ClientHello")
         #expect(trace.outerHandshakeSent.contains("Certificate") && trace.outerHandshakeSent.contains("Finished"))

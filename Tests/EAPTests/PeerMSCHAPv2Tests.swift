@@ -43,7 +43,7 @@ final class ScriptedRandom: RandomSource, @unchecked Sendable {
         #expect(Array(result.msk[32...]) == [UInt8](repeating: 0, count: 32))
         #expect(run.peer.step == .completed)
         #expect(run.peer.trace.contains(.msCHAPv2Success(verified: true)))
-        #expect(run.peer.trace.contains(.methodStarted(26)))
+        #expect(run.peer.trace.contains(.methodStarted(type: 26)))
     }
 
     /// RFC 2759 §9.2 (and RFC 3079 §3.5.3): with the example's challenges the peer's Response carries the

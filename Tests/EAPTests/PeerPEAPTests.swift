@@ -65,11 +65,11 @@ import TLS
         #expect(run.peer.step == .completed)
 
         let trace = run.peer.trace
-        #expect(trace.contains(.innerIdentitySent(Self.user)))
+        #expect(trace.contains(.innerIdentitySent(identity: Self.user)))
         #expect(trace.contains(.msCHAPv2Challenge))
         #expect(trace.contains(.msCHAPv2Success(verified: true)))
         #expect(trace.contains(.resultTLV(success: true)))
-        #expect(trace.contains(.cryptoBinding(.verified)))
+        #expect(trace.contains(.cryptoBinding(outcome: .verified)))
         #expect(trace.last == .eapSuccess)
         // The peer never sent a certificate in phase 1.
         #expect(result.tls?.clientCertificateSent == nil)
@@ -88,7 +88,7 @@ import TLS
         #expect(result.msk == server.msk)
         #expect(result.emsk?.count == 64)
         #expect(!server.bindingVerified)
-        #expect(run.peer.trace.contains(.cryptoBinding(.absent)))
+        #expect(run.peer.trace.contains(.cryptoBinding(outcome: .absent)))
     }
 
     /// NPS asks for capabilities and a Statement of Health before the inner identity.
@@ -127,7 +127,7 @@ import TLS
     @Test func cryptoBindingDisabled() throws {
         let server = try Self.server()
         let run = Conversation.run(.peap(try Self.peap(binding: .disabled)), server)
-        #expect(run.peer.trace.contains(.cryptoBinding(.declined)))
+        #expect(run.peer.trace.contains(.cryptoBinding(outcome: .declined)))
         // The server insists on a binding response, as NPS configured to require it would.
         #expect(server.problems.contains { $0.contains("Crypto-Binding") })
         #expect(run.failure?.kind == .eapFailure)
@@ -326,7 +326,7 @@ import TLS
         let failure = try #require(run.failure, "\(run)")
         #expect(failure.kind == .policy)
         #expect(failure.resultTLV == .success)
-        #expect(run.peer.trace.contains(.cryptoBinding(.absent)))
+        #expect(run.peer.trace.contains(.cryptoBinding(outcome: .absent)))
         #expect(server.clientResult == nil)
     }
 
@@ -353,7 +353,7 @@ import TLS
         #expect(failure.kind == (binding ? .impostor : .policy))
         #expect(server.clientResult == .failure)
         #expect(run.result == nil)
-        #expect(!run.peer.trace.contains(.innerIdentitySent(Self.user)))
+        #expect(!run.peer.trace.contains(.innerIdentitySent(identity: Self.user)))
     }
 
     /// The server's certificate name does not match: our alert goes out in a PEAP response.

@@ -34,7 +34,7 @@ import TLS
         var peer = EAPPeer(configuration: try Self.tlsConfiguration())
         #expect(Self.sent(peer.start()) == [2, 0, 0, 20] + [1] + Array("alice@peer.test".utf8))
         #expect(peer.step == .identity)
-        #expect(peer.trace == [.identitySent("alice@peer.test"),
+        #expect(peer.trace == [.identitySent(identity: "alice@peer.test"),
                                .responseSent(identifier: 0, type: 1, flags: nil, length: 20)])
     }
 
@@ -50,7 +50,7 @@ import TLS
         _ = peer.start()
         let action = peer.receive(try Self.request(9, .notification, Array("Password expires soon".utf8)))
         #expect(Self.sent(action) == [2, 9, 0, 5, 2])
-        #expect(peer.trace.contains(.notification("Password expires soon")))
+        #expect(peer.trace.contains(.notification(text: "Password expires soon")))
     }
 
     // MARK: - Nak
@@ -127,7 +127,7 @@ import TLS
         }
         let failure = try #require(run.failure, "\(run)")
         #expect(failure.kind == .protocolViolation)
-        #expect(failure.step == .innerMethodSucceeded(26))
+        #expect(failure.step == .innerMethodSucceeded(type: 26))
     }
 
     @Test func failureRightAfterIdentity() throws {

@@ -6,7 +6,8 @@ import Testing
 @Suite(.enabled(if: LabEnvironment.shouldRun))
 struct RunCommandTests {
     static let scratch: String = {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("npsprobe-run-\(UUID().uuidString)").path
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("npsprobe-run-\(UUID().uuidString)").path
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }()
@@ -86,7 +87,8 @@ struct RunCommandTests {
 
     @Test func invalidSuiteExitsThreeAndSendsNothing() throws {
         let bad = Self.scratch + "/bad.yaml"
-        try "suite: bad\ncases:\n  - name: x\n    method: pap\n    servers: [127.0.0.1:18121]\n    secret: {env: NO_SUCH_VAR}\n    identity: alice\n    password: x\n    timout: 3\n"
+        try ("suite: bad\ncases:\n  - name: x\n    method: pap\n    servers: [127.0.0.1:18121]\n"
+             + "    secret: {env: NO_SUCH_VAR}\n    identity: alice\n    password: x\n    timout: 3\n")
             .write(toFile: bad, atomically: true, encoding: .utf8)
         let result = try run(["run", bad])
         #expect(result.status == 3)
@@ -121,8 +123,9 @@ struct RunCommandTests {
 
     @Test func checkWarningAndCriticalOnLatency() throws {
         // A silent first server makes the conversation slow (one timeout of 0.3 s before failover).
-        let slow = Self.pap.replacingOccurrences(of: "servers: [127.0.0.1:18121]",
-                                                 with: "servers: [127.0.0.1:18138, 127.0.0.1:18121]\ntimeout: 0.3\nretries: 0")
+        let slow = Self.pap.replacingOccurrences(
+            of: "servers: [127.0.0.1:18121]",
+            with: "servers: [127.0.0.1:18138, 127.0.0.1:18121]\ntimeout: 0.3\nretries: 0")
         let warning = try run(["check", try profile("slow", slow), "--warning", "100", "--critical", "100000"])
         #expect(warning.status == 1, "\(warning.stdout)")
         #expect(warning.stdout.hasPrefix("NPSPROBE WARNING"))

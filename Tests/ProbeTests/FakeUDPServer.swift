@@ -39,8 +39,8 @@ final class FakeUDPServer: ChannelInboundHandler, @unchecked Sendable {
         }
         for reply in respond(bytes, count) {
             context.writeAndFlush(
-                Self.wrapOutboundOut(
-                    AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: context.channel.allocator.buffer(bytes: reply))),
+                Self.wrapOutboundOut(AddressedEnvelope(
+                    remoteAddress: envelope.remoteAddress, data: context.channel.allocator.buffer(bytes: reply))),
                 promise: nil)
         }
     }

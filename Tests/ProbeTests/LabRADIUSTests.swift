@@ -88,7 +88,8 @@ struct LabRADIUSTests {
         // FreeRADIUS drops requests whose Message-Authenticator does not verify: nothing to discard.
         let lab = try LabEnvironment.require()
         let report = try await run(
-            server: [lab.address("MAIN")], secret: "not-the-secret", user: "alice", method: .pap(password: "alice-pass"))
+            server: [lab.address("MAIN")], secret: "not-the-secret", user: "alice",
+            method: .pap(password: "alice-pass"))
         #expect(report.evidence.outcome == .timeout)
         #expect(report.evidence.roundTrips.flatMap(\.discarded).isEmpty)
     }

@@ -67,7 +67,8 @@ import TLS
         let server = try await FakeUDPServer.start(group: group) { datagram, _ in [Self.echo(datagram)] }
         let transport = RADIUSTransport(group: group)
         let result = try await transport.exchange(
-            with: ServerAddress(parsing: "127.0.0.1:\(server.port)"), policy: Self.fast, prepare: Self.request(marker: 7))
+            with: ServerAddress(parsing: "127.0.0.1:\(server.port)"), policy: Self.fast,
+            prepare: Self.request(marker: 7))
         guard case .reply(let bytes) = result.outcome else { Issue.record("no reply"); return }
         #expect(bytes[1] == result.identifier)
         #expect(result.transmissions == 1)
@@ -83,7 +84,8 @@ import TLS
         }
         let transport = RADIUSTransport(group: group)
         let result = try await transport.exchange(
-            with: ServerAddress(parsing: "127.0.0.1:\(server.port)"), policy: Self.fast, prepare: Self.request(marker: 9))
+            with: ServerAddress(parsing: "127.0.0.1:\(server.port)"), policy: Self.fast,
+            prepare: Self.request(marker: 9))
         guard case .reply = result.outcome else { Issue.record("no reply"); return }
         #expect(result.transmissions == 3)
         #expect(server.datagrams.count == 3)
@@ -101,7 +103,8 @@ import TLS
         }
         let transport = RADIUSTransport(group: group)
         let result = try await transport.exchange(
-            with: ServerAddress(parsing: "127.0.0.1:\(server.port)"), policy: Self.fast, prepare: Self.request(marker: 3))
+            with: ServerAddress(parsing: "127.0.0.1:\(server.port)"), policy: Self.fast,
+            prepare: Self.request(marker: 3))
         guard case .reply(let bytes) = result.outcome else { Issue.record("no reply"); return }
         #expect(bytes[2] == 3)
         // The 5-byte runt cannot be matched to any request; the forged one is matched, checked and dropped.

@@ -31,7 +31,7 @@ import Testing
     func builderStillProducesTheRecordedBytesAndFreeRADIUSAnswered(_ name: String) throws {
         let recorded = try #require(Self.recorded.first { $0.name == name })
         let built = try #require(try npsprobeBuiltRequests().first { $0.name == name })
-        #expect(hexString(built.packet.encode()) == recorded.request, "same code, same seed, same bytes")
+        #expect(built.packet.encode().hexString == recorded.request, "same code, same seed, same bytes")
         let reply = try RADIUSPacket(decoding: hex(try #require(recorded.reply, "FreeRADIUS answered \(name)")))
         try reply.verifyReply(to: built.packet, secret: testing123, policy: .lenient)
         try built.packet.verifyRequest(secret: testing123)

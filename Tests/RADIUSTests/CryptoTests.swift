@@ -92,7 +92,7 @@ import Testing
         // secret "testing123", Request Authenticator 10..1f.
         let value = try RADIUSCrypto.encryptMPPEKey(
             Array(0...15), salt: [0x80, 0x01], secret: secret, authenticator: authenticator)
-        #expect(hexString(value) == Self.fixedVector)
+        #expect(value.hexString == Self.fixedVector)
     }
     static let fixedVector = "80010516cef13671c66d0998cf58128efcef0f5b1902547abaa3240a1e82502aa14b"
 

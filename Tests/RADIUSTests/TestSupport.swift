@@ -6,19 +6,9 @@ import Testing
 
 /// Bytes from hex text; whitespace is ignored. Traps on bad input (test data only).
 func hex(_ text: String) -> [UInt8] {
-    let digits = text.filter { !$0.isWhitespace }
-    precondition(digits.count % 2 == 0, "odd hex length")
-    var out: [UInt8] = []
-    var index = digits.startIndex
-    while index < digits.endIndex {
-        let next = digits.index(index, offsetBy: 2)
-        out.append(UInt8(digits[index..<next], radix: 16)!)
-        index = next
-    }
-    return out
+    guard let bytes = [UInt8](hex: text.filter { !$0.isWhitespace }) else { preconditionFailure("bad hex: \(text)") }
+    return bytes
 }
-
-func hexString(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
 
 let testing123 = Array("testing123".utf8)
 

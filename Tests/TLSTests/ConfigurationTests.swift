@@ -1,4 +1,5 @@
 import Foundation
+import LabSupport
 import Testing
 import TLS
 
@@ -15,7 +16,7 @@ import TLS
         }
     }
 
-    private func validation(_ pki: TestPKI) -> TLSServerValidation {
+    private func validation(_ pki: TestPKIBuilder) -> TLSServerValidation {
         TLSServerValidation(trustedCAFile: pki.path("root.pem"))
     }
 

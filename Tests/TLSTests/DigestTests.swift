@@ -24,6 +24,4 @@ import TLS
         #expect(SeededRandom(seed: "x").bytes(16) != SeededRandom(seed: "y").bytes(16))
         #expect(SystemRandom().bytes(16) != SystemRandom().bytes(16))
     }
-
-    private func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
 }

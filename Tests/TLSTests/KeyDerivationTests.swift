@@ -73,8 +73,8 @@ import Testing
     /// RFC 5246 §5 P_SHA256 itself, against the published test vector (IETF TLS WG, "TLS 1.2 PRF test
     /// vectors", SHA-256 case), so the reference PRF above is known to be right.
     @Test func referencePRFVector() {
-        let secret = fromHex("9bbe436ba940f017b17652849a71db35")
-        let seed = fromHex("a0ba9f936cda311827a6f796ffd5198c")
+        let secret = hex("9bbe436ba940f017b17652849a71db35")
+        let seed = hex("a0ba9f936cda311827a6f796ffd5198c")
         let out = Self.prf(Self.hmacSHA256, secret: secret, label: "test label", seed: seed, length: 100)
         #expect(hex(out) == "e3f229ba727be17b8d122620557cd453c2aab21d07c3d495329b52d4e61edb5a"
                 + "6b301791e90d35c9c9a46b4e14baf9af0fa022f7077def17abfd3797c0564bab"
@@ -98,15 +98,4 @@ import Testing
             ($0 as? TLSError)?.code == .keyExport
         }
     }
-}
-
-func fromHex(_ text: String) -> [UInt8] {
-    var out: [UInt8] = []
-    var index = text.startIndex
-    while index < text.endIndex {
-        let next = text.index(index, offsetBy: 2)
-        out.append(UInt8(text[index..<next], radix: 16)!)
-        index = next
-    }
-    return out
 }

@@ -101,7 +101,7 @@ public enum MSCHAPv2 {
                                                      peerChallenge: peerChallenge,
                                                      authenticatorChallenge: authenticatorChallenge,
                                                      userName: userName)
-        return "S=" + upperHex(digest)
+        return "S=" + digest.uppercaseHexString
     }
 
     /// CheckAuthenticatorResponse (RFC 2759 §8.8): whether `received` (`S=` and 40 hex digits, either case; any
@@ -109,7 +109,7 @@ public enum MSCHAPv2 {
     public static func checkAuthenticatorResponse(_ received: String, expectedDigest: [UInt8]) -> Bool {
         let bytes = Array(received.utf8)
         guard bytes.count >= 42, bytes[0] == UInt8(ascii: "S"), bytes[1] == UInt8(ascii: "="),
-              let digest = decodeHex(bytes[2..<42])
+              let digest = [UInt8](hexDigits: bytes[2..<42])
         else { return false }
         return constantTimeEquals(digest, expectedDigest)
     }

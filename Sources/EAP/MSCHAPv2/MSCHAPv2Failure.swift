@@ -1,3 +1,5 @@
+import TLS
+
 /// The error codes an MS-CHAPv2 (and MS-CHAP) Failure carries in `E=` (RFC 2759 §6, RFC 2433 §6; raserror.h).
 public struct MSCHAPv2ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public let rawValue: Int
@@ -110,7 +112,7 @@ public struct MSCHAPv2Failure: Hashable, Sendable, CustomStringConvertible {
                 }
                 retry = value.first == UInt8(ascii: "1")
             case UInt8(ascii: "C"):
-                guard value.count == 32 || value.count == 16, let decoded = decodeHex(value) else {
+                guard value.count == 32 || value.count == 16, let decoded = [UInt8](hexDigits: value) else {
                     throw EAPError(.malformedFailureMessage,
                                    "C= must be 32 hex digits (16 for MS-CHAP v1), got \(value.count) characters",
                                    offset: start)
@@ -144,7 +146,7 @@ public struct MSCHAPv2Failure: Hashable, Sendable, CustomStringConvertible {
     /// The text in RFC 2759 §6 form: `E=691 R=0 C=… V=3 M=…`, optional fields omitted when `nil`.
     public var text: String {
         var fields = ["E=\(errorCode)", "R=\(retryAllowed ? 1 : 0)"]
-        if let challenge { fields.append("C=" + upperHex(challenge)) }
+        if let challenge { fields.append("C=" + challenge.uppercaseHexString) }
         if let version { fields.append("V=\(version)") }
         if let message { fields.append("M=" + message) }
         return fields.joined(separator: " ")

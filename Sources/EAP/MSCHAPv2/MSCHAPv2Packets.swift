@@ -217,7 +217,7 @@ public struct MSCHAPv2SuccessRequest: Hashable, Sendable {
     init(msCHAPv2ID: UInt8, body: ArraySlice<UInt8>) throws {
         let text = Array(body)
         guard text.count >= 42, text[0] == UInt8(ascii: "S"), text[1] == UInt8(ascii: "="),
-              let digest = decodeHex(text[2..<42])
+              let digest = [UInt8](hexDigits: text[2..<42])
         else {
             throw EAPError(.malformedSuccessMessage,
                            "expected S= and 40 hex digits, got \"\(String(decoding: text.prefix(48), as: UTF8.self))\"",
@@ -242,7 +242,7 @@ public struct MSCHAPv2SuccessRequest: Hashable, Sendable {
     }
 
     /// `S=` and the digest in upper-case hex, as RFC 2759 §8.7 writes it.
-    public var authenticatorResponseText: String { "S=" + upperHex(authenticatorResponse) }
+    public var authenticatorResponseText: String { "S=" + authenticatorResponse.uppercaseHexString }
 
     /// Whether the server proved knowledge of the password (RFC 2759 §8.8), in constant time.
     public func verifies(expectedDigest: [UInt8]) -> Bool {

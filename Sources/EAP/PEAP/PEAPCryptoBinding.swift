@@ -18,8 +18,8 @@ public enum PEAPCryptoBinding {
     public static let noInnerSessionKey = [UInt8](repeating: 0, count: 32)
 
     /// PRF+ as PEAPv0 computes it (§3.1.5.5.2.2, hostapd `peap_prfplus` version 0):
-    /// T1 = HMAC-SHA1(K, S ‖ 0x01 ‖ 0x00 ‖ 0x00), Tn = HMAC-SHA1(K, Tn-1 ‖ S ‖ n ‖ 0x00 ‖ 0x00); output T1 ‖ T2 …
-    /// cut to `length` (at most 255 × 20 octets).
+    /// T1 = HMAC-SHA1(K, S ‖ 0x01 ‖ 0x00 ‖ 0x00), Tn = HMAC-SHA1(K, Tn-1 ‖ S ‖ n ‖ 0x00 ‖ 0x00);
+    /// output T1 ‖ T2 … cut to `length` (at most 255 × 20 octets).
     public static func prfPlus(key: [UInt8], seed: [UInt8], length: Int) throws -> [UInt8] {
         guard length >= 0, length <= 255 * 20 else {
             throw EAPError(.invalidKeyLength, "PRF+ output of \(length) octets exceeds 255 blocks")

@@ -72,7 +72,7 @@ public struct EAPPeer {
         if let problem = configurationProblem() { return finish(failure(problem)) }
         do {
             let packet = try EAPPacket.identityResponse(identifier: 0, identity: configuration.identity)
-            context.record(.identitySent(configuration.identity))
+            context.record(.identitySent(identity: configuration.identity))
             return respond(packet, to: nil)
         } catch {
             return finish(failure(.configuration("the identity cannot be sent", error as? EAPError)))
@@ -130,12 +130,12 @@ public struct EAPPeer {
         do {
             switch type {
             case .identity:
-                context.record(.identitySent(configuration.identity))
+                context.record(.identitySent(identity: configuration.identity))
                 return respond(try .identityResponse(identifier: packet.identifier, identity: configuration.identity),
                                to: encoded)
             case .notification:
                 // RFC 3748 §5.2: displayable text; the peer answers with an empty Notification.
-                context.record(.notification(String(decoding: packet.typeData, as: UTF8.self)))
+                context.record(.notification(text: String(decoding: packet.typeData, as: UTF8.self)))
                 return respond(.notificationResponse(identifier: packet.identifier), to: encoded)
             case .nak:
                 return finish(failure(.violation("a Nak request; a Nak is a response (RFC 3748 §5.3)")))
@@ -153,7 +153,7 @@ public struct EAPPeer {
         let reply: MethodReply
         switch method {
         case nil:
-            context.record(.methodStarted(configuration.methodType.rawValue))
+            context.record(.methodStarted(type: configuration.methodType.rawValue))
             switch configuration.method {
             case .tls(let tlsContext, let resuming):
                 var tls = EAPTLSPeerMethod(
@@ -170,7 +170,7 @@ public struct EAPPeer {
                 reply = peap.process(packet, &context)
                 method = .peap(peap)
             case .mschapv2(let credentials):
-                context.step = .method(EAPType.mschapv2.rawValue)
+                context.step = .method(type: EAPType.mschapv2.rawValue)
                 var mschapv2 = MSCHAPv2PeerMethod(credentials: credentials, inner: false)
                 reply = mschapv2.process(packet, &context)
                 method = .mschapv2(mschapv2)

@@ -65,7 +65,7 @@ public enum CryptoBindingOutcome: Sendable, Codable, Equatable {
     case absent
     /// The server's binding did not verify (wrong version/subtype or Compound MAC mismatch): a possible
     /// man in the middle, or keys that differ.
-    case failed(String)
+    case failed(reason: String)
     /// The server sent one but the policy is ``CryptoBindingPolicy/disabled``: not checked, not answered.
     case declined
     /// Not PEAP.

@@ -10,7 +10,7 @@ public enum EAPStep: Sendable, Codable, Equatable, CustomStringConvertible {
     /// We refused the server's proposal (`proposed`) with a Nak naming our method.
     case methodNegotiation(proposed: UInt8)
     /// A method other than the TLS family is running (bare EAP-MSCHAPv2: its Challenge arrived).
-    case method(UInt8)
+    case method(type: UInt8)
     /// The outer TLS handshake is running: the last handshake messages sent and received.
     case tlsHandshake(lastSent: String?, lastReceived: String?)
     /// Our side of the handshake is done (Certificate…Finished sent); the server's verdict is pending
@@ -23,7 +23,7 @@ public enum EAPStep: Sendable, Codable, Equatable, CustomStringConvertible {
     /// PEAP: our inner Identity Response was sent.
     case innerIdentity
     /// PEAP: the inner method (type) is running.
-    case innerMethod(UInt8)
+    case innerMethod(type: UInt8)
     /// PEAP: the inner EAP-TLS handshake is running.
     case innerTLSHandshake(lastSent: String?, lastReceived: String?)
     /// PEAP: our inner Certificate…Finished were sent; the inner server's verdict is pending.
@@ -31,11 +31,11 @@ public enum EAPStep: Sendable, Codable, Equatable, CustomStringConvertible {
     /// PEAP: our inner MS-CHAPv2 Response (or Change-Password) was sent; its Success/Failure is pending.
     case innerMSCHAPv2Response
     /// PEAP: the inner method succeeded on our side; the Result TLV is pending.
-    case innerMethodSucceeded(UInt8)
+    case innerMethodSucceeded(type: UInt8)
     /// Bare EAP-MSCHAPv2: our Response (or Change-Password) was sent; its Success/Failure is pending.
     case msCHAPv2Response
     /// Bare EAP-MSCHAPv2: the server proved itself and we acknowledged; EAP-Success is due.
-    case methodSucceeded(UInt8)
+    case methodSucceeded(type: UInt8)
     /// PEAP: we answered the Result TLV together with a Crypto-Binding TLV; EAP-Success (or Failure) is due.
     case cryptoBinding
     /// PEAP: we answered a Result TLV without crypto-binding; EAP-Success (or Failure) is due.
@@ -72,7 +72,7 @@ public enum EAPStep: Sendable, Codable, Equatable, CustomStringConvertible {
 /// One thing that happened in a conversation, in order: the evidence a diagnosis reads.
 public enum EAPTraceEvent: Sendable, Codable, Equatable {
     /// Our EAP-Response/Identity.
-    case identitySent(String)
+    case identitySent(identity: String)
     /// An outer EAP Request: identifier, Type, the EAP-TLS/PEAP Flags octet for those types, EAP Length.
     case requestReceived(identifier: UInt8, type: UInt8, flags: UInt8?, length: Int)
     /// An outer EAP Response we sent.
@@ -82,7 +82,7 @@ public enum EAPTraceEvent: Sendable, Codable, Equatable {
     /// We refused the proposed method (`offered`) and named the ones we accept (RFC 3748 §5.3).
     case nakSent(offered: UInt8, desired: [UInt8])
     /// Our method began (its first request arrived).
-    case methodStarted(UInt8)
+    case methodStarted(type: UInt8)
     /// An outgoing EAP-TLS/PEAP fragment: its index (from 1), the fragment count, its TLS octets.
     case fragmentSent(index: Int, of: Int, bytes: Int)
     /// An incoming EAP-TLS/PEAP fragment: its TLS octets and Flags octet.
@@ -92,19 +92,19 @@ public enum EAPTraceEvent: Sendable, Codable, Equatable {
     /// The server sent an empty EAP-TLS/PEAP request: the ACK of our fragment.
     case ackReceived
     /// A TLS handshake message, ChangeCipherSpec or alert of the outer TLS session, as it happened.
-    case tlsEvent(TLSEvent)
+    case tlsEvent(event: TLSEvent)
     /// The outer handshake completed.
     case tlsEstablished(version: String?, cipher: String?, resumed: Bool)
     /// RFC 9190 §2.5: the server's one-octet 0x00 application data (EAP-TLS 1.3, outer or inner).
     case protectedSuccessIndication
     /// PEAP: our inner Identity Response.
-    case innerIdentitySent(String)
+    case innerIdentitySent(identity: String)
     /// PEAP: an inner request of this Type (254 for expanded types).
     case innerRequest(type: UInt8)
     /// PEAP: we refused the proposed inner method with a Nak.
     case innerNakSent(offered: UInt8, desired: [UInt8])
     /// PEAP: a TLS event of the inner EAP-TLS session.
-    case innerTLSEvent(TLSEvent)
+    case innerTLSEvent(event: TLSEvent)
     /// PEAP: the inner EAP-TLS handshake completed.
     case innerTLSEstablished(version: String?, cipher: String?, resumed: Bool)
     /// An MS-CHAPv2 Challenge arrived.
@@ -113,7 +113,7 @@ public enum EAPTraceEvent: Sendable, Codable, Equatable {
     /// password.
     case msCHAPv2Success(verified: Bool)
     /// An MS-CHAPv2 Failure arrived (`E=…`).
-    case msCHAPv2Failure(MSCHAPv2Failure)
+    case msCHAPv2Failure(failure: MSCHAPv2Failure)
     /// We answered a password-expired failure with Change-Password.
     case changePasswordSent
     /// PEAP: we answered the Microsoft Capabilities request.
@@ -123,11 +123,11 @@ public enum EAPTraceEvent: Sendable, Codable, Equatable {
     /// PEAP: the server's Result TLV.
     case resultTLV(success: Bool)
     /// PEAP: what became of crypto-binding.
-    case cryptoBinding(CryptoBindingOutcome)
+    case cryptoBinding(outcome: CryptoBindingOutcome)
     /// PEAP: an inner EAP-Success (`true`) or EAP-Failure arrived inside the tunnel.
     case tunneledResult(success: Bool)
     /// An EAP Notification (RFC 3748 §5.2) and its text; we answered it.
-    case notification(String)
+    case notification(text: String)
     case eapSuccess
     case eapFailure
 }

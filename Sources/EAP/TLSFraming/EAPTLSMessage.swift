@@ -1,3 +1,5 @@
+import TLS
+
 /// The Flags octet of EAP-TLS (RFC 5216 §3.1) and of the methods that reuse its framing: PEAP ([MS-PEAP]
 /// §2.2.2, with a version in the low bits) and EAP-TLS inside PEAP. The low three bits are carried separately
 /// as ``EAPTLSMessage/version``.
@@ -18,7 +20,7 @@ public struct EAPTLSFlags: OptionSet, Hashable, Sendable, CustomStringConvertibl
         if contains(.moreFragments) { letters += "M" }
         if contains(.start) { letters += "S" }
         let other = rawValue & 0x18
-        if other != 0 { letters += "+0x" + upperHex([other]) }
+        if other != 0 { letters += "+0x" + [other].uppercaseHexString }
         return letters.isEmpty ? "-" : letters
     }
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TLS
 
 /// A streaming parser for NPS log files: feed it one physical line at a time, get back the records that line
 /// completed. It never holds more than one unfinished record, and never throws on bad input: malformed lines
@@ -711,28 +712,10 @@ enum Bytes {
 
     /// "0x4A6F65" → "Joe" when the hex is well formed and decodes to printable UTF-8; nil otherwise.
     static func printableHexText(_ value: String) -> String? {
-        let hex = Array(value.utf8.dropFirst(2))
-        guard !hex.isEmpty, hex.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(hex.count / 2)
-        var k = 0
-        while k < hex.count {
-            guard let hi = hexValue(hex[k]), let lo = hexValue(hex[k + 1]) else { return nil }
-            bytes.append(hi << 4 | lo)
-            k += 2
-        }
-        guard bytes.allSatisfy({ $0 >= 0x20 && $0 != 0x7F }),
+        guard let bytes = [UInt8](hexDigits: value.utf8.dropFirst(2)), !bytes.isEmpty,
+            bytes.allSatisfy({ $0 >= 0x20 && $0 != 0x7F }),
             let text = String(validating: bytes, as: UTF8.self)
         else { return nil }
         return text
-    }
-
-    private static func hexValue(_ b: UInt8) -> UInt8? {
-        switch b {
-        case 0x30...0x39: return b - 0x30
-        case 0x41...0x46: return b - 0x41 + 10
-        case 0x61...0x66: return b - 0x61 + 10
-        default: return nil
-        }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import EAP
 import Foundation
 import NPS
+import TLS
 
 /// `npsprobe explain`: what a Windows error, an NPS reason code or an MS-CHAP failure means, and what to do.
 struct ExplainCommand: ParsableCommand {
@@ -166,7 +167,7 @@ private struct Answer {
         let trimmed = query.trimmingCharacters(in: .whitespaces)
         do {
             if trimmed.uppercased().hasPrefix("E=") { return try MSCHAPv2Failure(parsing: trimmed) }
-            guard trimmed.lowercased().hasPrefix("0x"), let bytes = Hex.decode(trimmed.dropFirst(2)) else {
+            guard trimmed.lowercased().hasPrefix("0x"), let bytes = [UInt8](hex: trimmed.dropFirst(2)) else {
                 return nil
             }
             let e = UInt8(ascii: "E"), equals = UInt8(ascii: "=")
@@ -228,7 +229,7 @@ private struct FailureJSON: Encodable {
         errorCode = failure.errorCode
         retryAllowed = failure.retryAllowed
         challengePresent = failure.challenge != nil
-        challenge = failure.challenge.map(Hex.encode)
+        challenge = failure.challenge.map(\.uppercaseHexString)
         version = failure.version
         message = failure.message
     }
@@ -288,28 +289,6 @@ private struct CatalogueRow: Encodable {
             lines += TextWrap.wrap(row.summary, width: width, indent: lead, hangingIndent: hanging)
         }
         return lines.joined(separator: "\n")
-    }
-}
-
-/// Hex for MS-CHAP challenges and logged MS-CHAP-Error values.
-private enum Hex {
-    static func encode(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789ABCDEF")
-        return String(bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] })
-    }
-
-    /// An even number of hex digits; nil otherwise.
-    static func decode(_ text: Substring) -> [UInt8]? {
-        let digits = text.utf8.map { byte -> UInt8? in
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-            default: return nil
-            }
-        }
-        guard !digits.isEmpty, digits.count % 2 == 0, !digits.contains(nil) else { return nil }
-        return stride(from: 0, to: digits.count, by: 2).map { digits[$0]! << 4 | digits[$0 + 1]! }
     }
 }
 

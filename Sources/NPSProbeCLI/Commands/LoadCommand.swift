@@ -52,7 +52,8 @@ struct LoadCommand: AsyncParsableCommand {
         let seconds = snapshot.elapsed.milliseconds / 1000
         let rate = Double(snapshot.completed) / max(seconds, 0.001)
         Console.err("  " + String(format: "%6.1f", seconds) + " s  \(snapshot.completed) done  "
-                    + "\(snapshot.accepted) accepted  \(snapshot.failed) failed  " + String(format: "%.0f", rate) + "/s")
+                    + "\(snapshot.accepted) accepted  \(snapshot.failed) failed  "
+                    + String(format: "%.0f", rate) + "/s")
     }
 
     func run() async throws {
@@ -61,7 +62,8 @@ struct LoadCommand: AsyncParsableCommand {
             concurrency: concurrency, duration: duration.map { .milliseconds(Int64($0 * 1000)) },
             total: count ?? (duration == nil ? 1000 : nil), rate: rate)
         let transport = RADIUSTransport(maximumSocketsPerFamily: max(1, concurrency / 128 + 1))
-        let conversation = Conversation(client: RADIUSClient(transport: transport, configuration: inputs.prepared.client))
+        let conversation = Conversation(
+            client: RADIUSClient(transport: transport, configuration: inputs.prepared.client))
         let progress: (@Sendable (LoadProgress) -> Void)? = quiet ? nil : Self.printProgress
         let (statistics, elapsed) = await LoadRunner.run(
             inputs.prepared.request, conversation: conversation, plan: plan, progress: progress)

@@ -20,7 +20,8 @@ struct NASOptions: ParsableArguments {
     var calledStationId: String?
 
     @Option(name: .customLong("attr"), help: ArgumentHelp(
-        "Extra attribute NAME=VALUE with dictionary names (repeatable), e.g. NAS-Port-Type=Virtual, Tunnel-Type:1=VLAN.",
+        "Extra attribute NAME=VALUE with dictionary names (repeatable), e.g. NAS-Port-Type=Virtual, "
+            + "Tunnel-Type:1=VLAN.",
         valueName: "name=value"))
     var attributes: [String] = []
 

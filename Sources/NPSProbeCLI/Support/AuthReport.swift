@@ -128,7 +128,8 @@ enum AuthText {
         for (label, tls) in [("server", eap.tls), ("inner server", eap.innerTLS)] {
             guard let tls else { continue }
             if let problem = tls.serverValidationFailure {
-                lines.append("  \(label) certificate refused by the client: \(problem.kind.rawValue): \(problem.detail)")
+                lines.append(
+                    "  \(label) certificate refused by the client: \(problem.kind.rawValue): \(problem.detail)")
             }
             for alert in tls.events.compactMap({ event -> String? in
                 switch event {
@@ -153,7 +154,8 @@ enum AuthText {
 
     /// The outcome line, then the verdict (error, cause, fix, evidence) unless accepted, then the details.
     static func render(report: ConversationReport, diagnosis: Diagnosis?, dictionary: RADIUSDictionary) -> String {
-        let details = render(report: report, dictionary: dictionary).split(separator: "\n", omittingEmptySubsequences: false)
+        let details = render(report: report, dictionary: dictionary)
+            .split(separator: "\n", omittingEmptySubsequences: false)
         guard let diagnosis, report.evidence.outcome != .accept || diagnosis.rule != "accepted" else {
             return details.joined(separator: "\n")
         }

@@ -52,7 +52,8 @@ public enum JSONReport {
                      expectation: result.expectation, assertions: result.assertions,
                      failureReasons: result.failureReasons, diagnosis: result.diagnosis, error: result.error)
             })
-        guard let data = try? JSONStyle.encoder().encode(document), let text = String(data: data, encoding: .utf8) else {
+        guard let data = try? JSONStyle.encoder().encode(document), let text = String(data: data, encoding: .utf8)
+        else {
             return #"{"error":"JSON encoding failed"}"#
         }
         return text

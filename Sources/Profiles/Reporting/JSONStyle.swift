@@ -22,7 +22,7 @@ public enum JSONStyle {
     ]
 
     /// `latencyMs` → `latency_ms`, `sha256Fingerprint` → `sha256_fingerprint`, `innerMSCHAPv2Response` →
-    /// `inner_mschapv2_response`; keys without capitals (`_0`, `outcome`) stay as they are.
+    /// `inner_mschapv2_response`; keys without capitals (`outcome`, `message`) stay as they are.
     public static func snakeCase(_ key: String) -> String {
         var folded = key
         for (from, to) in acronyms { folded = folded.replacingOccurrences(of: from, with: to) }

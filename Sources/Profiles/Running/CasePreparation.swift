@@ -158,7 +158,8 @@ public enum CasePreparation {
     /// NAS-IP-Address (or NAS-IPv6-Address) — by default the local address toward the first server, since
     /// NPS rejects requests without one — then NAS-Identifier, Calling- and Called-Station-Id.
     static func nasAttributes(
-        _ nas: AuthSettings.NAS, toward server: ServerAddress, fail: (ProfileError.Code, String, String?) -> ProfileError
+        _ nas: AuthSettings.NAS, toward server: ServerAddress,
+        fail: (ProfileError.Code, String, String?) -> ProfileError
     ) throws(ProfileError) -> [RADIUSAttribute] {
         var out: [RADIUSAttribute] = []
         let address = nas.ipAddress ?? RADIUSTransport.localAddress(toward: server.socketAddress)?.ipAddress

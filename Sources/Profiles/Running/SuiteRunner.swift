@@ -95,8 +95,8 @@ public enum SuiteRunner {
                         entry.prepared, transport: transport, dictionary: dictionary, observer: observer)
                     let duration = (clock.now - start).milliseconds / 1000
                     return (index, CaseResult(
-                        case: entry.definition, observation: run.observation, diagnosis: run.diagnosis, duration: duration,
-                        iteration: repetitions > 1 ? iteration : nil))
+                        case: entry.definition, observation: run.observation, diagnosis: run.diagnosis,
+                        duration: duration, iteration: repetitions > 1 ? iteration : nil))
                 }
             }
             for _ in 0..<max(1, parallel) { startNext() }

@@ -1,3 +1,5 @@
+import TLS
+
 /// A typed view of an attribute value, decoded according to a dictionary data type.
 ///
 /// Decoding validates lengths (``decode(_:as:)``); ``parse(_:as:)`` reads the text form that ``description``
@@ -137,8 +139,8 @@ public enum RADIUSValue: Hashable, Sendable, CustomStringConvertible {
         case .ipv6prefix(let address, let length): return "\(address)/\(length)"
         case .ipv4prefix(let address, let length): return "\(address)/\(length)"
         case .ifid(let bytes):
-            return stride(from: 0, to: 8, by: 2).map { Self.hexDigits(bytes[$0..<($0 + 2)]) }.joined(separator: ":")
-        case .ether(let bytes): return bytes.map { Self.hexDigits([$0][...]) }.joined(separator: ":")
+            return stride(from: 0, to: 8, by: 2).map { Array(bytes[$0..<($0 + 2)]).hexString }.joined(separator: ":")
+        case .ether(let bytes): return bytes.map { [$0].hexString }.joined(separator: ":")
         }
     }
 
@@ -207,13 +209,13 @@ public enum RADIUSValue: Hashable, Sendable, CustomStringConvertible {
             return .ipv4prefix(address, prefixLength: length)
         case .ifid:
             let digits = text.filter { $0 != ":" }
-            guard digits.count == 16, let bytes = parseHexDigits(digits) else {
+            guard digits.count == 16, let bytes = [UInt8](hex: digits) else {
                 throw bad("an interface id (xxxx:xxxx:xxxx:xxxx)")
             }
             return .ifid(bytes)
         case .ether:
             let parts = text.split(whereSeparator: { $0 == ":" || $0 == "-" })
-            guard parts.count == 6, parts.allSatisfy({ $0.count == 2 }), let bytes = parseHexDigits(parts.joined())
+            guard parts.count == 6, parts.allSatisfy({ $0.count == 2 }), let bytes = [UInt8](hex: parts.joined())
             else { throw bad("a MAC address (xx:xx:xx:xx:xx:xx)") }
             return .ether(bytes)
         }
@@ -221,45 +223,12 @@ public enum RADIUSValue: Hashable, Sendable, CustomStringConvertible {
 
     // MARK: Text helpers
 
-    static func hex(_ bytes: [UInt8]) -> String { "0x" + hexDigits(bytes[...]) }
-
-    static func hexDigits(_ bytes: ArraySlice<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    static func hex(_ bytes: [UInt8]) -> String { "0x" + bytes.hexString }
 
     /// `0x` followed by an even number of hex digits.
     static func parseHex(_ text: String) -> [UInt8]? {
         guard text.count >= 2, text.lowercased().hasPrefix("0x") else { return nil }
-        return parseHexDigits(String(text.dropFirst(2)))
-    }
-
-    static func parseHexDigits(_ text: String) -> [UInt8]? {
-        let chars = Array(text.utf8)
-        guard chars.count % 2 == 0 else { return nil }
-        func nibble(_ c: UInt8) -> UInt8? {
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-            default: return nil
-            }
-        }
-        var out: [UInt8] = []
-        out.reserveCapacity(chars.count / 2)
-        var index = 0
-        while index < chars.count {
-            guard let high = nibble(chars[index]), let low = nibble(chars[index + 1]) else { return nil }
-            out.append(high << 4 | low)
-            index += 2
-        }
-        return out
+        return [UInt8](hex: text.dropFirst(2))
     }
 
     static func parseInteger(_ text: String) -> UInt64? {
@@ -279,7 +248,7 @@ public enum RADIUSValue: Hashable, Sendable, CustomStringConvertible {
             case "\t": out += "\\t"
             default:
                 if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += "\\x" + hexDigits([UInt8(scalar.value)][...])
+                    out += "\\x" + [UInt8(scalar.value)].hexString
                 } else {
                     out.unicodeScalars.append(scalar)
                 }
@@ -311,7 +280,7 @@ public enum RADIUSValue: Hashable, Sendable, CustomStringConvertible {
             case "t": out.append("\t")
             case "x":
                 guard index + 3 < inner.count,
-                    let byte = parseHexDigits(String(String.UnicodeScalarView(inner[(index + 2)...(index + 3)])))
+                    let byte = [UInt8](hex: String(String.UnicodeScalarView(inner[(index + 2)...(index + 3)])))
                 else { throw RADIUSError(.invalidValue, "bad \\x escape in \(text)") }
                 out.append(Unicode.Scalar(byte[0]))
                 index += 2

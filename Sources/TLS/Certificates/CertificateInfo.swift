@@ -86,8 +86,8 @@ extension CertificateInfo {
         (keyType, keyBits) = publicKeyDescription(X509_get0_pubkey(x509))
         let signatureNID = X509_get_signature_nid(x509)
         signatureAlgorithm = signatureNID == NID_undef ? "unknown" : String(cString: OBJ_nid2ln(signatureNID))
-        sha1Fingerprint = hexString(Digest.sha1(der))
-        sha256Fingerprint = hexString(Digest.sha256(der))
+        sha1Fingerprint = Digest.sha1(der).hexString
+        sha256Fingerprint = Digest.sha256(der).hexString
         crlDistributionPoints = x509CRLDistributionPoints(x509)
     }
 
@@ -149,7 +149,7 @@ func x509CommonName(_ name: OpaquePointer?) -> String? {
 
 private func x509Serial(_ x509: OpaquePointer) -> String {
     guard let serial = X509_get0_serialNumber(x509) else { return "" }
-    let hex = hexString(asn1StringBytes(serial))
+    let hex = asn1StringBytes(serial).hexString
     return ASN1_STRING_type(serial) == V_ASN1_NEG_INTEGER ? "-" + hex : hex
 }
 
@@ -207,7 +207,7 @@ private func ipAddressString(_ bytes: [UInt8]) -> String {
         }
         return groups.joined(separator: ":")
     }
-    return hexString(bytes)
+    return bytes.hexString
 }
 
 func generalNamesStrings(_ names: OpaquePointer?) -> [String] {

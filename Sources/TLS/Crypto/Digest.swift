@@ -71,8 +71,14 @@ public enum HMAC {
         return Array(out.prefix(Int(length)))
     }
 
-    public static func md5(key: [UInt8], _ parts: [UInt8]...) -> [UInt8] { authenticate(.md5, key: key, parts: parts) }
-    public static func sha1(key: [UInt8], _ parts: [UInt8]...) -> [UInt8] { authenticate(.sha1, key: key, parts: parts) }
+    public static func md5(key: [UInt8], _ parts: [UInt8]...) -> [UInt8] {
+        authenticate(.md5, key: key, parts: parts)
+    }
+
+    public static func sha1(key: [UInt8], _ parts: [UInt8]...) -> [UInt8] {
+        authenticate(.sha1, key: key, parts: parts)
+    }
+
     public static func sha256(key: [UInt8], _ parts: [UInt8]...) -> [UInt8] {
         authenticate(.sha256, key: key, parts: parts)
     }

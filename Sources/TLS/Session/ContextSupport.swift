@@ -94,6 +94,29 @@ func applyCommonSettings(_ ctx: OpaquePointer, _ settings: CommonContextSettings
     _ = OpenSSLErrorQueue.drain()
 }
 
+/// The context's certificate store, where trust anchors and CRLs go.
+func certificateStore(of ctx: OpaquePointer) throws(TLSError) -> OpaquePointer {
+    guard let store = SSL_CTX_get_cert_store(ctx) else {
+        throw TLSError(.internal, "SSL_CTX has no certificate store")
+    }
+    return store
+}
+
+/// No session cache and no session tickets: every handshake is a full one.
+func disableSessionResumption(_ ctx: OpaquePointer) {
+    _ = npsprobe_SSL_CTX_set_session_cache_mode(ctx, Int(SSL_SESS_CACHE_OFF))
+    _ = SSL_CTX_set_options(ctx, npsprobe_SSL_OP_NO_TICKET())
+}
+
+extension PeerVerificationPolicy {
+    /// With a CRL file: loads its CRLs into `store` and checks the peer's chain against them.
+    mutating func loadCRLs(file: String?, into store: OpaquePointer) throws(TLSError) {
+        guard let file else { return }
+        try addCRLs(file: file, to: store)
+        crlChecking = true
+    }
+}
+
 /// Adds the certificates of a CA file (PEM, possibly many, or one DER) to the store; returns them
 /// (owned by the caller, who frees them).
 @discardableResult

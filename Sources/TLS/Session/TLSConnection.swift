@@ -361,7 +361,7 @@ final class TLSConnection {
         case SSL3_RT_HANDSHAKE:
             guard let type = bytes.first else { return }
             let name = TLSEvent.handshakeName(type)
-            recorded.events.append(sent ? .handshakeSent(name) : .handshakeReceived(name))
+            recorded.events.append(sent ? .handshakeSent(message: name) : .handshakeReceived(message: name))
             if sent { recorded.lastHandshakeMessageSent = name } else { recorded.lastHandshakeMessageReceived = name }
             let fromServer = sent != isClient
             switch type {
@@ -390,7 +390,7 @@ final class TLSConnection {
         case SSL3_RT_ALERT:
             guard bytes.count >= 2 else { return }
             let alert = TLSAlert(wire: bytes[0], bytes[1])
-            recorded.events.append(sent ? .alertSent(alert) : .alertReceived(alert))
+            recorded.events.append(sent ? .alertSent(alert: alert) : .alertReceived(alert: alert))
         default:
             break  // record headers, inner content types
         }

@@ -65,11 +65,11 @@ public struct TLSEvidence: Sendable, Codable, Equatable {
 /// One thing that crossed the wire during the handshake (or after it, for alerts).
 public enum TLSEvent: Sendable, Codable, Equatable, CustomStringConvertible {
     /// "ClientHello", "Certificate", "ClientKeyExchange", "CertificateVerify", "Finished", …
-    case handshakeSent(String)
+    case handshakeSent(message: String)
     /// "ServerHello", "Certificate", "CertificateRequest", "ServerHelloDone", "NewSessionTicket", …
-    case handshakeReceived(String)
+    case handshakeReceived(message: String)
     case changeCipherSpecSent, changeCipherSpecReceived
-    case alertSent(TLSAlert), alertReceived(TLSAlert)
+    case alertSent(alert: TLSAlert), alertReceived(alert: TLSAlert)
 
     public var description: String {
         switch self {

@@ -16,9 +16,7 @@ public final class TLSServerContext: Sendable {
             cipherList: configuration.cipherList, cipherSuites: configuration.cipherSuites,
             groups: configuration.groups, credentials: configuration.credentials))
         var policy = PeerVerificationPolicy(isClient: false)
-        guard let store = SSL_CTX_get_cert_store(ctx) else {
-            throw TLSError(.internal, "SSL_CTX has no certificate store")
-        }
+        let store = try certificateStore(of: ctx)
         if let file = configuration.clientCAFile {
             try addTrustedCertificates(file: file, to: store, what: "client CA file")
             OpenSSLErrorQueue.clear()
@@ -31,10 +29,7 @@ public final class TLSServerContext: Sendable {
         if let pem = configuration.clientCAPEM {
             try addTrustedCertificates(bytes: pem, source: "client CA PEM", to: store, alsoAsClientCAsOf: ctx)
         }
-        if let crlFile = configuration.crlFile {
-            try addCRLs(file: crlFile, to: store)
-            policy.crlChecking = true
-        }
+        try policy.loadCRLs(file: configuration.crlFile, into: store)
         var mode = SSL_VERIFY_NONE
         if configuration.requireClientCertificate {
             mode = SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT
@@ -49,8 +44,7 @@ public final class TLSServerContext: Sendable {
             _ = npsprobe_SSL_CTX_set_session_cache_mode(ctx, Int(SSL_SESS_CACHE_SERVER))
             _ = SSL_CTX_set_num_tickets(ctx, max(0, configuration.ticketCount))
         } else {
-            _ = npsprobe_SSL_CTX_set_session_cache_mode(ctx, Int(SSL_SESS_CACHE_OFF))
-            _ = SSL_CTX_set_options(ctx, npsprobe_SSL_OP_NO_TICKET())
+            disableSessionResumption(ctx)
             _ = SSL_CTX_set_num_tickets(ctx, 0)
         }
         _ = OpenSSLErrorQueue.drain()
@@ -64,36 +58,8 @@ public final class TLSServerContext: Sendable {
 }
 
 /// The server side of one in-memory TLS conversation — TESTS AND LOOPBACK ONLY (see `TLSServerContext`).
-/// Same step API as `TLSSession`: feed client records to `receive`, send the output.
-public final class TLSServerSession {
-    let connection: TLSConnection
-
-    init(connection: TLSConnection) { self.connection = connection }
-
-    public func receive(_ records: [UInt8]) -> TLSHandshakeStep { connection.handshakeStep(feeding: records) }
-    public var isEstablished: Bool { connection.established }
-    public func seal(_ plaintext: [UInt8]) throws(TLSError) -> [UInt8] { try connection.seal(plaintext) }
-    public func open(_ records: [UInt8]) throws(TLSError) -> [UInt8] { try connection.open(records) }
-    public func takePendingOutput() -> [UInt8] { connection.takePendingOutput() }
-    public func close() -> [UInt8] { connection.close() }
-    public var evidence: TLSEvidence { connection.evidence }
-    public var negotiatedVersion: TLSVersion? { connection.negotiatedVersion }
-    public var cipherName: String? { connection.cipherName }
-    public var resumed: Bool { connection.established && connection.resumed }
+/// Same step API as `TLSSession` (`TLSEndpoint`): feed client records to `receive`, send the output.
+public final class TLSServerSession: TLSEndpoint {
     /// Why this server refused the client's certificate, when it did.
     public var clientValidationFailure: ServerValidationFailure? { connection.peerValidationFailure }
-
-    public func exportKeyingMaterial(label: String, context: [UInt8]?, length: Int) throws(TLSError) -> [UInt8] {
-        try connection.exportKeyingMaterial(label: label, context: context, length: length)
-    }
-
-    public func eapKeyMaterial(eapType: UInt8) throws(TLSError) -> EAPKeyMaterial {
-        try connection.eapKeyMaterial(eapType: eapType)
-    }
-
-    public var clientRandom: [UInt8] { connection.clientRandom }
-    public var serverRandom: [UInt8] { connection.serverRandom }
 }
-
-@available(*, unavailable, message: "a TLSServerSession belongs to one conversation")
-extension TLSServerSession: Sendable {}

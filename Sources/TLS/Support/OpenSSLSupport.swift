@@ -100,17 +100,6 @@ func memoryBIOString(_ body: (OpaquePointer) -> Void) -> String {
     return String(decoding: drainMemoryBIO(bio), as: UTF8.self)
 }
 
-func hexString(_ bytes: [UInt8]) -> String {
-    let digits = Array("0123456789abcdef".utf8)
-    var out = [UInt8]()
-    out.reserveCapacity(bytes.count * 2)
-    for byte in bytes {
-        out.append(digits[Int(byte >> 4)])
-        out.append(digits[Int(byte & 0x0f)])
-    }
-    return String(decoding: out, as: UTF8.self)
-}
-
 /// "2024-01-01T00:00:00Z", for human details.
 func iso8601String(_ date: Date) -> String {
     let formatter = ISO8601DateFormatter()

@@ -136,8 +136,8 @@ import Testing
 
     @Test func notificationsAreServerMessages() {
         var evidence = ConversationEvidence(outcome: .reject, method: "eap-tls", identity: "alice")
-        evidence.eap = EAPEvidence(method: "EAP-TLS (13)", trace: [.identitySent("alice"),
-                                                                   .notification("Your account is locked"),
+        evidence.eap = EAPEvidence(method: "EAP-TLS (13)", trace: [.identitySent(identity: "alice"),
+                                                                   .notification(text: "Your account is locked"),
                                                                    .eapFailure])
         let facts = DiagnosisFacts(evidence)
         #expect(facts.notifications == ["Your account is locked"])

@@ -1,8 +1,9 @@
 import EAP
 import Foundation
+import LabSupport
 import TLS
 
-/// The lab's PKI in miniature, made once per test process with the `openssl` CLI (EC P-256):
+/// The lab's PKI in miniature, made once per test process with the `openssl` CLI (`TestPKIBuilder`, EC P-256):
 ///
 ///     Diag Root CA ─┬─ Diag Issuing CA ─┬─ server (serverAuth, DNS radius.diag.test), server-expired,
 ///                   │                   │  server-noeku
@@ -14,130 +15,59 @@ import TLS
 /// Servers trust `ca-chain.pem` (issuing + root); the NTAuth-like server also trusts the retired CA.
 struct DiagnosisPKI: Sendable {
     static let serverName = "radius.diag.test"
-    let directory: String
+    let files: TestPKIBuilder
 
-    func path(_ name: String) -> String { directory + "/" + name }
+    func path(_ name: String) -> String { files.path(name) }
 
-    private static let shared: Result<DiagnosisPKI, PKIError> = Result { () throws(PKIError) in try generate() }
+    private static let shared = Result { () throws(TestPKIError) in DiagnosisPKI(files: try generate()) }
 
     static func get() throws -> DiagnosisPKI { try shared.get() }
 
-    struct PKIError: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
-    }
+    private static func generate() throws(TestPKIError) -> TestPKIBuilder {
+        let pki = try TestPKIBuilder(label: "diag", certificateAuthorities: ["root", "issuing", "retired", "rogue"],
+                                     extensions: extensions, crlDays: 3650)
+        try pki.makeRoot("root", subject: "/CN=Diag Root CA")
+        try pki.makeRoot("rogue", subject: "/CN=Rogue CA")
+        try pki.issue("issuing", subject: "/CN=Diag Issuing CA", by: "root", extensions: "ca_ext")
+        try pki.issue("retired", subject: "/CN=Diag Retired Issuing CA", by: "root", extensions: "ca_ext")
 
-    private static func generate() throws(PKIError) -> DiagnosisPKI {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("npsprobe-diag-\(UUID().uuidString)")
-            .path
-        do {
-            try FileManager.default.createDirectory(atPath: dir + "/newcerts", withIntermediateDirectories: true)
-            for name in ["index.txt", "rogue-index.txt", "retired-index.txt"] {
-                try Data().write(to: URL(fileURLWithPath: "\(dir)/\(name)"))
-            }
-            try Data("3000\n".utf8).write(to: URL(fileURLWithPath: dir + "/serial"))
-            try Data("01\n".utf8).write(to: URL(fileURLWithPath: dir + "/crlnumber"))
-            try Data(config(dir).utf8).write(to: URL(fileURLWithPath: dir + "/ca.cnf"))
-        } catch {
-            throw PKIError(message: "cannot prepare \(dir): \(error)")
-        }
-        let pki = DiagnosisPKI(directory: dir)
-        try pki.build()
-        return pki
-    }
+        let server = "/CN=\(serverName)"
+        let expired = TestPKIBuilder.Validity.dates(notBefore: "20200101000000Z", notAfter: "20210101000000Z")
+        try pki.issue("server", subject: server, by: "issuing", extensions: "server_ext")
+        try pki.issue("server-expired", subject: server, by: "issuing", extensions: "server_ext", validity: expired)
+        try pki.issue("server-noeku", subject: server, by: "issuing", extensions: "noeku_server_ext")
+        try pki.issue("server-rogue", subject: server, by: "rogue", extensions: "server_ext")
+        try pki.issue("server-revoked", subject: server, by: "issuing", extensions: "server_ext")
+        try pki.issue("server-critical", subject: server, by: "issuing", extensions: "critical_server_ext")
 
-    private func build() throws(PKIError) {
-        try selfSigned("root", subject: "/CN=Diag Root CA")
-        try selfSigned("rogue", subject: "/CN=Rogue CA")
-        try issue("issuing", subject: "/CN=Diag Issuing CA", ca: "root_ca", extensions: "ca_ext")
-        try issue("retired", subject: "/CN=Diag Retired Issuing CA", ca: "root_ca", extensions: "ca_ext")
+        try pki.issue("alice", subject: "/CN=alice@diag.test", by: "issuing", extensions: "client_ext")
+        try pki.issue("carol", subject: "/CN=carol@diag.test", by: "issuing", extensions: "client_ext",
+                      validity: expired)
+        try pki.issue("dave", subject: "/CN=dave@diag.test", by: "issuing", extensions: "client_ext")
+        try pki.issue("erin", subject: "/CN=erin@diag.test", by: "issuing", extensions: "noeku_client_ext")
+        try pki.issue("frank", subject: "/CN=frank@diag.test", by: "retired", extensions: "client_ext")
+        try pki.issue("mallory", subject: "/CN=mallory@diag.test", by: "rogue", extensions: "client_ext")
+        try pki.issue("gina", subject: "/CN=gina@diag.test", by: "issuing", extensions: "client_ext",
+                      validity: .dates(notBefore: "20990101000000Z", notAfter: "21000101000000Z"))
 
-        try issue("server", subject: "/CN=\(Self.serverName)", ca: "issuing_ca", extensions: "server_ext")
-        try issue("server-expired", subject: "/CN=\(Self.serverName)", ca: "issuing_ca", extensions: "server_ext",
-                  dates: ("20200101000000Z", "20210101000000Z"))
-        try issue("server-noeku", subject: "/CN=\(Self.serverName)", ca: "issuing_ca", extensions: "noeku_server_ext")
-        try issue("server-rogue", subject: "/CN=\(Self.serverName)", ca: "rogue_ca", extensions: "server_ext")
-        try issue("server-revoked", subject: "/CN=\(Self.serverName)", ca: "issuing_ca", extensions: "server_ext")
-        try issue("server-critical", subject: "/CN=\(Self.serverName)", ca: "issuing_ca",
-                  extensions: "critical_server_ext")
+        try pki.revoke("dave", by: "issuing", reason: "keyCompromise")
+        try pki.revoke("server-revoked", by: "issuing", reason: "superseded")
+        try pki.generateCRL(of: "issuing", into: "issuing.crl")
+        try pki.generateCRL(of: "rogue", into: "rogue.crl")
 
-        try issue("alice", subject: "/CN=alice@diag.test", ca: "issuing_ca", extensions: "client_ext")
-        try issue("carol", subject: "/CN=carol@diag.test", ca: "issuing_ca", extensions: "client_ext",
-                  dates: ("20200101000000Z", "20210101000000Z"))
-        try issue("dave", subject: "/CN=dave@diag.test", ca: "issuing_ca", extensions: "client_ext")
-        try issue("erin", subject: "/CN=erin@diag.test", ca: "issuing_ca", extensions: "noeku_client_ext")
-        try issue("frank", subject: "/CN=frank@diag.test", ca: "retired_ca", extensions: "client_ext")
-        try issue("mallory", subject: "/CN=mallory@diag.test", ca: "rogue_ca", extensions: "client_ext")
-        try issue("gina", subject: "/CN=gina@diag.test", ca: "issuing_ca", extensions: "client_ext",
-                  dates: ("20990101000000Z", "21000101000000Z"))
-
-        try openssl("ca", "-batch", "-config", "ca.cnf", "-name", "issuing_ca", "-revoke", "dave.pem",
-                    "-crl_reason", "keyCompromise")
-        try openssl("ca", "-batch", "-config", "ca.cnf", "-name", "issuing_ca", "-revoke", "server-revoked.pem",
-                    "-crl_reason", "superseded")
-        try openssl("ca", "-batch", "-config", "ca.cnf", "-name", "issuing_ca", "-gencrl", "-out", "issuing.crl")
-        try openssl("ca", "-batch", "-config", "ca.cnf", "-name", "rogue_ca", "-gencrl", "-out", "rogue.crl")
-
-        try concatenate(["issuing.pem", "root.pem"], into: "ca-chain.pem")
-        try concatenate(["issuing.pem", "retired.pem", "root.pem"], into: "ntauth-chain.pem")
+        try pki.concatenate(["issuing.pem", "root.pem"], into: "ca-chain.pem")
+        try pki.concatenate(["issuing.pem", "retired.pem", "root.pem"], into: "ntauth-chain.pem")
         for server in ["server", "server-expired", "server-noeku", "server-critical", "server-revoked"] {
-            try concatenate(["\(server).pem", "issuing.pem"], into: "\(server)-chain.pem")
+            try pki.concatenate(["\(server).pem", "issuing.pem"], into: "\(server)-chain.pem")
         }
-        try concatenate(["server-rogue.pem", "rogue.pem"], into: "server-rogue-chain.pem")
+        try pki.concatenate(["server-rogue.pem", "rogue.pem"], into: "server-rogue-chain.pem")
         // The server's certificate without its issuing CA: clients cannot build the chain.
-        try concatenate(["server.pem"], into: "server-leaf-chain.pem")
-        try concatenate(["server.key"], into: "server-leaf.key")
+        try pki.concatenate(["server.pem"], into: "server-leaf-chain.pem")
+        try pki.concatenate(["server.key"], into: "server-leaf.key")
         // A client chain large enough to need IP fragments: leaf, issuing CA and root.
-        try concatenate(["alice.pem", "issuing.pem", "root.pem"], into: "alice-full.pem")
-        try concatenate(["alice.key"], into: "alice-full.key")
-    }
-
-    private func selfSigned(_ name: String, subject: String) throws(PKIError) {
-        try openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                    "-keyout", "\(name).key", "-out", "\(name).pem", "-days", "3650", "-subj", subject,
-                    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign")
-    }
-
-    private func issue(_ name: String, subject: String, ca: String, extensions: String,
-                       dates: (String, String)? = nil) throws(PKIError) {
-        try openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                    "-keyout", "\(name).key", "-out", "\(name).csr", "-subj", subject)
-        var args = ["ca", "-batch", "-config", "ca.cnf", "-name", ca, "-in", "\(name).csr", "-out", "\(name).pem",
-                    "-extensions", extensions, "-notext"]
-        if let dates { args += ["-startdate", dates.0, "-enddate", dates.1] } else { args += ["-days", "365"] }
-        try openssl(args)
-    }
-
-    private func concatenate(_ parts: [String], into name: String) throws(PKIError) {
-        var data = Data()
-        for part in parts {
-            guard let bytes = FileManager.default.contents(atPath: path(part)) else {
-                throw PKIError(message: "missing \(part)")
-            }
-            data += bytes
-        }
-        do { try data.write(to: URL(fileURLWithPath: path(name))) } catch {
-            throw PKIError(message: "cannot write \(name): \(error)")
-        }
-    }
-
-    private func openssl(_ args: String...) throws(PKIError) { try openssl(args) }
-
-    private func openssl(_ args: [String]) throws(PKIError) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = args
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let err = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = err
-        do { try process.run() } catch { throw PKIError(message: "cannot run openssl: \(error)") }
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw PKIError(message: "openssl \(args.joined(separator: " ")) failed: "
-                           + String(decoding: errors, as: UTF8.self))
-        }
+        try pki.concatenate(["alice.pem", "issuing.pem", "root.pem"], into: "alice-full.pem")
+        try pki.concatenate(["alice.key"], into: "alice-full.key")
+        return pki
     }
 
     // MARK: - Contexts
@@ -176,64 +106,38 @@ struct DiagnosisPKI: Sendable {
             crlFile: crl.map(path)))
     }
 
-    private static func config(_ dir: String) -> String {
-        func ca(_ name: String, _ certificate: String, index: String = "index.txt") -> String {
-            """
-            [ \(name) ]
-            dir = \(dir)
-            database = $dir/\(index)
-            new_certs_dir = $dir/newcerts
-            serial = $dir/serial
-            crlnumber = $dir/crlnumber
-            default_md = sha256
-            default_crl_days = 3650
-            policy = policy_any
-            unique_subject = no
-            copy_extensions = none
-            certificate = $dir/\(certificate).pem
-            private_key = $dir/\(certificate).key
+    private static let extensions = """
+        [ ca_ext ]
+        basicConstraints = critical, CA:TRUE, pathlen:0
+        keyUsage = critical, keyCertSign, cRLSign
 
-            """
-        }
-        return ca("root_ca", "root") + ca("issuing_ca", "issuing")
-            + ca("retired_ca", "retired", index: "retired-index.txt")
-            + ca("rogue_ca", "rogue", index: "rogue-index.txt") + """
-            [ policy_any ]
-            commonName = supplied
+        [ server_ext ]
+        basicConstraints = CA:FALSE
+        keyUsage = critical, digitalSignature
+        extendedKeyUsage = serverAuth
+        subjectAltName = DNS:\(serverName)
 
-            [ ca_ext ]
-            basicConstraints = critical, CA:TRUE, pathlen:0
-            keyUsage = critical, keyCertSign, cRLSign
+        [ critical_server_ext ]
+        basicConstraints = CA:FALSE
+        keyUsage = critical, digitalSignature
+        extendedKeyUsage = serverAuth
+        subjectAltName = DNS:\(serverName)
+        1.3.6.1.4.1.55555.1 = critical, ASN1:NULL
 
-            [ server_ext ]
-            basicConstraints = CA:FALSE
-            keyUsage = critical, digitalSignature
-            extendedKeyUsage = serverAuth
-            subjectAltName = DNS:\(serverName)
+        [ noeku_server_ext ]
+        basicConstraints = CA:FALSE
+        keyUsage = critical, digitalSignature
+        subjectAltName = DNS:\(serverName)
 
-            [ critical_server_ext ]
-            basicConstraints = CA:FALSE
-            keyUsage = critical, digitalSignature
-            extendedKeyUsage = serverAuth
-            subjectAltName = DNS:\(serverName)
-            1.3.6.1.4.1.55555.1 = critical, ASN1:NULL
+        [ client_ext ]
+        basicConstraints = CA:FALSE
+        keyUsage = critical, digitalSignature
+        extendedKeyUsage = clientAuth
 
-            [ noeku_server_ext ]
-            basicConstraints = CA:FALSE
-            keyUsage = critical, digitalSignature
-            subjectAltName = DNS:\(serverName)
-
-            [ client_ext ]
-            basicConstraints = CA:FALSE
-            keyUsage = critical, digitalSignature
-            extendedKeyUsage = clientAuth
-
-            [ noeku_client_ext ]
-            basicConstraints = CA:FALSE
-            keyUsage = critical, digitalSignature
-
-            """
-    }
+        [ noeku_client_ext ]
+        basicConstraints = CA:FALSE
+        keyUsage = critical, digitalSignature
+        """
 }
 
 extension EAPPeerConfiguration {

@@ -6,8 +6,8 @@ import TLS
 
 /// Runs a real in-memory EAP conversation (our `EAPPeer` against the EAP tests' `TestEAPServer`, both on real TLS)
 /// and records it as the Probe does: one `RoundTripEvidence` per Access-Request, the EAP evidence built the way
-/// `EAPEvidence(configuration:peer:result:failure:)` builds it, outcome and MPPE check included. A `Path` can lose requests, as
-/// networks and forgetful servers do.
+/// `EAPEvidence(configuration:peer:result:failure:)` builds it, outcome and MPPE check included. A `Path` can lose
+/// requests, as networks and forgetful servers do.
 enum EvidenceBuilder {
     static let serverAddress = "127.0.0.1:1812"
     static let secret = Array("testing123".utf8)

@@ -1,7 +1,13 @@
 import Foundation
 import TLS
 
-func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+func hex(_ bytes: [UInt8]) -> String { bytes.hexString }
+
+/// Bytes from hex test data (whitespace allowed); traps on a malformed vector.
+func hex(_ text: String) -> [UInt8] {
+    guard let bytes = [UInt8](hex: text.filter { !$0.isWhitespace }) else { preconditionFailure("bad hex: \(text)") }
+    return bytes
+}
 
 func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 

@@ -86,7 +86,7 @@ struct EAPTLSPeerMethod {
         if isTLS13 && !successIndication {
             ctx.step = inner ? .innerTLSClientFinishedSent : .tlsClientFinishedSent
         } else {
-            ctx.step = inner ? .innerMethodSucceeded(EAPType.tls.rawValue) : .tlsEstablished
+            ctx.step = inner ? .innerMethodSucceeded(type: EAPType.tls.rawValue) : .tlsEstablished
         }
     }
 

@@ -121,8 +121,8 @@ struct MSCHAPv2PeerMethod {
         }
         ctx.record(.msCHAPv2Success(verified: true))
         state = .succeeded(exchange)
-        ctx.step = inner ? .innerMethodSucceeded(EAPType.mschapv2.rawValue)
-            : .methodSucceeded(EAPType.mschapv2.rawValue)
+        ctx.step = inner ? .innerMethodSucceeded(type: EAPType.mschapv2.rawValue)
+            : .methodSucceeded(type: EAPType.mschapv2.rawValue)
         return .send(try EAPPacket.msCHAPv2SuccessResponse(identifier: request.identifier))
     }
 
@@ -132,7 +132,7 @@ struct MSCHAPv2PeerMethod {
         throws -> MethodReply
     {
         let failure = request.failure
-        ctx.record(.msCHAPv2Failure(failure))
+        ctx.record(.msCHAPv2Failure(failure: failure))
         lastFailure = failure
         if failure.code == .passwordExpired, let newPassword = credentials.newPassword, !changedPassword,
            failure.challenge?.count == 16

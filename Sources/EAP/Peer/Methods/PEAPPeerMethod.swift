@@ -181,7 +181,7 @@ struct PEAPPeerMethod {
                 return .fail(.violation("a tunneled EAP-Success before the inner method succeeded"))
             }
             if configuration.cryptoBinding == .required {
-                ctx.record(.cryptoBinding(.absent))
+                ctx.record(.cryptoBinding(outcome: .absent))
                 return .fail(MethodFailure(kind: .policy, reason: "crypto-binding is required but the server ended "
                                            + "phase 2 with a tunneled EAP-Success, without a Crypto-Binding TLV"))
             }
@@ -204,12 +204,12 @@ struct PEAPPeerMethod {
         do {
             switch type {
             case .identity:
-                ctx.record(.innerIdentitySent(configuration.innerIdentity))
+                ctx.record(.innerIdentitySent(identity: configuration.innerIdentity))
                 if !innerMethodStarted { ctx.step = .innerIdentity }
                 return sendInner(try .identityResponse(identifier: packet.identifier,
                                                        identity: configuration.innerIdentity), request, &ctx)
             case .notification:
-                ctx.record(.notification(String(decoding: packet.typeData, as: UTF8.self)))
+                ctx.record(.notification(text: String(decoding: packet.typeData, as: UTF8.self)))
                 return sendInner(.notificationResponse(identifier: packet.identifier), request, &ctx)
             case .nak:
                 return .fail(.violation("an inner Nak request; a Nak is a response (RFC 3748 §5.3)"))
@@ -267,7 +267,7 @@ struct PEAPPeerMethod {
         let reply: MethodReply
         switch (inner, configuration.inner) {
         case (.none, .mschapv2(let credentials)):
-            ctx.step = .innerMethod(EAPType.mschapv2.rawValue)
+            ctx.step = .innerMethod(type: EAPType.mschapv2.rawValue)
             var method = MSCHAPv2PeerMethod(credentials: credentials, inner: true)
             reply = method.process(packet, &ctx)
             inner = .mschapv2(method)
@@ -275,7 +275,7 @@ struct PEAPPeerMethod {
             reply = method.process(packet, &ctx)
             inner = .mschapv2(method)
         case (.none, .tls(let context)):
-            ctx.step = .innerMethod(EAPType.tls.rawValue)
+            ctx.step = .innerMethod(type: EAPType.tls.rawValue)
             var method = EAPTLSPeerMethod(context: context, resuming: nil, fragmentConfiguration: innerFragments,
                                           reassemblyLimit: reassemblyLimit, inner: true)
             reply = method.process(packet, &ctx)
@@ -327,7 +327,7 @@ struct PEAPPeerMethod {
                     ipmk = keys.ipmk
                     bindingOutcome = .verified
                 case .failure(let error):
-                    bindingOutcome = .failed(error.reason)
+                    bindingOutcome = .failed(reason: error.reason)
                     bindingFailure = MethodFailure(kind: .impostor, reason: "crypto-binding failed: \(error.reason)",
                                                    resultTLV: result)
                 }
@@ -335,7 +335,7 @@ struct PEAPPeerMethod {
         } else {
             bindingOutcome = .absent
         }
-        ctx.record(.cryptoBinding(bindingOutcome))
+        ctx.record(.cryptoBinding(outcome: bindingOutcome))
         if tlvs.cryptoBinding == nil && configuration.cryptoBinding == .required {
             // hostapd crypto_binding=2: give up without answering.
             throw MethodFailure(kind: .policy, reason: "crypto-binding is required but the server's EAP-TLV "

@@ -157,7 +157,9 @@ struct TLSEngine {
     /// New TLS events since the last copy go to the trace, in order.
     mutating func copyEvents(_ ctx: inout PeerContext) {
         guard let events = session?.evidence.events, events.count > copiedEvents else { return }
-        for event in events[copiedEvents...] { ctx.record(inner ? .innerTLSEvent(event) : .tlsEvent(event)) }
+        for event in events[copiedEvents...] {
+            ctx.record(inner ? .innerTLSEvent(event: event) : .tlsEvent(event: event))
+        }
         copiedEvents = events.count
     }
 
