@@ -68,11 +68,20 @@ let package = Package(
         .target(name: "LabSupport", path: "Tests/LabSupport"),
 
         .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL", "LabSupport"], resources: [.copy("Vectors")]),
-        .testTarget(name: "RADIUSTests", dependencies: ["RADIUS"], resources: [.copy("Vectors")]),
+        .testTarget(name: "RADIUSTests", dependencies: ["RADIUS", "TLS"], resources: [.copy("Vectors")]),
         .testTarget(name: "EAPTests", dependencies: ["EAP", "TLS"], resources: [.copy("Vectors")]),
-        .testTarget(name: "NPSTests", dependencies: ["NPS", "LabSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ProbeTests", dependencies: ["Probe", "RADIUS", "EAP", "TLS", "NPS", "LabSupport"]),
-        .testTarget(name: "ProfilesTests", dependencies: ["Profiles", "RADIUS", "TLS", "NPS", "EAP", "Probe", "LabSupport"]),
-        .testTarget(name: "NPSProbeCLITests", dependencies: ["NPSProbeCLI", "Probe", "NPS", "LabSupport"]),
+        .testTarget(
+            name: "NPSTests", dependencies: ["NPS", "EAP", "RADIUS", "TLS", "LabSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "ProbeTests",
+            dependencies: [
+                "Probe", "RADIUS", "EAP", "TLS", "NPS", "LabSupport",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
+        .testTarget(
+            name: "ProfilesTests", dependencies: ["Profiles", "RADIUS", "TLS", "NPS", "EAP", "Probe", "LabSupport"]),
+        .testTarget(
+            name: "NPSProbeCLITests",
+            dependencies: ["NPSProbeCLI", "Profiles", "Probe", "NPS", "EAP", "RADIUS", "TLS", "LabSupport"]),
     ]
 )
