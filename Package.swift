@@ -67,7 +67,8 @@ let package = Package(
         /// test PKI builder the unit tests share.
         .target(name: "LabSupport", path: "Tests/LabSupport"),
 
-        .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL", "LabSupport"], resources: [.copy("Vectors")]),
+        .testTarget(
+            name: "TLSTests", dependencies: ["TLS", "COpenSSL", "LabSupport"], resources: [.copy("Vectors")]),
         .testTarget(name: "RADIUSTests", dependencies: ["RADIUS", "TLS"], resources: [.copy("Vectors")]),
         .testTarget(name: "EAPTests", dependencies: ["EAP", "TLS"], resources: [.copy("Vectors")]),
         .testTarget(

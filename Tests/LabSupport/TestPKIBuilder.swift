@@ -180,10 +180,18 @@ public struct TestPKIError: Error, CustomStringConvertible, Sendable {
 }
 
 /// Folders removed when the test process exits (normally; a crash leaves them for the system to clean).
-private enum ScratchFolders {
+public enum ScratchFolders {
+    /// A new empty folder under the temporary directory, removed when the test process exits.
+    public static func make(_ label: String) -> String {
+        let path = NSTemporaryDirectory() + "npsprobe-\(label)-\(UUID().uuidString)"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        removeAtExit(path)
+        return URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+
     private static let paths = Mutex<[String]?>(nil)
 
-    static func removeAtExit(_ path: String) {
+    public static func removeAtExit(_ path: String) {
         paths.withLock { paths in
             if paths == nil { atexit { ScratchFolders.removeAll() } }
             paths = (paths ?? []) + [path]

@@ -123,7 +123,8 @@ import TLS
         }
         let transport = RADIUSTransport(group: group)
         let result = try await transport.exchange(
-            with: ServerAddress(parsing: "127.0.0.1:\(server.port)"), policy: Self.fast, prepare: Self.request(marker: 4))
+            with: ServerAddress(parsing: "127.0.0.1:\(server.port)"), policy: Self.fast,
+            prepare: Self.request(marker: 4))
         guard case .reply = result.outcome else { Issue.record("no reply"); return }
         #expect(result.discardedTotal > RADIUSTransport.discardedSampleLimit && result.discardedTotal <= 500)
         #expect(result.discarded.count == RADIUSTransport.discardedSampleLimit)

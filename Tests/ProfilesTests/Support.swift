@@ -1,4 +1,5 @@
 import Foundation
+import LabSupport
 import RADIUS
 import Testing
 
@@ -20,11 +21,7 @@ let bundledDictionary: RADIUSDictionary = {
 }()
 
 /// A fresh temporary folder (left for the OS to clean; the tests write small files only).
-func temporaryFolder(_ label: String = "profiles") -> String {
-    let path = NSTemporaryDirectory() + "npsprobe-\(label)-\(UUID().uuidString)"
-    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return URL(fileURLWithPath: path).standardizedFileURL.path
-}
+func temporaryFolder(_ label: String = "profiles") -> String { ScratchFolders.make(label) }
 
 @discardableResult
 func write(_ text: String, to path: String) -> String {
