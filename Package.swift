@@ -72,7 +72,8 @@ let package = Package(
         .testTarget(name: "RADIUSTests", dependencies: ["RADIUS", "TLS"], resources: [.copy("Vectors")]),
         .testTarget(name: "EAPTests", dependencies: ["EAP", "TLS"], resources: [.copy("Vectors")]),
         .testTarget(
-            name: "NPSTests", dependencies: ["NPS", "EAP", "RADIUS", "TLS", "LabSupport"], resources: [.copy("Fixtures")]),
+            name: "NPSTests", dependencies: ["NPS", "EAP", "RADIUS", "TLS", "LabSupport"],
+            resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ProbeTests",
             dependencies: [
