@@ -26,9 +26,22 @@ enum PacketPrinter {
         }
     }
 
+    /// The attributes, decoded; the EAP-Message pieces (RFC 3579 §3.1) as one line saying what EAP packet
+    /// they carry (the EAP and TLS steps follow as their own lines).
     static func printAttributes(_ packet: RADIUSPacket, dictionary: RADIUSDictionary) {
-        for described in dictionary.describe(packet.attributes, options: .init(maskSecrets: true)) {
-            Console.err("    \(described)")
+        let eapPieces = packet.attributes.all(.eapMessage).count
+        var eapShown = false
+        for attribute in packet.attributes {
+            if attribute.type == RADIUSAttributeType.eapMessage.rawValue {
+                guard !eapShown, let eap = packet.attributes.eapMessage else { continue }
+                eapShown = true
+                Console.err("    EAP-Message = \(EAPDescriptions.packet(eap))"
+                            + (eapPieces > 1 ? " in \(eapPieces) attributes" : ""))
+                continue
+            }
+            for described in dictionary.describe(attribute, options: .init(maskSecrets: true)) {
+                Console.err("    \(described)")
+            }
         }
     }
 

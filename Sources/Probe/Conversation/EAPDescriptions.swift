@@ -2,9 +2,9 @@ import EAP
 import TLS
 
 /// One-line texts for EAP packets and trace events: the `-v` trace and the round-trip evidence.
-enum EAPDescriptions {
+public enum EAPDescriptions {
     /// `Response/TLS id=5 [LM] 1403 B`, `Request/PEAP id=9 ACK`, `Success id=12`, or why it does not decode.
-    static func packet(_ bytes: [UInt8]) -> String {
+    public static func packet(_ bytes: [UInt8]) -> String {
         guard let packet = try? EAPPacket(decoding: bytes) else { return "undecodable EAP (\(bytes.count) B)" }
         var text = "\(packet.code)"
         if let type = packet.type {
@@ -22,7 +22,7 @@ enum EAPDescriptions {
         return text + " (\(bytes.count) B)"
     }
 
-    static func event(_ event: EAPTraceEvent) -> String {
+    public static func event(_ event: EAPTraceEvent) -> String {
         switch event {
         case .identitySent(let identity): return "EAP identity \"\(identity)\" sent"
         case .requestReceived(let id, let type, let flags, let length):
