@@ -45,6 +45,29 @@ import TLS
         #expect(attributes.first(.framedMTU) == [0, 0, 0x05, 0x14])
     }
 
+    @Test(arguments: AuthSettings.NAS.Kind.allCases)
+    func nasPresetsResolveInTheDictionary(kind: AuthSettings.NAS.Kind) throws {
+        let prepared = try CasePreparation.prepare(
+            Self.pap { $0.nas = .init(kind: kind) }, dictionary: Self.dictionary, environment: [:])
+        let portType = prepared.request.attributes.first(.nasPortType)
+        switch kind {
+        case .vpn: #expect(portType == [0, 0, 0, 5])
+        case .wifi: #expect(portType == [0, 0, 0, 19])
+        case .wired: #expect(portType == [0, 0, 0, 15])
+        case .none: #expect(portType == nil)
+        }
+        if kind != .none { #expect(prepared.request.attributes.first(.serviceType) == [0, 0, 0, 2]) }
+    }
+
+    @Test func explicitAttributesWinOverTheNASPreset() throws {
+        let prepared = try CasePreparation.prepare(
+            Self.pap {
+                $0.nas = .init(kind: .vpn)
+                $0.attributes = ["NAS-Port-Type=Async"]
+            }, dictionary: Self.dictionary, environment: [:])
+        #expect(prepared.request.attributes.all(.nasPortType) == [[0, 0, 0, 0]])
+    }
+
     @Test func defaultNASAddressIsTheLocalAddressTowardTheServer() throws {
         let prepared = try CasePreparation.prepare(Self.pap(), dictionary: Self.dictionary, environment: [:])
         #expect(prepared.request.attributes.first(.nasIPAddress) == [127, 0, 0, 1])

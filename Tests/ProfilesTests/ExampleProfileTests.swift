@@ -58,7 +58,7 @@ import Testing
         #expect(s.dictionaryDirectory == repositoryRoot + "/Dictionaries")
         #expect(s.dictionaries == [profilesFolder + "/dictionary.example"])
         #expect(s.nas == AuthSettings.NAS(ipAddress: "10.0.0.5", identifier: "vpn01", callingStationId: "198.51.100.7",
-                                          calledStationId: "203.0.113.10"))
+                                          calledStationId: "203.0.113.10", kind: .vpn))
         #expect(s.method == .peapTLS && s.identity == "alice@corp.example")
         #expect(s.tls?.certificate == examplePKI + "/alice.pem")
         #expect(s.tls?.ca == [examplePKI + "/root-ca.pem"])

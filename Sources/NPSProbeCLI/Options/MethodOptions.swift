@@ -178,3 +178,4 @@ struct MethodOptions: ParsableArguments {
 extension AuthSettings.Method: ExpressibleByArgument {}
 extension AuthSettings.PEAP.CryptoBinding: ExpressibleByArgument {}
 extension AuthSettings.PEAP.SoH: ExpressibleByArgument {}
+extension AuthSettings.NAS.Kind: ExpressibleByArgument {}

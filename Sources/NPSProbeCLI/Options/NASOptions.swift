@@ -19,6 +19,12 @@ struct NASOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Called-Station-Id (the access point or VPN server address).", valueName: "id"))
     var calledStationId: String?
 
+    @Option(help: ArgumentHelp(
+        "Look like this kind of NAS: vpn (NAS-Port-Type Virtual, Service-Type Framed-User, Framed-Protocol PPP, as "
+            + "RRAS sends), wifi (Wireless-802.11, Framed-MTU 1400), wired (Ethernet), none (default).",
+        valueName: "kind"))
+    var nasType: AuthSettings.NAS.Kind?
+
     @Option(name: .customLong("attr"), help: ArgumentHelp(
         "Extra attribute NAME=VALUE with dictionary names (repeatable), e.g. NAS-Port-Type=Virtual, "
             + "Tunnel-Type:1=VLAN.",
@@ -29,7 +35,7 @@ struct NASOptions: ParsableArguments {
     func apply(to settings: inout AuthSettings) {
         let nas = AuthSettings.NAS(
             ipAddress: nasIPAddress, identifier: nasIdentifier, callingStationId: callingStationId,
-            calledStationId: calledStationId)
+            calledStationId: calledStationId, kind: nasType)
         if !nas.isEmpty { settings.nas = nas }
         if !attributes.isEmpty { settings.attributes = attributes }
     }

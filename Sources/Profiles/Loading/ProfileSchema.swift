@@ -8,7 +8,7 @@ enum ProfileSchema {
         "identity", "outer_identity", "inner_identity", "password", "new_password", "tls", "fragment_size",
         "framed_mtu", "peap", "expect", "assert",
     ]
-    static let nasKeys = ["ip_address", "identifier", "calling_station_id", "called_station_id"]
+    static let nasKeys = ["ip_address", "identifier", "calling_station_id", "called_station_id", "type"]
     static let tlsKeys = [
         "cert", "key", "pkcs12", "key_password", "ca", "client_ca", "client_crl", "server_names", "insecure",
         "require_server_auth_eku", "crl", "min_version", "max_version", "ciphers", "cipher_suites", "groups",
@@ -337,6 +337,10 @@ struct FragmentParser {
             nas.callingStationId = string(v, key: "nas.calling_station_id")
         }
         if let v = byKey["called_station_id"]?.value { nas.calledStationId = string(v, key: "nas.called_station_id") }
+        if let v = byKey["type"]?.value {
+            nas.kind = word(v, key: "nas.type", in: AuthSettings.NAS.Kind.allCases.map(\.rawValue))
+                .flatMap(AuthSettings.NAS.Kind.init(rawValue:))
+        }
         return nas
     }
 

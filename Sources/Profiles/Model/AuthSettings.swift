@@ -81,6 +81,31 @@ public struct AuthSettings: Sendable, Hashable {
 
     /// The attributes a NAS puts in every Access-Request.
     public struct NAS: Sendable, Hashable {
+        /// What kind of NAS to look like: the attributes NPS network policies usually match on.
+        public enum Kind: String, Sendable, Hashable, CaseIterable, Codable {
+            /// A Windows RRAS / VPN server: NAS-Port-Type Virtual (5), Service-Type Framed-User, Framed-Protocol
+            /// PPP — what NPS's "Remote Access Server (VPN-Dial up)" policies expect.
+            case vpn
+            /// An 802.1X access point: NAS-Port-Type Wireless-802.11 (19), Service-Type Framed-User,
+            /// Framed-MTU 1400.
+            case wifi
+            /// An 802.1X switch port: NAS-Port-Type Ethernet (15), Service-Type Framed-User, Framed-MTU 1400.
+            case wired
+            /// No preset: only the attributes given.
+            case none
+
+            /// The preset's attributes as `Name=value` text for the dictionary.
+            public var attributes: [String] {
+                switch self {
+                case .vpn: return ["NAS-Port-Type=Virtual", "Service-Type=Framed-User", "Framed-Protocol=PPP"]
+                case .wifi: return ["NAS-Port-Type=Wireless-802.11", "Service-Type=Framed-User", "Framed-MTU=1400"]
+                case .wired: return ["NAS-Port-Type=Ethernet", "Service-Type=Framed-User", "Framed-MTU=1400"]
+                case .none: return []
+                }
+            }
+        }
+
+        public var kind: Kind?
         /// NAS-IP-Address or NAS-IPv6-Address (default at run time: the local address toward the server).
         public var ipAddress: String?
         public var identifier: String?
@@ -88,7 +113,8 @@ public struct AuthSettings: Sendable, Hashable {
         public var calledStationId: String?
 
         public init(ipAddress: String? = nil, identifier: String? = nil, callingStationId: String? = nil,
-                    calledStationId: String? = nil) {
+                    calledStationId: String? = nil, kind: Kind? = nil) {
+            self.kind = kind
             self.ipAddress = ipAddress
             self.identifier = identifier
             self.callingStationId = callingStationId
@@ -98,7 +124,7 @@ public struct AuthSettings: Sendable, Hashable {
         public func merged(over base: NAS) -> NAS {
             NAS(ipAddress: ipAddress ?? base.ipAddress, identifier: identifier ?? base.identifier,
                 callingStationId: callingStationId ?? base.callingStationId,
-                calledStationId: calledStationId ?? base.calledStationId)
+                calledStationId: calledStationId ?? base.calledStationId, kind: kind ?? base.kind)
         }
 
         public var isEmpty: Bool { self == NAS() }

@@ -68,14 +68,26 @@ public enum CasePreparation {
             }
         }
         var attributes = try nasAttributes(settings.nas ?? .init(), toward: servers[0], fail: fail)
+        var extras: [RADIUSAttribute] = []
         for text in settings.attributes ?? [] {
             do {
-                attributes.append(try dictionary.attribute(fromText: text))
+                extras.append(try dictionary.attribute(fromText: text))
             } catch {
                 throw fail(.badAttribute, "attribute \(text): \(error)")
             }
         }
-        if let mtu = settings.framedMTU { attributes.append(RADIUSAttribute(.framedMTU, integer: UInt32(mtu))) }
+        if let mtu = settings.framedMTU { extras.append(RADIUSAttribute(.framedMTU, integer: UInt32(mtu))) }
+        // The NAS preset, minus whatever the user set explicitly.
+        for text in settings.nas?.kind?.attributes ?? [] {
+            let preset: RADIUSAttribute
+            do {
+                preset = try dictionary.attribute(fromText: text)
+            } catch {
+                throw fail(.badDictionary, "the NAS preset needs \(text) in the dictionary: \(error)")
+            }
+            if !extras.contains(where: { $0.type == preset.type }) { attributes.append(preset) }
+        }
+        attributes += extras
 
         // How: the method and its credentials.
         guard let method = settings.method else {
