@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NPS
 import Probe
+import Profiles
 import RADIUS
 
 /// `npsprobe status`: Status-Server (RFC 5997), the RADIUS "ping".
@@ -31,16 +32,21 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let dictionary = try DictionaryLocator.load(
             directory: connection.dictionaryDir, additional: connection.dictionaries)
-        let servers = try connection.serverAddresses()
-        let secret = try connection.sharedSecret()
+        let configuration: RADIUSClientConfiguration
+        do {
+            configuration = try CasePreparation.client(connection.settings())
+        } catch {
+            throw LocalError(error.hint.map { "\(error.reason) (\($0))" } ?? error.reason)
+        }
         let transport = RADIUSTransport(maximumSocketsPerFamily: 1)
         var results: [ServerStatus] = []
-        for server in servers {
-            // FreeRADIUS answers Status-Server without Message-Authenticator: verify it when present only.
-            let client = RADIUSClient(
-                transport: transport,
-                configuration: RADIUSClientConfiguration(
-                    servers: [server], secret: secret, retransmit: connection.retransmitPolicy, replyPolicy: .lenient))
+        for server in configuration.servers {
+            // Each server on its own (no failover). FreeRADIUS answers Status-Server without
+            // Message-Authenticator: verify it when present only.
+            var single = configuration
+            single.servers = [server]
+            single.replyPolicy = .lenient
+            let client = RADIUSClient(transport: transport, configuration: single)
             do {
                 let trip = try await client.send(
                     .statusServer, attributes: [],

@@ -44,35 +44,6 @@ struct ConnectionOptions: ParsableArguments {
         if let retries, !(0...20).contains(retries) { throw ValidationError("--retries must be between 0 and 20") }
     }
 
-    /// The servers parsed, or a local error naming the bad one.
-    func serverAddresses(defaultPort: Int = 1812) throws(LocalError) -> [ServerAddress] {
-        guard !servers.isEmpty else { throw LocalError("give at least one --server HOST[:PORT]") }
-        var out: [ServerAddress] = []
-        for text in servers {
-            do {
-                out.append(try ServerAddress(parsing: text, defaultPort: defaultPort))
-            } catch {
-                throw LocalError("--server \(text): \(error.reason)")
-            }
-        }
-        return out
-    }
-
-    func sharedSecret() throws(LocalError) -> [UInt8] {
-        guard let secret = try SecretSource.read(
-            what: "shared secret", file: secretFile, env: secretEnv, literal: secret, literalFlag: "--secret",
-            fallbackEnv: "NPSPROBE_SECRET")
-        else {
-            throw LocalError("no shared secret: give --secret-file PATH, --secret-env VAR or set NPSPROBE_SECRET")
-        }
-        guard !secret.isEmpty else { throw LocalError("the shared secret is empty") }
-        return Array(secret.utf8)
-    }
-
-    var retransmitPolicy: RetransmitPolicy {
-        RetransmitPolicy(initialTimeout: .milliseconds(Int64((timeout ?? 3) * 1000)), retransmissions: retries ?? 2)
-    }
-
     /// The connection part of `AuthSettings`: only what was given, so a `--profile` fills the rest.
     func settings() -> AuthSettings {
         var settings = AuthSettings()

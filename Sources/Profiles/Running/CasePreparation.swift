@@ -31,32 +31,8 @@ public enum CasePreparation {
             ProfileError(code, at: location, message, hint: hint)
         }
         var warnings: [String] = []
-
-        // Where: servers, secret, retransmission, reply checks (RFC 5080 §2.2.1, RFC 3579 §3.2).
-        guard let serverTexts = settings.servers, !serverTexts.isEmpty else {
-            throw fail(.missingKey, "no server given", hint: "--server HOST[:PORT] or servers: [HOST[:PORT]]")
-        }
-        var servers: [ServerAddress] = []
-        for text in serverTexts {
-            do {
-                servers.append(try ServerAddress(parsing: text))
-            } catch {
-                throw fail(.badServer, "server \(text): \(error.reason)")
-            }
-        }
-        let fallback: SecretReference? = environment["NPSPROBE_SECRET"] != nil ? .env("NPSPROBE_SECRET") : nil
-        guard let secretReference = settings.secret ?? fallback else {
-            throw fail(.missingKey, "no shared secret",
-                       hint: "--secret-file PATH, --secret-env VAR, NPSPROBE_SECRET, or secret: {env: VAR}")
-        }
-        let secret = try secretReference.resolve(environment: environment, at: location)
-        guard !secret.isEmpty else { throw fail(.invalidValue, "the shared secret is empty") }
-        let timeout = settings.timeout ?? 3
-        let policy = RetransmitPolicy(
-            initialTimeout: .milliseconds(Int64(timeout * 1000)), retransmissions: settings.retries ?? 2)
-        let client = RADIUSClientConfiguration(
-            servers: servers, secret: Array(secret.utf8), retransmit: policy,
-            replyPolicy: settings.requireMessageAuthenticator == false ? .lenient : .default)
+        let client = try self.client(settings, environment: environment, location: location)
+        let servers = client.servers
 
         // What every Access-Request carries: NAS attributes, --attr extras, Framed-MTU.
         var dictionary = dictionary
@@ -165,6 +141,40 @@ public enum CasePreparation {
             userName: userName, method: authentication, attributes: attributes, preflight: preflight)
         return PreparedCase(client: client, request: request, resume: settings.tls?.resume ?? false,
                             warnings: warnings)
+    }
+
+    /// Where to send and how: the servers in failover order, the shared secret (falling back to
+    /// `NPSPROBE_SECRET`), retransmission (RFC 5080 §2.2.1) and the reply checks (RFC 3579 §3.2). `auth`,
+    /// `run` and `status` all get their client this way.
+    public static func client(
+        _ settings: AuthSettings, environment: [String: String] = ProcessInfo.processInfo.environment,
+        location: SourceLocation = .file("<command line>")
+    ) throws(ProfileError) -> RADIUSClientConfiguration {
+        guard let serverTexts = settings.servers, !serverTexts.isEmpty else {
+            throw ProfileError(.missingKey, at: location, "no server given",
+                               hint: "--server HOST[:PORT] or servers: [HOST[:PORT]]")
+        }
+        var servers: [ServerAddress] = []
+        for text in serverTexts {
+            do {
+                servers.append(try ServerAddress(parsing: text))
+            } catch {
+                throw ProfileError(.badServer, at: location, "server \(text): \(error.reason)")
+            }
+        }
+        let fallback: SecretReference? = environment["NPSPROBE_SECRET"] != nil ? .env("NPSPROBE_SECRET") : nil
+        guard let secretReference = settings.secret ?? fallback else {
+            throw ProfileError(.missingKey, at: location, "no shared secret",
+                               hint: "--secret-file PATH, --secret-env VAR, NPSPROBE_SECRET, or secret: {env: VAR}")
+        }
+        let secret = try secretReference.resolve(environment: environment, at: location)
+        guard !secret.isEmpty else { throw ProfileError(.invalidValue, at: location, "the shared secret is empty") }
+        let timeout = settings.timeout ?? 3
+        let policy = RetransmitPolicy(
+            initialTimeout: .milliseconds(Int64(timeout * 1000)), retransmissions: settings.retries ?? 2)
+        return RADIUSClientConfiguration(
+            servers: servers, secret: Array(secret.utf8), retransmit: policy,
+            replyPolicy: settings.requireMessageAuthenticator == false ? .lenient : .default)
     }
 
     /// NAS-IP-Address (or NAS-IPv6-Address) — by default the local address toward the first server, since
