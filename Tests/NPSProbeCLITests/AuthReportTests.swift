@@ -1,6 +1,7 @@
 import Foundation
 import RADIUS
 import LabSupport
+import Profiles
 import Testing
 
 @testable import NPSProbeCLI
@@ -18,14 +19,14 @@ struct AuthReportTests {
                 RADIUSAttribute(.replyMessage, string: "welcome"),
                 RADIUSAttribute(.sessionTimeout, integer: 3600),
             ])
-        let shown = AuthText.replyAttributes(reply, dictionary: dictionary)
+        let shown = CaseRunner.replyAttributes(reply, dictionary: dictionary)
         #expect(shown.map(\.name) == ["Reply-Message", "Session-Timeout"])
         #expect(shown.map(\.value) == [#""welcome""#, "3600"])
-        #expect(AuthText.replyAttributes(nil, dictionary: dictionary).isEmpty)
+        #expect(CaseRunner.replyAttributes(nil, dictionary: dictionary).isEmpty)
         let onlyAuthenticator = RADIUSPacket(
             code: .accessReject, identifier: 8, authenticator: [UInt8](repeating: 0, count: 16),
             attributes: [RADIUSAttribute(.messageAuthenticator, [UInt8](repeating: 1, count: 16))])
-        #expect(AuthText.replyAttributes(onlyAuthenticator, dictionary: dictionary).isEmpty)
+        #expect(CaseRunner.replyAttributes(onlyAuthenticator, dictionary: dictionary).isEmpty)
         // Without the filter the dictionary does describe it: the test would notice the filter going away.
         #expect(dictionary.describe(onlyAuthenticator.attributes).map(\.name) == ["Message-Authenticator"])
     }

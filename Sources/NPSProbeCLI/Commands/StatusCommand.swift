@@ -52,7 +52,7 @@ struct StatusCommand: AsyncParsableCommand {
                     .statusServer, attributes: [],
                     observer: output.verbose ? PacketPrinter.observer(dictionary: dictionary) : nil)
                 let record = trip.evidence.last
-                let described = AuthText.replyAttributes(trip.reply, dictionary: dictionary).map {
+                let described = CaseRunner.replyAttributes(trip.reply, dictionary: dictionary).map {
                     AuthJSON.Attribute(name: $0.name, value: $0.value)
                 }
                 results.append(ServerStatus(

@@ -58,7 +58,7 @@ struct AuthJSON: Encodable {
         identity = evidence.identity
         roundTrips = evidence.roundTrips.count
         latencyMs = (report.elapsed.milliseconds * 1000).rounded() / 1000
-        replyAttributes = AuthText.replyAttributes(report.finalReply, dictionary: dictionary).map {
+        replyAttributes = CaseRunner.replyAttributes(report.finalReply, dictionary: dictionary).map {
             Attribute(name: $0.name + ($0.tag.map { ":\($0)" } ?? ""), value: $0.value)
         }
         mppeKeys = evidence.mppeKeys.rawValue
@@ -198,21 +198,11 @@ enum AuthText {
                              + "(\(trip.requestSize) B), no verified answer")
             }
         }
-        let shown = replyAttributes(report.finalReply, dictionary: dictionary)
+        let shown = CaseRunner.replyAttributes(report.finalReply, dictionary: dictionary)
         if !shown.isEmpty {
             lines.append("  Reply attributes:")
             for described in shown { lines.append("    \(described)") }
         }
         return lines.joined(separator: "\n")
-    }
-
-    /// The reply's attributes as reported, secrets masked. Message-Authenticator (type 80) is left out: the
-    /// client checks it when the reply arrives, and its 16 random-looking octets are noise in a report.
-    static func replyAttributes(_ reply: RADIUSPacket?, dictionary: RADIUSDictionary)
-        -> [RADIUSDictionary.DescribedAttribute]
-    {
-        guard let reply else { return [] }
-        let shown = reply.attributes.filter { $0.type != RADIUSAttributeType.messageAuthenticator.rawValue }
-        return dictionary.describe(shown, options: .init(maskSecrets: true))
     }
 }

@@ -49,8 +49,7 @@ public enum CaseRunner {
     ) -> CaseObservation {
         let evidence = report.evidence
         var attributes: [CaseObservation.ReplyAttribute] = []
-        for described in dictionary.describe(report.finalReply?.attributes ?? [], options: .init(maskSecrets: true))
-        where described.name != "Message-Authenticator" {
+        for described in replyAttributes(report.finalReply, dictionary: dictionary) {
             // Tagged attributes as `Name:tag`, as assertions write them (RFC 2868 §3.1).
             attributes.append(.init(name: described.name + (described.tag.map { ":\($0)" } ?? ""),
                                     value: unquoted(described.value),
@@ -62,6 +61,16 @@ public enum CaseRunner {
             cryptoBinding: evidence.eap.flatMap { cryptoBindingText($0.cryptoBinding) },
             latencyMs: report.elapsed.milliseconds, replyAttributes: attributes, server: evidence.server,
             localError: evidence.localError)
+    }
+
+    /// A reply's attributes as text, secrets masked, Message-Authenticator left out (it is noise to a reader):
+    /// what reports, `--json` and assertions show.
+    public static func replyAttributes(_ reply: RADIUSPacket?, dictionary: RADIUSDictionary)
+        -> [RADIUSDictionary.DescribedAttribute]
+    {
+        guard let reply else { return [] }
+        let shown = reply.attributes.filter { $0.type != RADIUSAttributeType.messageAuthenticator.rawValue }
+        return dictionary.describe(shown, options: .init(maskSecrets: true))
     }
 
     /// `verified`, `absent`, `failed`, `declined`; nil when crypto-binding does not apply (not PEAP).
