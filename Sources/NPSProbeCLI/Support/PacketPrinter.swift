@@ -8,7 +8,7 @@ enum PacketPrinter {
     static func observer(dictionary: RADIUSDictionary) -> PacketObserver {
         { event in
             switch event {
-            case .sent(let packet, let server, _):
+            case .sent(let packet, let server):
                 Console.err("→ \(packet.code) id=\(packet.identifier) to \(server) (\(packet.encodedLength) B)")
                 printAttributes(packet, dictionary: dictionary)
             case .received(let packet, let server, let latency):

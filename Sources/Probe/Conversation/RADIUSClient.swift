@@ -35,7 +35,7 @@ public struct RADIUSRoundTrip: Sendable {
 
 /// Something a conversation reports while it runs (for `-v`); nil observers cost nothing.
 public enum PacketEvent: Sendable {
-    case sent(RADIUSPacket, to: ServerAddress, transmission: Int)
+    case sent(RADIUSPacket, to: ServerAddress)
     case received(RADIUSPacket, from: ServerAddress, latency: Duration)
     case discarded(DiscardedDatagram)
     case timedOut(server: ServerAddress, transmissions: Int)
@@ -90,7 +90,7 @@ public struct RADIUSClient: Sendable {
                     return PreparedRequest(bytes: []) { _ in "request could not be built" }
                 }
                 built.store(.success(packet))
-                observer?(.sent(packet, to: server, transmission: 1))
+                observer?(.sent(packet, to: server))
                 return PreparedRequest(bytes: packet.encode()) { bytes in
                     do {
                         let reply = try RADIUSPacket(decoding: bytes)
