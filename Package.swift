@@ -2,8 +2,22 @@
 //
 // npsprobe — a RADIUS/EAP test client for Microsoft NPS.
 //
-// Targets, one idea each; arrows point one way:
-//   npsprobe (@main) → NPSProbeCLI → Probe → Profiles / NPS → EAP / RADIUS → TLS → COpenSSL
+// Targets, one idea each; arrows point one way (a target imports only targets below it):
+//
+//   npsprobe (@main)
+//     → NPSProbeCLI        the commands: parse options, call a job, print a report
+//     → Reports            every output: auth/load text and JSON, suite reports (JUnit, TAP, JSON, Prometheus, Nagios)
+//     → Jobs               the jobs: a case prepared from settings and run, suites, load runs
+//     → Profiles           YAML profiles and suites: model, loading, validation
+//     → Probe, NPS         Probe: UDP transport, RADIUS client, conversations, load engine (I/O lives here)
+//                          NPS: reason codes, Windows errors, evidence → verdict rules, NPS logs (no I/O)
+//     → Evidence           what a conversation observed, typed: filled by Probe, judged by NPS, printed by Reports
+//     → RADIUS, EAP        wire formats and the EAP peer state machine (pure: packets in, actions out)
+//     → TLS                the only code that touches OpenSSL
+//     → COpenSSL           OpenSSL 3 as a system library
+//
+// Test-only code lives under Tests/: TLSTestSupport (a TLS server and a certificate authority in memory, a seeded
+// random source), TestServers (an EAP server for tests), LabSupport (the built-in lab and the built binary).
 import PackageDescription
 
 let package = Package(
@@ -26,36 +40,45 @@ let package = Package(
             pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]
         ),
-        /// The only code that touches OpenSSL: digests, HMAC, randomness, legacy ciphers, and TLS client
-        /// sessions over memory BIOs with key export and handshake evidence.
+        /// The only code that touches OpenSSL: digests, HMAC, randomness, TLS client sessions over memory BIOs with
+        /// key export and handshake evidence, certificate reading and pre-flight checks.
         .target(name: "TLS", dependencies: ["COpenSSL"]),
         /// RADIUS wire format (RFC 2865/2866/2869/3162/3579/5176/5997/2548) and FreeRADIUS-format dictionaries.
         .target(name: "RADIUS", dependencies: ["TLS"]),
         /// EAP packets, the peer state machine and its methods: EAP-TLS, PEAPv0, MS-CHAPv2, EAP-TLV.
         .target(name: "EAP", dependencies: ["TLS"]),
+        /// What one conversation observed (round trips, the EAP trace, TLS handshakes, pre-flight findings), as
+        /// typed, Codable data: Probe fills it, NPS judges it, Reports prints it.
+        .target(name: "Evidence", dependencies: ["RADIUS", "EAP", "TLS"]),
         /// NPS knowledge: reason codes, Windows errors, MS-CHAP errors, evidence → verdict rules, NPS logs.
-        .target(name: "NPS", dependencies: ["RADIUS", "EAP", "TLS"]),
-        /// Running conversations: UDP transport, retransmission, failover, load generation, statistics.
+        .target(name: "NPS", dependencies: ["Evidence", "RADIUS", "EAP", "TLS"]),
+        /// Running conversations: UDP transport, retransmission, failover, the load engine and its statistics.
         .target(
             name: "Probe",
             dependencies: [
-                "RADIUS", "EAP", "TLS", "NPS",
+                "Evidence", "RADIUS", "EAP", "TLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
-        /// YAML profiles and suites: the model, `${VAR}` substitution, validation with file:line:column.
+        /// YAML profiles and suites: the model, `${VAR}` substitution, validation with file:line:column, expectations.
         .target(
             name: "Profiles",
-            dependencies: ["Probe", "NPS", "RADIUS", "TLS", .product(name: "Yams", package: "Yams")]
+            dependencies: ["NPS", "Evidence", "RADIUS", "TLS", .product(name: "Yams", package: "Yams")]
         ),
+        /// The jobs: a case prepared from its settings (credentials and TLS contexts loaded once) and run, suites
+        /// of cases, load runs.
+        .target(name: "Jobs", dependencies: ["Profiles", "Probe", "NPS", "Evidence", "RADIUS", "EAP", "TLS"]),
+        /// Every output format: `auth` and `load` text and JSON, suite reports (human, JUnit, TAP, JSON, Prometheus,
+        /// Nagios).
+        .target(name: "Reports", dependencies: ["Jobs", "Profiles", "Probe", "NPS", "Evidence", "RADIUS", "EAP", "TLS"]),
         /// The commands, one `ParsableCommand` per file; a library so tests can call them.
         .target(
             name: "NPSProbeCLI",
             dependencies: [
-                "Probe", "Profiles", "NPS", "RADIUS", "EAP", "TLS",
+                "Reports", "Jobs", "Profiles", "Probe", "NPS", "Evidence", "RADIUS", "EAP", "TLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -63,27 +86,43 @@ let package = Package(
         /// `@main` and nothing else.
         .executableTarget(name: "npsprobe", dependencies: ["NPSProbeCLI"]),
 
-        /// Test support: the built-in lab's environment (ports, PKI, users) for end-to-end tests, and the openssl-CLI
-        /// test PKI builder the unit tests share.
+        // MARK: Test support (test-only code; no product target depends on these)
+
+        /// A TLS server context and a certificate authority in memory, and a seeded random source, so EAP and Probe
+        /// tests run real TLS without files or the `openssl` CLI. Uses the TLS target's `package` internals.
+        .target(name: "TLSTestSupport", dependencies: ["TLS", "COpenSSL"], path: "Tests/TLSTestSupport"),
+        /// In-process servers for tests: the EAP server (EAP-TLS, PEAP, MS-CHAPv2, with faults).
+        .target(name: "TestServers", dependencies: ["EAP", "TLS", "TLSTestSupport"], path: "Tests/TestServers"),
+        /// The built-in lab's environment (ports, PKI, users) for end-to-end tests, the built binary, and the
+        /// openssl-CLI test PKI builder the unit tests share.
         .target(name: "LabSupport", path: "Tests/LabSupport"),
 
         .testTarget(
-            name: "TLSTests", dependencies: ["TLS", "COpenSSL", "LabSupport"], resources: [.copy("Vectors")]),
-        .testTarget(name: "RADIUSTests", dependencies: ["RADIUS", "TLS"], resources: [.copy("Vectors")]),
-        .testTarget(name: "EAPTests", dependencies: ["EAP", "TLS"], resources: [.copy("Vectors")]),
+            name: "TLSTests", dependencies: ["TLS", "TLSTestSupport", "COpenSSL", "LabSupport"],
+            resources: [.copy("Vectors")]),
+        .testTarget(name: "RADIUSTests", dependencies: ["RADIUS", "TLS", "TLSTestSupport"], resources: [.copy("Vectors")]),
         .testTarget(
-            name: "NPSTests", dependencies: ["NPS", "EAP", "RADIUS", "TLS", "LabSupport"],
+            name: "EAPTests", dependencies: ["EAP", "TLS", "TLSTestSupport", "TestServers"], resources: [.copy("Vectors")]),
+        .testTarget(
+            name: "NPSTests",
+            dependencies: ["NPS", "Evidence", "EAP", "RADIUS", "TLS", "TLSTestSupport", "TestServers", "LabSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ProbeTests",
             dependencies: [
-                "Probe", "RADIUS", "EAP", "TLS", "NPS", "LabSupport",
+                "Probe", "Evidence", "RADIUS", "EAP", "TLS", "TLSTestSupport", "LabSupport",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]),
         .testTarget(
-            name: "ProfilesTests", dependencies: ["Profiles", "RADIUS", "TLS", "NPS", "EAP", "Probe", "LabSupport"]),
+            name: "ProfilesTests",
+            dependencies: [
+                "Reports", "Jobs", "Profiles", "RADIUS", "TLS", "NPS", "Evidence", "EAP", "Probe", "LabSupport",
+            ]),
         .testTarget(
             name: "NPSProbeCLITests",
-            dependencies: ["NPSProbeCLI", "Profiles", "Probe", "NPS", "EAP", "RADIUS", "TLS", "LabSupport"]),
+            dependencies: [
+                "NPSProbeCLI", "Reports", "Jobs", "Profiles", "Probe", "NPS", "Evidence", "EAP", "RADIUS", "TLS",
+                "TLSTestSupport", "LabSupport",
+            ]),
     ]
 )

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Jobs
+import Reports
 
 /// The root command. Each subcommand lives in its own file under Commands/.
 public struct NPSProbeCommand: AsyncParsableCommand {
@@ -28,6 +30,9 @@ public struct NPSProbeCommand: AsyncParsableCommand {
             }
             return ExitStatus.success.rawValue
         } catch let error as LocalError {
+            Console.err("npsprobe: error: \(error.message)")
+            return ExitStatus.localError.rawValue
+        } catch let error as ReportError {
             Console.err("npsprobe: error: \(error.message)")
             return ExitStatus.localError.rawValue
         } catch let exit as ExitCode {

@@ -1,3 +1,4 @@
+import TestServers
 import EAP
 import Testing
 import TLS

@@ -1,3 +1,5 @@
+import Jobs
+import Reports
 import Foundation
 import RADIUS
 import LabSupport

@@ -1,3 +1,7 @@
+import TLSTestSupport
+import Jobs
+import Reports
+import Evidence
 import EAP
 import Foundation
 import NPS

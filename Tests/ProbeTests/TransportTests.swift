@@ -1,3 +1,4 @@
+import TLSTestSupport
 import NIOCore
 import NIOPosix
 import Testing

@@ -1,3 +1,5 @@
+import Jobs
+import Reports
 import EAP
 import Foundation
 import Probe

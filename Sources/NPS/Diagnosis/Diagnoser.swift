@@ -1,3 +1,4 @@
+import Evidence
 /// Evidence in, verdict out: `diagnose(_:)` derives the facts, asks `DiagnosisRules.all` in order and builds the
 /// `Diagnosis` of the first rule that fires; `render(_:)` writes it for people.
 ///

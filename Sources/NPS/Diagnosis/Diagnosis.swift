@@ -1,3 +1,4 @@
+import Evidence
 /// The verdict on one conversation: the Windows error a Windows client would most likely have shown, the NPS
 /// reason codes to look for in event 6273, the cause, the fix, how sure the verdict is, and the evidence lines
 /// that led there. `Diagnoser.diagnose(_:)` makes one from a `ConversationEvidence`; `DiagnosisRules.all` says how.

@@ -1,9 +1,12 @@
 import ArgumentParser
+import Evidence
 import Foundation
+import Jobs
 import NPS
 import Probe
 import Profiles
 import RADIUS
+import Reports
 
 /// `npsprobe auth`: one synthetic authentication, reported for humans or as JSON.
 struct AuthCommand: AsyncParsableCommand {

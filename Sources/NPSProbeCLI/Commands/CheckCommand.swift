@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import Jobs
 import Probe
 import Profiles
+import Reports
 
 /// `npsprobe check`: a Nagios/Icinga plugin — one status line with perfdata, exit 0/1/2/3.
 struct CheckCommand: AsyncParsableCommand {

@@ -1,5 +1,7 @@
 import ArgumentParser
+import Jobs
 import RADIUS
+import Reports
 
 /// `npsprobe dict`: look an attribute, vendor or value up in the loaded dictionaries.
 struct DictCommand: ParsableCommand {

@@ -1,7 +1,9 @@
 import ArgumentParser
 import EAP
 import Foundation
+import Jobs
 import NPS
+import Reports
 import TLS
 
 /// `npsprobe explain`: what a Windows error, an NPS reason code or an MS-CHAP failure means, and what to do.

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import Jobs
 import NPS
+import Reports
 
 /// `npsprobe nps-log`: what NPS log files say, in numbers — a report, not a test.
 struct NPSLogCommand: ParsableCommand {

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import Jobs
 import Probe
 import Profiles
+import Reports
 
 /// `npsprobe run`: suites of profiles with expected outcomes — post-change verification for people and CI.
 struct RunCommand: AsyncParsableCommand {

@@ -1,9 +1,12 @@
 import ArgumentParser
+import Evidence
 import Foundation
+import Jobs
 import NPS
 import Probe
 import Profiles
 import RADIUS
+import Reports
 
 /// `npsprobe status`: Status-Server (RFC 5997), the RADIUS "ping".
 struct StatusCommand: AsyncParsableCommand {
@@ -74,7 +77,7 @@ struct StatusCommand: AsyncParsableCommand {
                 switch result.outcome {
                 case "up":
                     Console.out("UP  \(result.server): \(result.replyCode ?? "?") in "
-                                + PacketPrinter.format(milliseconds: result.latencyMs ?? 0))
+                                + ReportFormat.milliseconds(result.latencyMs ?? 0))
                     for attribute in result.replyAttributes {
                         Console.out("    \(attribute.name) = \(attribute.value)")
                     }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import Jobs
 import Profiles
 import RADIUS
+import Reports
 
 /// `npsprobe validate`: checks profiles and suites without sending anything.
 struct ValidateCommand: ParsableCommand {

@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
+import Jobs
 import NPS
 import Probe
 import Profiles
 import RADIUS
+import Reports
 
 /// Everything that describes one authentication on the command line — connection, NAS, method, TLS —
 /// layered over an optional `--profile`. `auth` and `load` share it.

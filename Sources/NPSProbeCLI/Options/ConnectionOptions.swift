@@ -1,6 +1,8 @@
 import ArgumentParser
+import Jobs
 import Probe
 import Profiles
+import Reports
 
 /// Where to send and how: servers, shared secret, retransmission, dictionaries.
 struct ConnectionOptions: ParsableArguments {

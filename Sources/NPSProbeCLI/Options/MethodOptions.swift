@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import Jobs
 import Profiles
+import Reports
 
 /// The method, identities, passwords, TLS and PEAP options of `auth` — each has a profile key, and the
 /// command line wins over a `--profile`.

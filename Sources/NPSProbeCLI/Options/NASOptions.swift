@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import Jobs
 import Profiles
+import Reports
 
 /// The attributes a NAS (VPN server, access point) puts in every Access-Request.
 struct NASOptions: ParsableArguments {

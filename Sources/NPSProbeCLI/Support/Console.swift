@@ -1,4 +1,6 @@
 import Foundation
+import Jobs
+import Reports
 
 /// Where the CLI writes: results to standard output, warnings, verbose traces and errors to standard
 /// error (so `--json` output stays parseable).

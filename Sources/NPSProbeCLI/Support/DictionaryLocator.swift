@@ -1,5 +1,7 @@
 import Foundation
+import Jobs
 import RADIUS
+import Reports
 
 /// Finds and loads the RADIUS dictionaries at run time.
 ///

@@ -1,7 +1,9 @@
 import Foundation
+import Jobs
 import NPS
 import Probe
 import RADIUS
+import Reports
 
 /// The `-v` trace: every packet decoded with the dictionary, secrets masked, on standard error.
 enum PacketPrinter {
@@ -14,7 +16,7 @@ enum PacketPrinter {
             case .received(let packet, let server, let latency):
                 Console.err(
                     "← \(packet.code) id=\(packet.identifier) from \(server) (\(packet.encodedLength) B, "
-                        + "\(format(milliseconds: latency.milliseconds)))")
+                        + "\(ReportFormat.milliseconds(latency.milliseconds)))")
                 printAttributes(packet, dictionary: dictionary)
             case .discarded(let datagram):
                 Console.err("✗ discarded \(datagram.size) B from \(datagram.from): \(datagram.reason)")
@@ -43,9 +45,5 @@ enum PacketPrinter {
                 Console.err("    \(described)")
             }
         }
-    }
-
-    static func format(milliseconds: Double) -> String {
-        milliseconds < 10 ? String(format: "%.2f ms", milliseconds) : String(format: "%.0f ms", milliseconds)
     }
 }

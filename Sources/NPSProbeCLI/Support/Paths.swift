@@ -1,4 +1,6 @@
 import Foundation
+import Jobs
+import Reports
 
 enum Paths {
     /// A path from the command line made absolute against the current directory.

@@ -1,5 +1,5 @@
+import Evidence
 import EAP
-import NPS
 import RADIUS
 import TLS
 

@@ -1,4 +1,4 @@
-import NPS
+import Evidence
 import RADIUS
 import Synchronization
 import TLS

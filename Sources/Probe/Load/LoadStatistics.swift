@@ -1,5 +1,4 @@
 import Histogram
-import NPS
 
 /// What a load run measured: outcomes, latency distribution (HdrHistogram, microseconds), round trips,
 /// retransmissions, replies that failed verification, and which server answered (a farm behind a load

@@ -1,7 +1,7 @@
+import Evidence
 import NIOCore
 import NIOPosix
 import Synchronization
-import NPS
 import TLS
 
 /// A request ready to go out on a socket: its bytes (already signed with the identifier the transport

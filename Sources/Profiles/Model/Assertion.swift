@@ -201,7 +201,7 @@ func unquote(_ text: String) -> String {
 }
 
 /// 12 → "12", 12.5 → "12.5", 0.1234 → "0.123".
-func formatNumber(_ value: Double) -> String {
+public func formatNumber(_ value: Double) -> String {
     if value.rounded() == value, abs(value) < 1e15 { return String(Int64(value)) }
     var text = String(format: "%.3f", value)
     while text.hasSuffix("0") { text.removeLast() }

@@ -1,3 +1,4 @@
+import Evidence
 import NPS
 
 /// What a case's run produced, as plain data the expectation and the assertions judge. The integrator

@@ -71,7 +71,7 @@ public struct CertificateInfo: Sendable, Codable, Equatable {
 
 extension CertificateInfo {
     /// Reads everything from an `X509 *` (borrowed, not freed).
-    init(x509: OpaquePointer) {
+    package init(x509: OpaquePointer) {
         let der = x509DER(x509)
         subject = x509NameString(X509_get_subject_name(x509))
         issuer = x509NameString(X509_get_issuer_name(x509))

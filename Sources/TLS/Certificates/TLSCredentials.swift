@@ -17,7 +17,7 @@ public struct TLSCredentials: Sendable {
     /// Where the credentials came from, for messages ("alice.pem + alice.key", "alice.p12").
     public let source: String
 
-    init(storage: CredentialStorage, source: String) {
+    package init(storage: CredentialStorage, source: String) {
         self.storage = storage
         self.source = source
         self.certificate = CertificateInfo(x509: storage.certificate)
@@ -115,13 +115,13 @@ public struct TLSCredentials: Sendable {
 ///
 /// `@unchecked Sendable`: never mutated after `init`; X509 and EVP_PKEY are reference counted
 /// atomically and safe to read (and to up-ref into an SSL_CTX) from any thread.
-final class CredentialStorage: @unchecked Sendable {
-    let certificate: OpaquePointer
-    let key: OpaquePointer
-    let chain: [OpaquePointer]
+package final class CredentialStorage: @unchecked Sendable {
+    package let certificate: OpaquePointer
+    package let key: OpaquePointer
+    package let chain: [OpaquePointer]
 
     /// Takes ownership of one reference to each object.
-    init(certificate: OpaquePointer, key: OpaquePointer, chain: [OpaquePointer]) {
+    package init(certificate: OpaquePointer, key: OpaquePointer, chain: [OpaquePointer]) {
         self.certificate = certificate
         self.key = key
         self.chain = chain

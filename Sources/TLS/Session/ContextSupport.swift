@@ -3,10 +3,10 @@ import Foundation
 
 /// Owns one `SSL_CTX`. `@unchecked Sendable`: configured completely before it is shared, then only
 /// used for `SSL_new` and its internally locked session cache, which OpenSSL allows from any thread.
-final class SSLContextBox: @unchecked Sendable {
-    let pointer: OpaquePointer
+package final class SSLContextBox: @unchecked Sendable {
+    package let pointer: OpaquePointer
 
-    init(server: Bool) throws(TLSError) {
+    package init(server: Bool) throws(TLSError) {
         OpenSSLErrorQueue.clear()
         guard let ctx = SSL_CTX_new(server ? TLS_server_method() : TLS_client_method()) else {
             throw TLSError(.internal, "SSL_CTX_new failed", openSSLErrors: OpenSSLErrorQueue.drain())
@@ -18,16 +18,26 @@ final class SSLContextBox: @unchecked Sendable {
 }
 
 /// The settings shared by client and test-server contexts.
-struct CommonContextSettings {
-    var minimumVersion: TLSVersion
-    var maximumVersion: TLSVersion
-    var cipherList: String?
-    var cipherSuites: String?
-    var groups: String?
-    var credentials: TLSCredentials?
+package struct CommonContextSettings {
+    package var minimumVersion: TLSVersion
+    package var maximumVersion: TLSVersion
+    package var cipherList: String?
+    package var cipherSuites: String?
+    package var groups: String?
+    package var credentials: TLSCredentials?
+
+    package init(minimumVersion: TLSVersion, maximumVersion: TLSVersion, cipherList: String?, cipherSuites: String?,
+                 groups: String?, credentials: TLSCredentials?) {
+        self.minimumVersion = minimumVersion
+        self.maximumVersion = maximumVersion
+        self.cipherList = cipherList
+        self.cipherSuites = cipherSuites
+        self.groups = groups
+        self.credentials = credentials
+    }
 }
 
-func applyCommonSettings(_ ctx: OpaquePointer, _ settings: CommonContextSettings) throws(TLSError) {
+package func applyCommonSettings(_ ctx: OpaquePointer, _ settings: CommonContextSettings) throws(TLSError) {
     guard settings.minimumVersion <= settings.maximumVersion else {
         throw TLSError(.configuration, "minimum version \(settings.minimumVersion) is above maximum version "
                         + "\(settings.maximumVersion)")
@@ -95,7 +105,7 @@ func applyCommonSettings(_ ctx: OpaquePointer, _ settings: CommonContextSettings
 }
 
 /// The context's certificate store, where trust anchors and CRLs go.
-func certificateStore(of ctx: OpaquePointer) throws(TLSError) -> OpaquePointer {
+package func certificateStore(of ctx: OpaquePointer) throws(TLSError) -> OpaquePointer {
     guard let store = SSL_CTX_get_cert_store(ctx) else {
         throw TLSError(.internal, "SSL_CTX has no certificate store")
     }
@@ -103,14 +113,14 @@ func certificateStore(of ctx: OpaquePointer) throws(TLSError) -> OpaquePointer {
 }
 
 /// No session cache and no session tickets: every handshake is a full one.
-func disableSessionResumption(_ ctx: OpaquePointer) {
+package func disableSessionResumption(_ ctx: OpaquePointer) {
     _ = npsprobe_SSL_CTX_set_session_cache_mode(ctx, Int(SSL_SESS_CACHE_OFF))
     _ = SSL_CTX_set_options(ctx, npsprobe_SSL_OP_NO_TICKET())
 }
 
 extension PeerVerificationPolicy {
     /// With a CRL file: loads its CRLs into `store` and checks the peer's chain against them.
-    mutating func loadCRLs(file: String?, into store: OpaquePointer) throws(TLSError) {
+    package mutating func loadCRLs(file: String?, into store: OpaquePointer) throws(TLSError) {
         guard let file else { return }
         try addCRLs(file: file, to: store)
         crlChecking = true
@@ -120,14 +130,14 @@ extension PeerVerificationPolicy {
 /// Adds the certificates of a CA file (PEM, possibly many, or one DER) to the store; returns them
 /// (owned by the caller, who frees them).
 @discardableResult
-func addTrustedCertificates(file: String, to store: OpaquePointer, what: String) throws(TLSError) -> Int {
+package func addTrustedCertificates(file: String, to store: OpaquePointer, what: String) throws(TLSError) -> Int {
     let bytes = try readFileBytes(file, what: what, code: .configuration)
     return try addTrustedCertificates(bytes: bytes, source: "\(what) \(file)", to: store)
 }
 
 /// Adds in-memory CA certificates (PEM or one DER) to the store; `source` names them in errors.
 @discardableResult
-func addTrustedCertificates(bytes: [UInt8], source: String, to store: OpaquePointer,
+package func addTrustedCertificates(bytes: [UInt8], source: String, to store: OpaquePointer,
                             alsoAsClientCAsOf ctx: OpaquePointer? = nil) throws(TLSError) -> Int {
     let certificates = try readCertificates(bytes, file: source)
     defer { certificates.forEach { X509_free($0) } }

@@ -6,8 +6,8 @@ import Foundation
 let connectionExDataIndex: Int32 = npsprobe_SSL_get_ex_new_index()
 
 /// What one side checks in the peer's chain, copied from its context's configuration.
-struct PeerVerificationPolicy {
-    var isClient: Bool
+package struct PeerVerificationPolicy {
+    package var isClient: Bool
     /// Client: "Connect to these servers"; empty = no name check.
     var acceptedServerNames: [String] = []
     /// Client: the leaf must carry id-kp-serverAuth (absent EKU fails).
@@ -16,6 +16,8 @@ struct PeerVerificationPolicy {
     var crlChecking: Bool = false
     /// Client: `sessionResumption` is on, so `resumptionState` may be handed out.
     var keepsSessions: Bool = false
+
+    package init(isClient: Bool) { self.isClient = isClient }
 }
 
 /// One TLS connection over two memory BIOs: network bytes in, handshake steps and records out.
@@ -24,7 +26,7 @@ struct PeerVerificationPolicy {
 /// belongs to one conversation. OpenSSL's callbacks reach it through the `SSL`'s ex_data, holding an
 /// unretained pointer (the connection owns the `SSL`, so it always outlives the callbacks; `deinit`
 /// clears the pointer before `SSL_free`).
-final class TLSConnection {
+package final class TLSConnection {
     let ssl: OpaquePointer
     private let readBIO: OpaquePointer
     private let writeBIO: OpaquePointer
@@ -37,13 +39,13 @@ final class TLSConnection {
     private(set) var established = false
     private(set) var failure: TLSError?
     /// Why we refused the peer's chain (client: the server's; test server: the client's).
-    private(set) var peerValidationFailure: ServerValidationFailure?
+    package private(set) var peerValidationFailure: ServerValidationFailure?
     private var latestSessionDER: [UInt8]?
     private var pendingPlaintext: [UInt8] = []
     private var pendingOutput: [UInt8] = []
     private var sawServerHello = false
 
-    init(context: SSLContextBox, owner: AnyObject, policy: PeerVerificationPolicy) throws(TLSError) {
+    package init(context: SSLContextBox, owner: AnyObject, policy: PeerVerificationPolicy) throws(TLSError) {
         OpenSSLErrorQueue.clear()
         guard let ssl = SSL_new(context.pointer) else {
             throw TLSError(.internal, "SSL_new failed", openSSLErrors: OpenSSLErrorQueue.drain())
@@ -596,7 +598,7 @@ let tlsMessageCallback: @convention(c) (
                              bytes: UnsafeRawBufferPointer(start: buffer, count: length))
 }
 
-let tlsVerifyCallback: @convention(c) (Int32, OpaquePointer?) -> Int32 = { preverify, store in
+package let tlsVerifyCallback: @convention(c) (Int32, OpaquePointer?) -> Int32 = { preverify, store in
     guard let store, let raw = X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()),
           let connection = TLSConnection.from(OpaquePointer(raw))
     else { return preverify }

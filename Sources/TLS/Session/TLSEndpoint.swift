@@ -3,10 +3,10 @@
 ///
 /// Feed the peer's records to `receive` and send the output; once established, `seal`/`open` carry
 /// application data (PEAP phase 2). Not thread-safe: confine it to its conversation.
-public class TLSEndpoint {
-    let connection: TLSConnection
+open class TLSEndpoint {
+    package let connection: TLSConnection
 
-    init(connection: TLSConnection) { self.connection = connection }
+    package init(connection: TLSConnection) { self.connection = connection }
 
     /// Feeds the peer's records during the handshake. After `.established` it is still accepted: records
     /// are processed (tickets, alerts) and application data is kept for the next `open`.

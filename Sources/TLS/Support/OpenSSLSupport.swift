@@ -3,14 +3,14 @@ import Foundation
 
 /// The OpenSSL error queue is per thread: clear it before a call whose failure we want to explain,
 /// drain it right after (the swift-nio-ssl discipline).
-enum OpenSSLErrorQueue {
+package enum OpenSSLErrorQueue {
     struct Entry {
         var library: Int32
         var reason: Int32
         var text: String
     }
 
-    static func clear() { ERR_clear_error() }
+    package static func clear() { ERR_clear_error() }
 
     /// Removes and returns every queued error, oldest first.
     static func drainEntries() -> [Entry] {
@@ -37,7 +37,7 @@ enum OpenSSLErrorQueue {
         return entries
     }
 
-    static func drain() -> [String] { drainEntries().map(\.text) }
+    package static func drain() -> [String] { drainEntries().map(\.text) }
 }
 
 /// Reads a whole file for a loader, with an error that names the file. (POSIX reads: Foundation's
@@ -84,7 +84,7 @@ func withMemoryBIO<T>(_ bytes: [UInt8], _ body: (OpaquePointer) throws(TLSError)
 }
 
 /// Everything written to a memory BIO so far, removing it from the BIO.
-func drainMemoryBIO(_ bio: OpaquePointer) -> [UInt8] {
+package func drainMemoryBIO(_ bio: OpaquePointer) -> [UInt8] {
     let pending = Int(npsprobe_BIO_ctrl_pending(bio))
     guard pending > 0 else { return [] }
     var out = [UInt8](repeating: 0, count: pending)

@@ -1,3 +1,5 @@
+import TestServers
+import TLSTestSupport
 import EAP
 import TLS
 

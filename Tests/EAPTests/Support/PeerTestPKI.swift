@@ -1,3 +1,4 @@
+import TLSTestSupport
 import Foundation
 import TLS
 

@@ -1,3 +1,4 @@
+import TLSTestSupport
 import EAP
 import Foundation
 import LabSupport

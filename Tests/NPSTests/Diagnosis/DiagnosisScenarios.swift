@@ -1,3 +1,6 @@
+import TestServers
+import TLSTestSupport
+import Evidence
 import EAP
 import Foundation
 import NPS

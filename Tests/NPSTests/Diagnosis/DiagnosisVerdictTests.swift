@@ -1,3 +1,4 @@
+import Evidence
 import Foundation
 import NPS
 import TLS

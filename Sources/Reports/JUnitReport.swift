@@ -1,4 +1,12 @@
+import EAP
+import Evidence
 import Foundation
+import Jobs
+import NPS
+import Probe
+import Profiles
+import RADIUS
+import TLS
 
 /// JUnit XML as CI systems (Jenkins, GitLab, GitHub actions' test reporters) read it: `testsuites` >
 /// `testsuite` (one per suite) > `testcase` with `failure` (did not meet its expectation) or `error`

@@ -1,5 +1,12 @@
+import EAP
+import Evidence
 import Foundation
+import Jobs
 import NPS
+import Probe
+import Profiles
+import RADIUS
+import TLS
 
 /// `run --json FILE`: the summary and every case with its observation, verdicts and diagnosis. Keys are
 /// snake_case and sorted; absent values are left out. New keys may be added; existing ones stay.

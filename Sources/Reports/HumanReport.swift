@@ -1,3 +1,13 @@
+import EAP
+import Evidence
+import Foundation
+import Jobs
+import NPS
+import Probe
+import Profiles
+import RADIUS
+import TLS
+
 /// The table `run` prints: case, expected, got, verdict, latency; the reasons under each failed case; a
 /// one-line summary. Colour only when the caller says so (a terminal).
 public enum HumanReport {

@@ -1,4 +1,12 @@
+import EAP
+import Evidence
 import Foundation
+import Jobs
+import NPS
+import Probe
+import Profiles
+import RADIUS
+import TLS
 
 /// `run --prom FILE`: a textfile for the node_exporter textfile collector (Prometheus exposition format
 /// 0.0.4). Per case: success (1/0), latency in seconds, and the last verdict as a one-hot label set.

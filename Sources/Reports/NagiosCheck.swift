@@ -1,3 +1,13 @@
+import EAP
+import Evidence
+import Foundation
+import Jobs
+import NPS
+import Probe
+import Profiles
+import RADIUS
+import TLS
+
 /// `npsprobe check PROFILE`: a Nagios/Icinga plugin result — one status line with perfdata
 /// (`NPSPROBE OK - alice accepted in 12 ms | latency=12ms;500;1000;0`) and the exit status.
 public enum NagiosCheck {

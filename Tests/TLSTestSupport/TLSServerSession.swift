@@ -1,4 +1,6 @@
-internal import COpenSSL
+import COpenSSL
+import Foundation
+import TLS
 
 /// A TLS server context for TESTS AND LOOPBACK ONLY: it lets EAP tests run a real TLS peer in memory
 /// without importing OpenSSL. npsprobe is a client; nothing in the product serves TLS.

@@ -1,3 +1,13 @@
+import EAP
+import Evidence
+import Foundation
+import Jobs
+import NPS
+import Probe
+import Profiles
+import RADIUS
+import TLS
+
 /// TAP version 13 (testanything.org): a plan, one `ok`/`not ok` line per case, and for failures a YAML
 /// diagnostic block indented by two spaces between `---` and `...`.
 public enum TAPReport {

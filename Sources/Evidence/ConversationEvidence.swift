@@ -1,4 +1,5 @@
 import EAP
+import RADIUS
 import TLS
 
 /// What one authentication conversation observed, in order — the input of the diagnosis.

@@ -1,6 +1,9 @@
 import EAP
+import Evidence
 import Foundation
+import NPS
 import Probe
+import Profiles
 import RADIUS
 import TLS
 

@@ -1,46 +1,55 @@
+import EAP
+import Evidence
 import Foundation
+import Jobs
 import NPS
 import Probe
 import Profiles
 import RADIUS
+import TLS
 
 /// The `--json` object of `auth`: a contract other tools script against. Field names are stable once
 /// released; new fields may be added.
-struct AuthJSON: Encodable {
-    struct Attribute: Encodable {
-        var name: String
-        var value: String
+public struct AuthJSON: Encodable {
+    public struct Attribute: Encodable {
+        public var name: String
+        public var value: String
+
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
     }
 
-    var outcome: String
-    var server: String?
-    var method: String
-    var identity: String
-    var roundTrips: Int
-    var latencyMs: Double
-    var replyAttributes: [Attribute]
-    var mppeKeys: String
-    var error: String?
+    public var outcome: String
+    public var server: String?
+    public var method: String
+    public var identity: String
+    public var roundTrips: Int
+    public var latencyMs: Double
+    public var replyAttributes: [Attribute]
+    public var mppeKeys: String
+    public var error: String?
     /// Whether the outcome matched `--expect` (absent without `--expect`).
-    var expected: Bool?
+    public var expected: Bool?
     /// EAP methods: the EAP type name (`EAP-TLS`, `PEAP`, `EAP-MSCHAPv2`), PEAP's inner method, the negotiated TLS
     /// version and cipher (IANA name), and crypto-binding (`verified`, `absent`, `failed`, `declined`).
-    var eapMethod: String?
-    var innerMethod: String?
-    var tlsVersion: String?
-    var tlsCipher: String?
-    var cryptoBinding: String?
+    public var eapMethod: String?
+    public var innerMethod: String?
+    public var tlsVersion: String?
+    public var tlsCipher: String?
+    public var cryptoBinding: String?
     /// With `--resume`: the server resumed the TLS session, and whether the inner method still ran.
-    var resumed: Bool?
-    var innerMethodRan: Bool?
+    public var resumed: Bool?
+    public var innerMethodRan: Bool?
     /// With `--resume`: the first (full) conversation; the top-level fields describe the resumed one.
-    var firstConversation: ConversationEvidence?
+    public var firstConversation: ConversationEvidence?
     /// The verdict: `windows_error` (number or null), `nps_reasons`, `cause`, `fix`, `confidence`, `evidence`.
-    var diagnosis: Diagnosis?
+    public var diagnosis: Diagnosis?
     /// Everything observed, in order.
-    var evidence: ConversationEvidence
+    public var evidence: ConversationEvidence
 
-    init(run: CaseRun, dictionary: RADIUSDictionary, expected: Bool?) {
+    public init(run: CaseRun, dictionary: RADIUSDictionary, expected: Bool?) {
         self.init(report: run.report, dictionary: dictionary, expected: expected)
         diagnosis = run.diagnosis
         if run.reports.count > 1 {
@@ -50,7 +59,7 @@ struct AuthJSON: Encodable {
         }
     }
 
-    init(report: ConversationReport, dictionary: RADIUSDictionary, expected: Bool?) {
+    public init(report: ConversationReport, dictionary: RADIUSDictionary, expected: Bool?) {
         let evidence = report.evidence
         outcome = evidence.outcome.rawValue
         server = evidence.server
@@ -74,7 +83,7 @@ struct AuthJSON: Encodable {
         }
     }
 
-    func render() throws(LocalError) -> String { try JSONOutput.render(self) }
+    public func render() throws(ReportError) -> String { try JSONOutput.render(self) }
 
     private enum CodingKeys: String, CodingKey {
         case outcome, server, method, identity, roundTrips, latencyMs, replyAttributes, mppeKeys, error, expected
@@ -84,7 +93,7 @@ struct AuthJSON: Encodable {
 
     /// The contract's keys are always present (`null` when there is nothing to say), so scripts can index
     /// them without checking; the optional extras appear only when they apply.
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(outcome, forKey: .outcome)
         try container.encode(server, forKey: .server)
@@ -110,9 +119,9 @@ struct AuthJSON: Encodable {
 }
 
 /// The human report of `auth`: the outcome first, then what led there.
-enum AuthText {
+public enum AuthText {
     /// The EAP part: method, TLS version and cipher, where a failure came, crypto-binding, the server's chain.
-    static func eapLines(_ eap: EAPEvidence) -> [String] {
+    public static func eapLines(_ eap: EAPEvidence) -> [String] {
         var lines: [String] = []
         var method = "  EAP: \(eap.method)"
         if let inner = eap.innerMethod { method += " with inner \(inner)" }
@@ -153,7 +162,7 @@ enum AuthText {
     }
 
     /// The outcome line, then the verdict (error, cause, fix, evidence) unless accepted, then the details.
-    static func render(report: ConversationReport, diagnosis: Diagnosis?, dictionary: RADIUSDictionary) -> String {
+    public static func render(report: ConversationReport, diagnosis: Diagnosis?, dictionary: RADIUSDictionary) -> String {
         let details = render(report: report, dictionary: dictionary)
             .split(separator: "\n", omittingEmptySubsequences: false)
         guard let diagnosis, report.evidence.outcome != .accept || diagnosis.rule != "accepted" else {
@@ -164,10 +173,10 @@ enum AuthText {
             .joined(separator: "\n")
     }
 
-    static func render(report: ConversationReport, dictionary: RADIUSDictionary) -> String {
+    public static func render(report: ConversationReport, dictionary: RADIUSDictionary) -> String {
         let evidence = report.evidence
         var lines: [String] = []
-        let elapsed = PacketPrinter.format(milliseconds: report.elapsed.milliseconds)
+        let elapsed = ReportFormat.milliseconds(report.elapsed.milliseconds)
         let trips = evidence.roundTrips.count
         let via = "\(evidence.identity) via \(evidence.method)"
         switch evidence.outcome {

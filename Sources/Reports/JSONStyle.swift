@@ -1,4 +1,12 @@
+import EAP
+import Evidence
 import Foundation
+import Jobs
+import NPS
+import Probe
+import Profiles
+import RADIUS
+import TLS
 
 /// The one JSON style of every `--json` output: snake_case keys, sorted, pretty-printed.
 ///

@@ -1,10 +1,11 @@
 import EAP
 import TLS
+import TLSTestSupport
 
 /// EAP-TLS framing on the server side: our requests fragmented (each fragment but the last ACKed by the peer),
 /// the peer's responses reassembled.
-struct ServerTLSFraming {
-    enum Input {
+public struct ServerTLSFraming {
+    public enum Input {
         /// The peer ACKed our fragment: send this next one.
         case next(EAPTLSMessage)
         /// A fragment of the peer's message: ACK it.
@@ -16,16 +17,16 @@ struct ServerTLSFraming {
         case invalid(String)
     }
 
-    var configuration: TLSFragmenter.Configuration
+    public var configuration: TLSFragmenter.Configuration
     private var fragmenter: TLSFragmenter?
     private var reassembler = TLSReassembler()
     private var fragments = 0
     /// Every message the peer sent, with the number of fragments it took.
-    private(set) var received: [(bytes: Int, fragments: Int)] = []
+    public private(set) var received: [(bytes: Int, fragments: Int)] = []
 
-    init(configuration: TLSFragmenter.Configuration) { self.configuration = configuration }
+    public init(configuration: TLSFragmenter.Configuration) { self.configuration = configuration }
 
-    mutating func receive(_ message: EAPTLSMessage) -> Input {
+    public mutating func receive(_ message: EAPTLSMessage) -> Input {
         if var fragmenter, fragmenter.isAwaitingAck {
             guard message.isAck else { return .invalid("data while our fragments await an ACK: \(message)") }
             do {
@@ -54,7 +55,7 @@ struct ServerTLSFraming {
         }
     }
 
-    mutating func send(_ bytes: [UInt8]) -> EAPTLSMessage {
+    public mutating func send(_ bytes: [UInt8]) -> EAPTLSMessage {
         do {
             var fragmenter = try TLSFragmenter(message: bytes, configuration: configuration)
             let first = try fragmenter.nextFragment()
@@ -72,14 +73,14 @@ struct ServerTLSFraming {
 ///
 /// Its keys come from its own TLS sessions and password database, so a peer MSK equal to ``msk`` means both ends
 /// derived the keys the same way independently.
-final class TestEAPServer {
-    enum Method {
+public final class TestEAPServer {
+    public enum Method: Sendable {
         case tls
         case peap(inner: EAPType)
         case mschapv2
     }
 
-    enum Fault: Hashable {
+    public enum Fault: Hashable, Sendable {
         /// Propose this type first; the peer must Nak it.
         case proposeFirst(UInt8)
         /// After the Nak (outer, or inner with `innerProposeFirst`), propose the refused type again.
@@ -120,32 +121,32 @@ final class TestEAPServer {
         case requireInnerInOneFragment
     }
 
-    struct Options {
-        var method: Method
-        var outer: TLSServerContext?
-        var inner: TLSServerContext?
+    public struct Options {
+        public var method: Method
+        public var outer: TLSServerContext?
+        public var inner: TLSServerContext?
         /// Type-Data budget of the server's outer fragments.
-        var fragmentSize = 1403
-        var innerFragmentSize = 1000
-        var lengthOnEveryFragment = false
-        var cryptoBinding = true
-        var users: [String: String] = [:]
-        var newPasswords: [String: String] = [:]
-        var faults: Set<Fault> = []
+        public var fragmentSize = 1403
+        public var innerFragmentSize = 1000
+        public var lengthOnEveryFragment = false
+        public var cryptoBinding = true
+        public var users: [String: String] = [:]
+        public var newPasswords: [String: String] = [:]
+        public var faults: Set<Fault> = []
 
-        init(method: Method, outer: TLSServerContext? = nil, inner: TLSServerContext? = nil) {
+        public init(method: Method, outer: TLSServerContext? = nil, inner: TLSServerContext? = nil) {
             self.method = method
             self.outer = outer
             self.inner = inner
         }
     }
 
-    enum Output {
+    public enum Output {
         case request([UInt8])
         case success([UInt8])
         case failure([UInt8])
 
-        var bytes: [UInt8] {
+        public var bytes: [UInt8] {
             switch self {
             case .request(let bytes), .success(let bytes), .failure(let bytes): return bytes
             }
@@ -182,7 +183,7 @@ final class TestEAPServer {
         case finished
     }
 
-    let options: Options
+    public let options: Options
     private var phase = Phase.awaitingIdentity
     private var identifier: UInt8 = 0x40
     private var framing: ServerTLSFraming
@@ -193,25 +194,25 @@ final class TestEAPServer {
     private var innerRan = false
     private var lastRequest: [UInt8] = []
 
-    private(set) var outerSession: TLSServerSession?
-    private(set) var innerSession: TLSServerSession?
+    public private(set) var outerSession: TLSServerSession?
+    public private(set) var innerSession: TLSServerSession?
     /// The MSK the server would hand the NAS in its Access-Accept.
-    private(set) var msk: [UInt8]?
-    private(set) var identity: String?
-    private(set) var innerIdentity: String?
+    public private(set) var msk: [UInt8]?
+    public private(set) var identity: String?
+    public private(set) var innerIdentity: String?
     /// Anything the server found wrong in the peer's packets.
-    private(set) var problems: [String] = []
-    private(set) var nakDesired: [EAPExpandedType] = []
-    private(set) var innerNakDesired: [EAPType] = []
-    private(set) var capabilitiesAnswered = false
-    private(set) var bindingVerified = false
-    private(set) var clientResult: EAPTLVResultStatus?
-    private(set) var changedPassword: String?
-    private(set) var requestsSent = 0
+    public private(set) var problems: [String] = []
+    public private(set) var nakDesired: [EAPExpandedType] = []
+    public private(set) var innerNakDesired: [EAPType] = []
+    public private(set) var capabilitiesAnswered = false
+    public private(set) var bindingVerified = false
+    public private(set) var clientResult: EAPTLVResultStatus?
+    public private(set) var changedPassword: String?
+    public private(set) var requestsSent = 0
     /// The peer's phase-2 messages and how many outer fragments each took.
-    var phase2Messages: [(bytes: Int, fragments: Int)] { framing.received }
+    public var phase2Messages: [(bytes: Int, fragments: Int)] { framing.received }
 
-    init(_ options: Options) {
+    public init(_ options: Options) {
         self.options = options
         framing = ServerTLSFraming(configuration: TLSFragmenter.Configuration(
             maxTypeDataSize: options.fragmentSize,
@@ -232,11 +233,11 @@ final class TestEAPServer {
     private func has(_ fault: Fault) -> Bool { options.faults.contains(fault) }
 
     /// The request last sent, for duplicate tests.
-    var lastRequestSent: [UInt8] { lastRequest }
+    public var lastRequestSent: [UInt8] { lastRequest }
 
     // MARK: - Entry
 
-    func receive(_ bytes: [UInt8]) -> Output {
+    public func receive(_ bytes: [UInt8]) -> Output {
         let packet: EAPPacket
         do {
             packet = try EAPPacket(decoding: bytes)

@@ -1,4 +1,6 @@
-internal import COpenSSL
+import COpenSSL
+import Foundation
+import TLS
 import Foundation
 
 /// A throwaway certificate authority made in memory — TESTS AND LOOPBACK ONLY.

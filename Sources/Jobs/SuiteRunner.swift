@@ -1,7 +1,11 @@
+import EAP
+import Evidence
 import Foundation
 import NPS
 import Probe
+import Profiles
 import RADIUS
+import TLS
 
 /// Loads suites and profiles for running: every file parsed, every case validated in run mode (secrets
 /// must resolve, credentials load) and prepared once. Nothing is sent until all of it succeeds, so an invalid

@@ -1,1 +1,0 @@
-../../../EAPTests/Support/TestEAPServer.swift
