@@ -169,14 +169,45 @@ public struct RoundTripEvidence: Sendable, Codable, Equatable {
 
 /// A datagram dropped because it did not verify as the reply it claimed to be.
 public struct DiscardedDatagram: Sendable, Codable, Equatable {
+    /// The sender, `127.0.0.1:1812` or `[::1]:1812`.
     public var from: String
     public var size: Int
+    /// Why, for a human (rendered from `code` and the parser's words where it was observed).
     public var reason: String
+    /// Why, for the diagnosis: what failed to verify.
+    public var code: DiscardReason
 
-    public init(from: String, size: Int, reason: String) {
+    public init(from: String, size: Int, code: DiscardReason, reason: String) {
         self.from = from
         self.size = size
+        self.code = code
         self.reason = reason
+    }
+}
+
+/// What a candidate reply failed (RFC 2865 §3, RFC 3579 §3.2, RFC 5080 §2.2.2): the typed half of a
+/// ``DiscardedDatagram``. The raw values are stable (`--json` carries them).
+public enum DiscardReason: String, Sendable, Codable, Hashable, CaseIterable {
+    /// It came from another address or port than the server the request went to.
+    case foreignSource = "foreign_source"
+    /// Not a well-formed RADIUS packet (lengths, attributes).
+    case malformed
+    /// A RADIUS code this client does not know.
+    case unknownCode = "unknown_code"
+    /// A known code that does not answer the request (an Accounting-Response to an Access-Request…).
+    case unexpectedCode = "unexpected_code"
+    /// Its Identifier is not the request's.
+    case identifierMismatch = "identifier_mismatch"
+    /// Unsigned: no Message-Authenticator where the reply policy requires one (BlastRADIUS, CVE-2024-3596).
+    case messageAuthenticatorMissing = "message_authenticator_missing"
+    /// A Message-Authenticator that does not verify (usually: the shared secret differs).
+    case messageAuthenticatorMismatch = "message_authenticator_mismatch"
+    /// A Response Authenticator that does not verify (usually: the shared secret differs).
+    case responseAuthenticatorMismatch = "response_authenticator_mismatch"
+
+    /// The reply was signed with another shared secret than ours.
+    public var pointsToSharedSecret: Bool {
+        self == .messageAuthenticatorMismatch || self == .responseAuthenticatorMismatch
     }
 }
 
@@ -219,6 +250,21 @@ extension EAPEvidence {
             for event in peer.trace {
                 if case .cryptoBinding(let outcome) = event { cryptoBinding = outcome }
             }
+        }
+    }
+}
+
+extension DiscardReason {
+    /// The typed reason for a reply that failed decoding or `RADIUSPacket.verifyReply` with `error`.
+    public init(verifying error: RADIUSError) {
+        switch error.code {
+        case .unknownCode: self = .unknownCode
+        case .unexpectedReplyCode: self = .unexpectedCode
+        case .identifierMismatch: self = .identifierMismatch
+        case .messageAuthenticatorMissing: self = .messageAuthenticatorMissing
+        case .messageAuthenticatorMismatch: self = .messageAuthenticatorMismatch
+        case .responseAuthenticatorMismatch: self = .responseAuthenticatorMismatch
+        default: self = .malformed
         }
     }
 }

@@ -56,7 +56,7 @@ import TLS
     static func request(marker: UInt8) -> @Sendable (UInt8) -> PreparedRequest {
         { identifier in
             PreparedRequest(bytes: [1, identifier] + [UInt8](repeating: marker, count: 18)) { reply in
-                reply[2] == marker ? nil : "marker \(reply[2]) is not \(marker)"
+                reply[2] == marker ? nil : ReplyRejection(.malformed, "marker \(reply[2]) is not \(marker)")
             }
         }
     }

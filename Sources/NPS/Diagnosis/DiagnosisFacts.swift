@@ -163,8 +163,8 @@ public struct DiagnosisFacts: Sendable, Equatable {
         anyReply = evidence.roundTrips.contains(where: \.answered)
         answeredCount = evidence.roundTrips.filter(\.answered).count
         discarded = evidence.roundTrips.flatMap(\.discarded)
-        secretDiscards = discarded.filter { Self.namesSharedSecret($0.reason) }
-        foreignSourceDiscards = discarded.filter { $0.reason.hasPrefix("came from ") }
+        secretDiscards = discarded.filter { $0.code.pointsToSharedSecret }
+        foreignSourceDiscards = discarded.filter { $0.code == .foreignSource }
         unanswered = evidence.roundTrips.last.flatMap { $0.answered ? nil : $0 }
         largestAnsweredRequest = evidence.roundTrips.filter(\.answered).map(\.requestSize).max()
         finalReplyCode = evidence.roundTrips.last(where: \.answered)?.replyCode
@@ -311,12 +311,6 @@ public struct DiagnosisFacts: Sendable, Equatable {
 
     /// A verification failure that says the authenticators do not match (RADIUSError `…AuthenticatorMismatch`,
     /// "most often the shared secret is wrong").
-    static func namesSharedSecret(_ reason: String) -> Bool {
-        let lower = reason.lowercased()
-        return lower.contains("shared secret") || lower.contains("authenticatormismatch")
-            || (lower.contains("authenticator") && lower.contains("does not verify"))
-    }
-
     /// Distinguished names compared without case and spaces ("CN=A, O=B" = "cn=a,o=b").
     static func normalizedName(_ name: String) -> String {
         String(name.lowercased().filter { $0 != " " })

@@ -85,19 +85,19 @@ public struct RADIUSClient: Sendable {
                 } catch let error as RADIUSError {
                     built.store(.failure(error))
                     // Empty bytes make the transport fail the exchange without sending anything.
-                    return PreparedRequest(bytes: []) { _ in "request could not be built" }
+                    return PreparedRequest(bytes: []) { _ in nil }
                 } catch {
-                    return PreparedRequest(bytes: []) { _ in "request could not be built" }
+                    return PreparedRequest(bytes: []) { _ in nil }
                 }
                 built.store(.success(packet))
                 observer?(.sent(packet, to: server))
                 return PreparedRequest(bytes: packet.encode()) { bytes in
-                    do {
+                    do throws(RADIUSError) {
                         let reply = try RADIUSPacket(decoding: bytes)
                         try reply.verifyReply(to: packet, secret: secret, policy: policy)
                         return nil
                     } catch {
-                        return "\(error)"
+                        return ReplyRejection(DiscardReason(verifying: error), error.reason)
                     }
                 }
             }

@@ -9,12 +9,23 @@ import TLS
 public struct PreparedRequest: Sendable {
     public var bytes: [UInt8]
     /// Verifies a candidate reply (Response Authenticator, Message-Authenticator, …). `nil` means the
-    /// reply is genuine; a string says why it is not, and the transport keeps waiting.
-    public var verify: @Sendable ([UInt8]) -> String?
+    /// reply is genuine; otherwise it says why it is not, and the transport keeps waiting.
+    public var verify: @Sendable ([UInt8]) -> ReplyRejection?
 
-    public init(bytes: [UInt8], verify: @escaping @Sendable ([UInt8]) -> String?) {
+    public init(bytes: [UInt8], verify: @escaping @Sendable ([UInt8]) -> ReplyRejection?) {
         self.bytes = bytes
         self.verify = verify
+    }
+}
+
+/// Why a candidate reply was not accepted: the typed reason and the parser's words.
+public struct ReplyRejection: Sendable, Equatable {
+    public var code: DiscardReason
+    public var reason: String
+
+    public init(_ code: DiscardReason, _ reason: String) {
+        self.code = code
+        self.reason = reason
     }
 }
 
@@ -168,7 +179,7 @@ final class RADIUSSocket: ChannelInboundHandler, @unchecked Sendable {
     private struct Pending {
         var server: ServerAddress
         var bytes: [UInt8]
-        var verify: @Sendable ([UInt8]) -> String?
+        var verify: @Sendable ([UInt8]) -> ReplyRejection?
         var promise: EventLoopPromise<ExchangeResult>
         var schedule: [Duration]
         var transmissions = 0
@@ -285,19 +296,19 @@ final class RADIUSSocket: ChannelInboundHandler, @unchecked Sendable {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = Self.unwrapInboundIn(data)
         let bytes = Array(envelope.data.readableBytesView)
-        let from = "\(envelope.remoteAddress)"
+        let from = ServerAddress(socketAddress: envelope.remoteAddress).description
         // The identifier is byte 1; anything shorter than a RADIUS header cannot be matched at all.
         guard bytes.count >= 20 else { return }
         let identifier = Int(bytes[1])
         guard var entry = pending[identifier] else { return }
         guard envelope.remoteAddress == entry.server.socketAddress else {
-            entry.discard(DiscardedDatagram(from: from, size: bytes.count,
+            entry.discard(DiscardedDatagram(from: from, size: bytes.count, code: .foreignSource,
                                             reason: "came from \(from), not from \(entry.server)"))
             pending[identifier] = entry
             return
         }
         if let problem = entry.verify(bytes) {
-            entry.discard(DiscardedDatagram(from: from, size: bytes.count, reason: problem))
+            entry.discard(DiscardedDatagram(from: from, size: bytes.count, code: problem.code, reason: problem.reason))
             pending[identifier] = entry
             return
         }

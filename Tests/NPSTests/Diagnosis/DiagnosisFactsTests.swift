@@ -112,17 +112,19 @@ import Testing
     }
 
     @Test func secretNamingDiscards() throws {
-        // The verifier's own words for a reply signed with another secret.
-        let reason = try EvidenceBuilder.wrongSecretDiscardReason()
-        #expect(DiagnosisFacts.namesSharedSecret(reason), "\(reason)")
-        #expect(DiagnosisFacts.namesSharedSecret(try EvidenceBuilder.wrongSecretDiscardReason(code: .accessAccept)))
-        #expect(!DiagnosisFacts.namesSharedSecret("came from 10.0.0.9:1812, not from 127.0.0.1:1812"))
-        #expect(!DiagnosisFacts.namesSharedSecret("RADIUSError.identifierMismatch at offset 1: reply Identifier 3"))
+        // The verifier's own verdict on a reply signed with another secret, typed, for a reject and an accept.
+        let wrongSecret = try EvidenceBuilder.wrongSecretDiscard()
+        #expect(wrongSecret.code == .responseAuthenticatorMismatch || wrongSecret.code == .messageAuthenticatorMismatch)
+        #expect(wrongSecret.code.pointsToSharedSecret)
+        #expect(try EvidenceBuilder.wrongSecretDiscard(code: .accessAccept).code.pointsToSharedSecret)
+        #expect(!DiscardReason.foreignSource.pointsToSharedSecret)
+        #expect(!DiscardReason.identifierMismatch.pointsToSharedSecret)
+        #expect(!DiscardReason.messageAuthenticatorMissing.pointsToSharedSecret)
         let evidence = EvidenceBuilder.single(
             method: "pap", outcome: .timeout, replyCode: nil,
-            discarded: [DiscardedDatagram(from: "127.0.0.1:1812", size: 38, reason: reason),
-                        DiscardedDatagram(from: "10.0.0.9:1812", size: 38, reason: "came from 10.0.0.9:1812, not "
-                                            + "from 127.0.0.1:1812")])
+            discarded: [wrongSecret,
+                        DiscardedDatagram(from: "10.0.0.9:1812", size: 38, code: .foreignSource,
+                                          reason: "came from 10.0.0.9:1812, not from 127.0.0.1:1812")])
         let facts = DiagnosisFacts(evidence)
         #expect(facts.secretDiscards.count == 1 && facts.foreignSourceDiscards.count == 1)
         // Both are known; the secret explains more.

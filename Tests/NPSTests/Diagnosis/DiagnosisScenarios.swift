@@ -461,16 +461,15 @@ extension Scenario {
         },
         Scenario("replies signed with another secret", rule: "timeout-wrong-secret", error: 809, .certain,
                  mentions: ["failed verification", "shared secret"]) {
-            let reason = try EvidenceBuilder.wrongSecretDiscardReason()
-            return EvidenceBuilder.single(
+            EvidenceBuilder.single(
                 method: "pap", outcome: .timeout, replyCode: nil,
-                discarded: [DiscardedDatagram(from: "127.0.0.1:1812", size: 38, reason: reason)], transmissions: 3)
+                discarded: [try EvidenceBuilder.wrongSecretDiscard()], transmissions: 3)
         },
         Scenario("replies from another address", rule: "timeout-reply-from-other-address", error: 809, .likely,
                  mentions: ["came from 10.0.0.9:1812"]) {
             EvidenceBuilder.single(
                 method: "pap", outcome: .timeout, replyCode: nil,
-                discarded: [DiscardedDatagram(from: "10.0.0.9:1812", size: 38,
+                discarded: [DiscardedDatagram(from: "10.0.0.9:1812", size: 38, code: .foreignSource,
                                               reason: "came from 10.0.0.9:1812, not from 127.0.0.1:1812")],
                 transmissions: 3)
         },

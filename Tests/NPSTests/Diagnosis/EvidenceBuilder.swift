@@ -124,16 +124,19 @@ enum EvidenceBuilder {
     }
 
     /// The reason the Probe records for a reply signed with another secret: the RADIUS verifier's own words.
-    static func wrongSecretDiscardReason(code: RADIUSCode = .accessReject) throws -> String {
+    /// The datagram the transport records for a reply signed with another secret: typed by the real verifier.
+    static func wrongSecretDiscard(code: RADIUSCode = .accessReject, from: String = "127.0.0.1:1812") throws
+        -> DiscardedDatagram
+    {
         let request = try RADIUSPacket.accessRequest(
             identifier: 7, attributes: [RADIUSAttribute(.userName, string: "alice")], secret: secret,
             random: SeededRandom(seed: "discard"))
         let reply = try request.signedReply(code, attributes: [], secret: Array("another-secret".utf8))
-        do {
+        do throws(RADIUSError) {
             try reply.verifyReply(to: request, secret: secret)
-            return "verified (unexpected)"
+            return DiscardedDatagram(from: from, size: 20, code: .malformed, reason: "verified (unexpected)")
         } catch {
-            return "\(error)"
+            return DiscardedDatagram(from: from, size: 20, code: DiscardReason(verifying: error), reason: error.reason)
         }
     }
 }
