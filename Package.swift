@@ -91,8 +91,16 @@ let package = Package(
         /// A TLS server context and a certificate authority in memory, and a seeded random source, so EAP and Probe
         /// tests run real TLS without files or the `openssl` CLI. Uses the TLS target's `package` internals.
         .target(name: "TLSTestSupport", dependencies: ["TLS", "COpenSSL"], path: "Tests/TLSTestSupport"),
-        /// In-process servers for tests: the EAP server (EAP-TLS, PEAP, MS-CHAPv2, with faults).
-        .target(name: "TestServers", dependencies: ["EAP", "TLS", "TLSTestSupport"], path: "Tests/TestServers"),
+        /// In-process servers for tests: the EAP server (EAP-TLS, PEAP, MS-CHAPv2, with faults), a RADIUS server over
+        /// UDP on loopback that runs it (so conversations, failover and load are tested without the lab), and the
+        /// in-memory PKI they use.
+        .target(
+            name: "TestServers",
+            dependencies: [
+                "EAP", "RADIUS", "TLS", "TLSTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/TestServers"),
         /// The built-in lab's environment (ports, PKI, users) for end-to-end tests, the built binary, and the
         /// openssl-CLI test PKI builder the unit tests share.
         .target(name: "LabSupport", path: "Tests/LabSupport"),
@@ -110,7 +118,7 @@ let package = Package(
         .testTarget(
             name: "ProbeTests",
             dependencies: [
-                "Probe", "Evidence", "RADIUS", "EAP", "TLS", "TLSTestSupport", "LabSupport",
+                "Probe", "Evidence", "RADIUS", "EAP", "TLS", "TLSTestSupport", "TestServers", "LabSupport",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]),
         .testTarget(

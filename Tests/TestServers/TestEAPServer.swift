@@ -121,7 +121,7 @@ public final class TestEAPServer {
         case requireInnerInOneFragment
     }
 
-    public struct Options {
+    public struct Options: Sendable {
         public var method: Method
         public var outer: TLSServerContext?
         public var inner: TLSServerContext?

@@ -3,20 +3,20 @@ import Foundation
 import TLS
 
 /// Certificates made in memory once per test process: a root CA and what it issues, and an unrelated rogue CA.
-struct PeerTestPKI: Sendable {
-    static let serverName = "radius.peer.test"
+public struct PeerTestPKI: Sendable {
+    public static let serverName = "radius.peer.test"
 
-    let ca: TLSTestCertificateAuthority
-    let rogueCA: TLSTestCertificateAuthority
-    let server: TLSCredentials
-    let client: TLSCredentials
-    let innerClient: TLSCredentials
+    public let ca: TLSTestCertificateAuthority
+    public let rogueCA: TLSTestCertificateAuthority
+    public let server: TLSCredentials
+    public let client: TLSCredentials
+    public let innerClient: TLSCredentials
     /// Issued by the rogue CA: a server trusting only `ca` refuses it.
-    let rogueClient: TLSCredentials
+    public let rogueClient: TLSCredentials
 
     private static let shared = Result { try PeerTestPKI() }
 
-    static func get() throws -> PeerTestPKI { try shared.get() }
+    public static func get() throws -> PeerTestPKI { try shared.get() }
 
     private init() throws {
         ca = try TLSTestCertificateAuthority(commonName: "Peer Test Root")
@@ -29,7 +29,7 @@ struct PeerTestPKI: Sendable {
     }
 
     /// A client context trusting `ca` and requiring the server's name (like Windows "Connect to these servers").
-    func clientContext(credentials: TLSCredentials? = nil, version: TLSVersion = .tls1_2,
+    public func clientContext(credentials: TLSCredentials? = nil, version: TLSVersion = .tls1_2,
                        maxVersion: TLSVersion? = nil, names: [String] = [PeerTestPKI.serverName],
                        resumption: Bool = false) throws -> TLSClientContext {
         try TLSClientContext(TLSClientConfiguration(
@@ -39,7 +39,7 @@ struct PeerTestPKI: Sendable {
     }
 
     /// A server context; `requireClientCertificate` asks for (and requires) a certificate issued by `ca`.
-    func serverContext(version: TLSVersion = .tls1_2, maxVersion: TLSVersion? = nil,
+    public func serverContext(version: TLSVersion = .tls1_2, maxVersion: TLSVersion? = nil,
                        requireClientCertificate: Bool) throws -> TLSServerContext {
         try TLSServerContext(TLSServerConfiguration(
             credentials: server, requireClientCertificate: requireClientCertificate, minimumVersion: version,
