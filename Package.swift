@@ -66,7 +66,7 @@ let package = Package(
         /// YAML profiles and suites: the model, `${VAR}` substitution, validation with file:line:column, expectations.
         .target(
             name: "Profiles",
-            dependencies: ["NPS", "Evidence", "RADIUS", "TLS", .product(name: "Yams", package: "Yams")]
+            dependencies: ["NPS", "Evidence", "RADIUS", "EAP", "TLS", .product(name: "Yams", package: "Yams")]
         ),
         /// The jobs: a case prepared from its settings (credentials and TLS contexts loaded once) and run, suites
         /// of cases, load runs.
