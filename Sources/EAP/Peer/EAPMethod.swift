@@ -39,7 +39,7 @@ public struct EAPMethodKind: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Every method the peer runs, in the order help texts list them. Adding a method: its file, and one entry here.
-    public static let registered: [EAPMethodKind] = [.mschapv2, .tls]
+    public static let registered: [EAPMethodKind] = [.mschapv2, .tls, .md5]
 
     public var description: String { type.description }
     public static func == (lhs: EAPMethodKind, rhs: EAPMethodKind) -> Bool { lhs.type == rhs.type }
