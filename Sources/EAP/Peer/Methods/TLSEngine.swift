@@ -99,7 +99,10 @@ struct TLSEngine {
             } catch {
                 return .fail(.violation("the ACK of our fragment", error))
             }
-            return nextFragment(&ctx)
+            switch nextFragment(&ctx) {
+            case .success(let fragment): return .reply(fragment)
+            case .failure(let failure): return .fail(failure)
+            }
         }
         let session: TLSSession
         switch phase {
@@ -157,11 +160,7 @@ struct TLSEngine {
             return .failure(.configuration("cannot fragment \(records.count) octets of TLS", error))
         }
         fragmentIndex = 0
-        switch nextFragment(&ctx) {
-        case .reply(let message): return .success(message)
-        case .fail(let failure): return .failure(failure)
-        default: return .failure(.configuration("fragmenter in an impossible state"))
-        }
+        return nextFragment(&ctx)
     }
 
     /// The empty response: an ACK of the server's fragment, or the answer to a message needing no data.
@@ -262,8 +261,8 @@ struct TLSEngine {
         return .fail(failure)
     }
 
-    private mutating func nextFragment(_ ctx: inout PeerContext) -> Event {
-        guard var fragmenter else { return .fail(.violation("an ACK with nothing of ours awaiting one")) }
+    private mutating func nextFragment(_ ctx: inout PeerContext) -> Result<EAPTLSMessage, MethodFailure> {
+        guard var fragmenter else { return .failure(.violation("an ACK with nothing of ours awaiting one")) }
         do {
             let fragment = try fragmenter.nextFragment()
             self.fragmenter = fragmenter
@@ -272,9 +271,9 @@ struct TLSEngine {
                 ctx.record(.fragmentSent(index: fragmentIndex, of: fragmenter.fragmentCount,
                                          bytes: fragment.data.count))
             }
-            return .reply(fragment)
+            return .success(fragment)
         } catch {
-            return .fail(.violation("cannot send the next fragment", error))
+            return .failure(.violation("cannot send the next fragment", error))
         }
     }
 }
