@@ -13,17 +13,18 @@ public enum AuthenticationMethod: Sendable {
     /// MS-CHAPv2 without EAP, as a VPN server asks NPS (RFC 2548 §2.3: MS-CHAP-Challenge +
     /// MS-CHAP2-Response; the reply carries MS-CHAP2-Success or MS-CHAP-Error).
     case msCHAPv2(password: String)
-    /// EAP over RADIUS (RFC 3579): EAP-TLS, PEAP, EAP-MSCHAPv2. `name` is the report's method name
-    /// (`eap-tls`, `peap-mschapv2`, …). The peer's TLS contexts are shared by every conversation.
-    case eap(EAPPeerConfiguration, name: String)
+    /// EAP over RADIUS (RFC 3579): any method the peer runs (``EAPMethod``: `eap-tls`, `peap-mschapv2`, …). The
+    /// peer's TLS contexts are shared by every conversation.
+    case eap(EAPPeerConfiguration)
 
-    /// The name used in reports and `--json` (`method`).
+    /// The name used in reports and `--json` (`method`): `pap`, `chap`, `mschapv2`, or the EAP method's
+    /// (``EAPMethod/name``).
     public var name: String {
         switch self {
         case .pap: return "pap"
         case .chap: return "chap"
         case .msCHAPv2: return "mschapv2"
-        case .eap(_, let name): return name
+        case .eap(let configuration): return configuration.method.method.name
         }
     }
 }
