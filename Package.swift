@@ -15,6 +15,7 @@
 //     → RADIUS, EAP        wire formats and the EAP peer state machine (pure: packets in, actions out)
 //     → TLS                the only code that touches OpenSSL
 //     → COpenSSL           OpenSSL 3 as a system library
+//     → CodedErrors        the one error type: CodedError<Domain> (EAPError, RADIUSError, TLSError… are domains)
 //
 // Test-only code lives under Tests/: TLSTestSupport (a TLS server and a certificate authority in memory, a seeded
 // random source), TestServers (an EAP server for tests), LabSupport (the built-in lab and the built binary).
@@ -40,24 +41,27 @@ let package = Package(
             pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]
         ),
+        /// The one error type every target throws: a code to match on, the reason and place in words, and what a
+        /// domain adds (`CodedError<Domain>`; `EAPError`, `TLSError`… are its domains).
+        .target(name: "CodedErrors"),
         /// The only code that touches OpenSSL: digests, HMAC, randomness, TLS client sessions over memory BIOs with
         /// key export and handshake evidence, certificate reading and pre-flight checks.
-        .target(name: "TLS", dependencies: ["COpenSSL"]),
+        .target(name: "TLS", dependencies: ["CodedErrors", "COpenSSL"]),
         /// RADIUS wire format (RFC 2865/2866/2869/3162/3579/5176/5997/2548) and FreeRADIUS-format dictionaries.
-        .target(name: "RADIUS", dependencies: ["TLS"]),
+        .target(name: "RADIUS", dependencies: ["CodedErrors", "TLS"]),
         /// EAP packets, the peer state machine and its methods behind one protocol (EAP-TLS, PEAPv0, MS-CHAPv2,
         /// EAP-MD5; each described once and registered in `EAPMethodKind.registered`), EAP-TLV.
-        .target(name: "EAP", dependencies: ["TLS"]),
+        .target(name: "EAP", dependencies: ["CodedErrors", "TLS"]),
         /// What one conversation observed (round trips, the EAP trace, TLS handshakes, pre-flight findings), as
         /// typed, Codable data: Probe fills it, NPS judges it, Reports prints it.
         .target(name: "Evidence", dependencies: ["RADIUS", "EAP", "TLS"]),
         /// NPS knowledge: reason codes, Windows errors, MS-CHAP errors, evidence → verdict rules, NPS logs.
-        .target(name: "NPS", dependencies: ["Evidence", "RADIUS", "EAP", "TLS"]),
+        .target(name: "NPS", dependencies: ["Evidence", "RADIUS", "EAP", "TLS", "CodedErrors"]),
         /// Running conversations: UDP transport, retransmission, failover, the load engine and its statistics.
         .target(
             name: "Probe",
             dependencies: [
-                "Evidence", "RADIUS", "EAP", "TLS",
+                "Evidence", "RADIUS", "EAP", "TLS", "CodedErrors",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -68,7 +72,8 @@ let package = Package(
         /// validation with file:line:column, expectations.
         .target(
             name: "Profiles",
-            dependencies: ["NPS", "Evidence", "RADIUS", "EAP", "TLS", .product(name: "Yams", package: "Yams")]
+            dependencies: ["NPS", "Evidence", "RADIUS", "EAP", "TLS", "CodedErrors",
+                           .product(name: "Yams", package: "Yams")]
         ),
         /// The jobs: a case prepared from its settings (credentials and TLS contexts loaded once) and run, suites
         /// of cases, load runs.
@@ -107,6 +112,7 @@ let package = Package(
         /// openssl-CLI test PKI builder the unit tests share.
         .target(name: "LabSupport", path: "Tests/LabSupport"),
 
+        .testTarget(name: "CodedErrorsTests", dependencies: ["CodedErrors"]),
         .testTarget(
             name: "TLSTests", dependencies: ["TLS", "TLSTestSupport", "COpenSSL", "LabSupport"],
             resources: [.copy("Vectors")]),

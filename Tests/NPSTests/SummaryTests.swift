@@ -105,6 +105,9 @@ struct SummaryTests {
         #expect(text.contains("Access-Rejects by reason code"))
         #expect(text.contains("IAS_AUTH_FAILURE"))
         #expect(text.contains("line 9: "))
+        // Malformed lines read as what and where; the codes stay in the JSON (issue 12: "[unknownFormat]").
+        for code in NPSDomain.allCodes { #expect(!text.contains(code.name), "\(code)") }
+        #expect(s.malformedSamples.allSatisfy { !"\($0)".contains("\($0.code)") })
         #expect(text.split(separator: "\n").allSatisfy { $0.count <= 100 })
     }
 

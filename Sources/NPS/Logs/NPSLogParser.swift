@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CodedErrors
 import TLS
 
 /// A streaming parser for NPS log files: feed it one physical line at a time, get back the records that line
@@ -50,7 +51,7 @@ public struct NPSLogParser: Sendable {
         /// "line 9" or, with `file`, "IN2405.log:9".
         public var location: String { file.map { "\($0):\(lineNumber)" } ?? "line \(lineNumber)" }
 
-        public var description: String { "\(location): \(code): \(reason) — \(excerpt)" }
+        public var description: String { "\(location): \(reason) — \(excerpt)" }
     }
 
     /// Counters over everything consumed so far.

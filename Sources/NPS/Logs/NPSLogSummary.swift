@@ -163,7 +163,7 @@ extension NPSLogSummary {
             out.append("Malformed lines: \(n(malformedLines))"
                 + (malformedSamples.count < malformedLines ? " (first \(malformedSamples.count) shown)" : ""))
             for sample in malformedSamples {
-                line("\(sample.location): \(sample.reason) [\(sample.code)]")
+                line("\(sample.location): \(sample.reason)")
                 line(sample.excerpt, indent: "      ")
             }
         }
