@@ -388,8 +388,9 @@ struct IASAttributeNameTests {
     @Test("the names follow the dictionary given, so an IAS line reads with a site's own names")
     func namesComeFromTheDictionaryGiven() throws {
         var dictionary = RADIUSDictionary()
-        try dictionary.load(text: "ATTRIBUTE Station-Of-Caller 31 string\nATTRIBUTE Tunnel-Private-Group-Id 81 string\n",
-                            path: "/test/dictionary")
+        try dictionary.load(
+            text: "ATTRIBUTE Station-Of-Caller 31 string\nATTRIBUTE Tunnel-Private-Group-Id 81 string\n",
+            path: "/test/dictionary")
         let names = IASAttributeNames(dictionary: dictionary)
         #expect(names[31] == "Station-Of-Caller" && names[81] == "Tunnel-Pvt-Group-ID" && names[1] == "Attribute-1")
         var parser = NPSLogParser(attributeNames: names)
