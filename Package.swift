@@ -19,8 +19,8 @@
 //       CodedErrors        the one error type: CodedError<Domain> (EAPError, RADIUSError, TLSError… are domains)
 //
 // Test-only code lives under Tests/: TLSTestSupport (a TLS server and a certificate authority in memory, a seeded
-// random source), TestServers (an EAP server for tests), LabSupport (the built-in lab, the built binary, the test
-// PKI builder, a JUnit schema).
+// random source), TestServers (EAP and RADIUS servers for tests), LabSupport (the built-in lab, the built binary, the
+// test PKI builder, a JUnit schema).
 import PackageDescription
 
 let package = Package(
