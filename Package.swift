@@ -86,7 +86,8 @@ let package = Package(
         .target(name: "Jobs", dependencies: ["Profiles", "Probe", "NPS", "Evidence", "RADIUS", "EAP", "TLS"]),
         /// The outputs of `auth`, `load` and `run`: text and JSON, suite reports (human, JUnit, TAP, JSON,
         /// Prometheus, Nagios). `nps-log` and `explain` render their own (NPS summaries and explanations).
-        .target(name: "Reports", dependencies: ["Jobs", "Profiles", "Probe", "NPS", "Evidence", "RADIUS", "EAP", "TLS"]),
+        .target(
+            name: "Reports", dependencies: ["Jobs", "Profiles", "Probe", "NPS", "Evidence", "RADIUS", "EAP", "TLS"]),
         /// The commands, one `ParsableCommand` per file; a library so tests can call them.
         .target(
             name: "NPSProbeCLI",
@@ -122,9 +123,11 @@ let package = Package(
         .testTarget(
             name: "TLSTests", dependencies: ["TLS", "TLSTestSupport", "COpenSSL", "LabSupport"],
             resources: [.copy("Vectors")]),
-        .testTarget(name: "RADIUSTests", dependencies: ["RADIUS", "TLS", "TLSTestSupport"], resources: [.copy("Vectors")]),
         .testTarget(
-            name: "EAPTests", dependencies: ["EAP", "TLS", "TLSTestSupport", "TestServers"], resources: [.copy("Vectors")]),
+            name: "RADIUSTests", dependencies: ["RADIUS", "TLS", "TLSTestSupport"], resources: [.copy("Vectors")]),
+        .testTarget(
+            name: "EAPTests", dependencies: ["EAP", "TLS", "TLSTestSupport", "TestServers"],
+            resources: [.copy("Vectors")]),
         .testTarget(
             name: "NPSTests",
             dependencies: ["NPS", "Evidence", "EAP", "RADIUS", "TLS", "TLSTestSupport", "TestServers", "LabSupport"],
