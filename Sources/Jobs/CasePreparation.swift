@@ -25,10 +25,12 @@ public enum CasePreparation {
     /// Windows and hostapd send at most 1398 TLS octets per EAP-TLS fragment.
     public static let defaultFragmentSize = 1398
 
+    /// `keyLog` receives the secrets of every TLS session of the case (outer and PEAP's inner) for `--keylog`
+    /// and `--pcap-with-keys`; nil records none.
     public static func prepare(
         _ settings: AuthSettings, dictionary: RADIUSDictionary,
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        location: SourceLocation = .file("<command line>"), now: Date = Date()
+        location: SourceLocation = .file("<command line>"), now: Date = Date(), keyLog: TLSKeyLog? = nil
     ) throws(ProfileError) -> PreparedCase {
         func fail(_ code: ProfileError.Code, _ message: String, hint: String? = nil) -> ProfileError {
             ProfileError(code, at: location, message, hint: hint)
@@ -116,11 +118,12 @@ public enum CasePreparation {
             userName = outerIdentity
             // What the method's description says it needs: the TLS context that carries our certificate (EAP-TLS,
             // PEAP's inner EAP-TLS), a password, and for PEAP a tunnel context without our certificate.
-            let tunnel = eapMethod.inner != nil ? try context(tls, credentials: nil, fail: fail) : nil
+            let tunnel = eapMethod.inner != nil ? try context(tls, credentials: nil, keyLog: keyLog, fail: fail) : nil
             let credentials = EAPMethodCredentials(
                 identity: innerIdentity, password: method.usesPassword ? try password() : nil,
                 newPassword: newPassword,
-                tls: method.usesClientCertificate ? try context(tls, credentials: clientCredentials, fail: fail) : nil)
+                tls: method.usesClientCertificate
+                    ? try context(tls, credentials: clientCredentials, keyLog: keyLog, fail: fail) : nil)
             let binding: CryptoBindingPolicy
             switch settings.peap?.cryptoBinding ?? .optional {
             case .disabled: binding = .disabled
@@ -227,7 +230,7 @@ public enum CasePreparation {
     /// A TLS client context: the trusted CAs (files concatenated, one directory), accepted server names,
     /// EKU, CRL, versions (default TLS 1.2 only: NPS does not do TLS 1.3 for EAP), ciphers, resumption.
     static func context(
-        _ tls: AuthSettings.TLS, credentials: TLSCredentials?,
+        _ tls: AuthSettings.TLS, credentials: TLSCredentials?, keyLog: TLSKeyLog?,
         fail: (ProfileError.Code, String, String?) -> ProfileError
     ) throws(ProfileError) -> TLSClientContext {
         var pem: [UInt8] = []
@@ -267,7 +270,7 @@ public enum CasePreparation {
             return try TLSClientContext(TLSClientConfiguration(
                 credentials: credentials, validation: validation, minimumVersion: minimum, maximumVersion: maximum,
                 cipherList: tls.ciphers, cipherSuites: tls.cipherSuites, groups: tls.groups,
-                sessionResumption: tls.resume ?? false, serverNameIndication: tls.sni))
+                sessionResumption: tls.resume ?? false, serverNameIndication: tls.sni, keyLog: keyLog))
         } catch {
             throw fail(.tlsConfiguration, "TLS settings refused: \(error.reason)", nil)
         }

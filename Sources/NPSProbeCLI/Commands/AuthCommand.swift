@@ -22,6 +22,7 @@ struct AuthCommand: AsyncParsableCommand {
 
     @OptionGroup var inputs: CaseOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup(title: "Capture") var capture: CaptureOptions
 
     @Option(help: ArgumentHelp(
         "Exit 0 when the outcome is this one: accept, reject, timeout, reject:853 (the diagnosed Windows error), "
@@ -29,7 +30,8 @@ struct AuthCommand: AsyncParsableCommand {
     var expect: CLIExpectation?
 
     func run() async throws {
-        let inputs = try self.inputs.prepare()
+        let recording = try capture.prepare()
+        let inputs = try self.inputs.prepare(keyLog: recording.keyLog)
         let (prepared, dictionary) = (inputs.prepared, inputs.dictionary)
         var expectation = expect?.expectation
         if expectation == nil, let definition = inputs.definition, definition.locations["expect"] != nil {
@@ -39,8 +41,11 @@ struct AuthCommand: AsyncParsableCommand {
         let transport = RADIUSTransport(maximumSocketsPerFamily: 1)
         let run = await CaseRunner.run(
             prepared, transport: transport, dictionary: dictionary,
-            observer: output.verbose ? PacketPrinter.observer(dictionary: dictionary) : nil)
+            observer: combinedObserver([
+                output.verbose ? PacketPrinter.observer(dictionary: dictionary) : nil, recording.observer,
+            ]))
         await transport.shutdown()
+        try recording.write()
 
         let met = expectation.map { $0.evaluate(run.observation) }
         if output.json {
