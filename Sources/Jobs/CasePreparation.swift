@@ -17,6 +17,20 @@ public struct PreparedCase: Sendable {
     public var resume: Bool
     /// Things the user should hear about (insecure server checks, pre-flight findings, defaults chosen).
     public var warnings: [String]
+    /// Accounting after an Access-Accept, when the case asks for it.
+    public var accounting: AccountingPlan?
+}
+
+/// Where and how a case sends its accounting (RFC 2866): the accounting servers in failover order with the
+/// case's shared secret and retransmission, and whether an Interim-Update goes between Start and Stop.
+public struct AccountingPlan: Sendable {
+    public var client: RADIUSClientConfiguration
+    public var interimUpdate: Bool
+
+    public init(client: RADIUSClientConfiguration, interimUpdate: Bool) {
+        self.client = client
+        self.interimUpdate = interimUpdate
+    }
 }
 
 /// Turns `AuthSettings` (from a profile, a suite case or the `auth` command line) into a `PreparedCase`:
@@ -142,7 +156,37 @@ public enum CasePreparation {
         let request = AuthenticationRequest(
             userName: userName, method: authentication, attributes: attributes, preflight: preflight)
         return PreparedCase(client: client, request: request, resume: settings.tls?.resume ?? false,
-                            warnings: warnings)
+                            warnings: warnings,
+                            accounting: try accountingPlan(settings.accounting, client: client, location: location))
+    }
+
+    /// The accounting servers: the ones given (default port 1813), else each authentication server's host on
+    /// 1813 — or on its port + 1 when that is not 1812 (the convention of servers on other ports, the lab's too).
+    public static func accountingPlan(
+        _ accounting: AuthSettings.Accounting?, client: RADIUSClientConfiguration, location: SourceLocation
+    ) throws(ProfileError) -> AccountingPlan? {
+        guard let accounting, accounting.enabled == true else { return nil }
+        var servers: [ServerAddress] = []
+        if let texts = accounting.servers, !texts.isEmpty {
+            for text in texts {
+                do {
+                    servers.append(try ServerAddress(parsing: text, defaultPort: 1813))
+                } catch {
+                    throw ProfileError(.badServer, at: location, "accounting server \(text): \(error.reason)")
+                }
+            }
+        } else {
+            for server in client.servers {
+                guard let counterpart = server.accountingCounterpart else {
+                    throw ProfileError(.badServer, at: location, "server \(server) has no port + 1 for accounting",
+                                       hint: "give accounting.servers (--accounting-server HOST:PORT)")
+                }
+                servers.append(counterpart)
+            }
+        }
+        var configuration = client
+        configuration.servers = servers
+        return AccountingPlan(client: configuration, interimUpdate: accounting.interimUpdate ?? false)
     }
 
     /// Where to send and how: the servers in failover order, the shared secret (falling back to

@@ -23,6 +23,7 @@ struct AuthCommand: AsyncParsableCommand {
     @OptionGroup var inputs: CaseOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup(title: "Capture") var capture: CaptureOptions
+    @OptionGroup(title: "Accounting") var accounting: AccountingOptions
 
     @Option(help: ArgumentHelp(
         "Exit 0 when the outcome is this one: accept, reject, timeout, reject:853 (the diagnosed Windows error), "
@@ -31,7 +32,7 @@ struct AuthCommand: AsyncParsableCommand {
 
     func run() async throws {
         let recording = try capture.prepare()
-        let inputs = try self.inputs.prepare(keyLog: recording.keyLog)
+        let inputs = try self.inputs.prepare(keyLog: recording.keyLog, accounting: accounting.settings)
         let (prepared, dictionary) = (inputs.prepared, inputs.dictionary)
         var expectation = expect?.expectation
         if expectation == nil, let definition = inputs.definition, definition.locations["expect"] != nil {
@@ -59,18 +60,33 @@ struct AuthCommand: AsyncParsableCommand {
                 Console.out("Resumed conversation:")
             }
             Console.out(AuthText.render(report: run.report, diagnosis: run.diagnosis, dictionary: dictionary))
+            if let accounting = run.accounting {
+                Console.out(AuthText.accountingLines(accounting).joined(separator: "\n"))
+            }
             if let met {
                 Console.out(met.passed ? "  as expected (\(met.expected))"
                             : "  NOT as expected: wanted \(met.expected), got \(met.got)")
             }
         }
-        throw ExitCode(Self.exitStatus(for: run.report.evidence, met: met?.passed).rawValue)
+        let status = Self.exitStatus(for: run.report.evidence, met: met?.passed, accounting: run.accounting)
+        throw ExitCode(status.rawValue)
     }
 
-    static func exitStatus(for evidence: ConversationEvidence, met: Bool?) -> ExitStatus {
+    /// With `--expect`, the expectation decides. Otherwise an accept exits 0 only when its MPPE keys did not
+    /// mismatch and, with accounting, every record got a verified response (2 when one got none, 3 when one could
+    /// not be sent).
+    static func exitStatus(for evidence: ConversationEvidence, met: Bool?, accounting: AccountingEvidence? = nil)
+        -> ExitStatus
+    {
         if let met { return met ? .success : .rejected }
         switch evidence.outcome {
-        case .accept: return evidence.mppeKeys == .mismatch ? .rejected : .success
+        case .accept:
+            if evidence.mppeKeys == .mismatch { return .rejected }
+            switch accounting?.outcome {
+            case .noResponse?: return .noAnswer
+            case .error?: return .localError
+            default: return .success
+            }
         case .reject: return .rejected
         case .timeout: return .noAnswer
         case .error: return .localError

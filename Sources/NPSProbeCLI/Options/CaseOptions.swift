@@ -28,11 +28,12 @@ struct CaseOptions: ParsableArguments {
 
     /// Merges the options over the profile, loads the dictionary and prepares the case (credentials and TLS
     /// contexts loaded once). Warnings and pre-flight findings go to stderr. `keyLog` receives every TLS session's
-    /// secrets (`--keylog`).
-    func prepare(keyLog: TLSKeyLog? = nil) throws(LocalError) -> Prepared {
+    /// secrets (`--keylog`); `accounting` comes from `auth`'s accounting options.
+    func prepare(keyLog: TLSKeyLog? = nil, accounting: AuthSettings.Accounting? = nil) throws(LocalError) -> Prepared {
         var settings = connection.settings()
         nas.apply(to: &settings)
         method.apply(to: &settings)
+        settings.accounting = accounting
         var definition: CaseDefinition?
         if let profile {
             let loaded = try Self.loadProfile(profile)
