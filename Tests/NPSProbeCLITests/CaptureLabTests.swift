@@ -24,6 +24,13 @@ struct CaptureLabTests {
          "--ca", lab.pki("root-ca.pem"), "--server-name", lab.serverName]
     }
 
+    /// alice's certificate (EAP-TLS, PEAP-TLS) against main, with the lab's server checks.
+    static func alice(_ lab: LabEnvironment, method: String, _ extra: [String]) -> [String] {
+        ["auth", "--json", "--server", lab.address("MAIN"), "--secret-file", lab.secretFile, "--method", method,
+         "--identity", "alice@lab.npsprobe.test", "--cert", lab.pki("client-rsa.pem"), "--key",
+         lab.pki("client-rsa.key"), "--ca", lab.pki("root-ca.pem"), "--server-name", lab.serverName] + extra
+    }
+
     static var environment: [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["LAB_BOB_PASSWORD"] = "bob-pass"
@@ -123,12 +130,7 @@ struct CaptureLabTests {
         let lab = try LabEnvironment.require()
         let folder = try Folder()
         let (pcap, keyLog) = (folder.file("peap-tls.pcapng"), folder.file("peap-tls.keys"))
-        let result = try NPSProbeBinary.run([
-            "auth", "--json", "--server", lab.address("MAIN"), "--secret-file", lab.secretFile, "--method", "peap-tls",
-            "--identity", "alice@lab.npsprobe.test", "--cert", lab.pki("client-rsa.pem"), "--key",
-            lab.pki("client-rsa.key"), "--ca", lab.pki("root-ca.pem"), "--server-name", lab.serverName,
-            "--pcap", pcap, "--keylog", keyLog,
-        ])
+        let result = try NPSProbeBinary.run(Self.alice(lab, method: "peap-tls", ["--pcap", pcap, "--keylog", keyLog]))
         #expect(try jsonObject(result.stdout)["outcome"] as? String == "accept", "\(result.stderr)")
         // The outer session and the inner EAP-TLS session, each under its own client random.
         let lines = try String(contentsOfFile: keyLog, encoding: .utf8).split(separator: "\n")
@@ -154,12 +156,9 @@ struct CaptureLabTests {
         let lab = try LabEnvironment.require()
         let folder = try Folder()
         let (pcap, keyLog) = (folder.file("tls13.pcapng"), folder.file("tls13.keys"))
-        let result = try NPSProbeBinary.run([
-            "auth", "--json", "--server", lab.address("MAIN"), "--secret-file", lab.secretFile, "--method", "eap-tls",
-            "--identity", "alice@lab.npsprobe.test", "--cert", lab.pki("client-rsa.pem"), "--key",
-            lab.pki("client-rsa.key"), "--ca", lab.pki("root-ca.pem"), "--server-name", lab.serverName,
+        let result = try NPSProbeBinary.run(Self.alice(lab, method: "eap-tls", [
             "--tls-min", "1.3", "--tls-max", "1.3", "--pcap", pcap, "--pcap-with-keys", "--keylog", keyLog,
-        ])
+        ]))
         let json = try jsonObject(result.stdout)
         #expect(json["outcome"] as? String == "accept" && json["tls_version"] as? String == "1.3", "\(result.stderr)")
         let labels = try String(contentsOfFile: keyLog, encoding: .utf8).split(separator: "\n")

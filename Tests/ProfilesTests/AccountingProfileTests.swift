@@ -9,12 +9,6 @@ import Testing
 /// The `accounting:` profile key (bool or mapping), its validation, the `accounting:` assertion and where a
 /// prepared case sends its accounting.
 @Suite struct AccountingProfileTests {
-    func only(_ issues: [ProfileIssue], _ code: ProfileError.Code) throws -> ProfileIssue {
-        let matching = issues.filter { $0.code == code }
-        #expect(matching.count == 1, "\(issues.map(\.description))")
-        return try #require(matching.first)
-    }
-
     @Test func theKeyIsABooleanOrAMapping() throws {
         let forms: [(String, AuthSettings.Accounting)] = [
             ("accounting: true\n", .init(enabled: true)),
