@@ -46,7 +46,6 @@ struct AuthCommand: AsyncParsableCommand {
                 output.verbose ? PacketPrinter.observer(dictionary: dictionary) : nil, recording.observer,
             ]))
         await transport.shutdown()
-        try recording.write()
 
         let met = expectation.map { $0.evaluate(run.observation) }
         if output.json {
@@ -68,6 +67,8 @@ struct AuthCommand: AsyncParsableCommand {
                             : "  NOT as expected: wanted \(met.expected), got \(met.got)")
             }
         }
+        // After the report, so a file that cannot be written does not hide the outcome.
+        try recording.write()
         let status = Self.exitStatus(for: run.report.evidence, met: met?.passed, accounting: run.accounting)
         throw ExitCode(status.rawValue)
     }

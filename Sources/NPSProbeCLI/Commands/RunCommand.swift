@@ -82,7 +82,6 @@ struct RunCommand: AsyncParsableCommand {
                 verbose ? PacketPrinter.observer(dictionary: dictionary) : nil, recording.observer,
             ]))
         await transport.shutdown()
-        try recording.write()
 
         if tap {
             Console.out(TAPReport.render(results))
@@ -96,6 +95,7 @@ struct RunCommand: AsyncParsableCommand {
         try write(json, JSONReport.render(results))
         try write(prom, PrometheusReport.render(results, timestamp: Date()))
         let allPassed = results.allSatisfy(\.passed)
+        try recording.write()
         throw ExitCode(allPassed ? ExitStatus.success.rawValue : ExitStatus.rejected.rawValue)
     }
 
