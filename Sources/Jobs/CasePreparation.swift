@@ -17,6 +17,20 @@ public struct PreparedCase: Sendable {
     public var resume: Bool
     /// Things the user should hear about (insecure server checks, pre-flight findings, defaults chosen).
     public var warnings: [String]
+    /// Accounting after an Access-Accept, when the case asks for it.
+    public var accounting: AccountingPlan?
+}
+
+/// Where and how a case sends its accounting (RFC 2866): the accounting servers in failover order with the
+/// case's shared secret and retransmission, and whether an Interim-Update goes between Start and Stop.
+public struct AccountingPlan: Sendable {
+    public var client: RADIUSClientConfiguration
+    public var interimUpdate: Bool
+
+    public init(client: RADIUSClientConfiguration, interimUpdate: Bool) {
+        self.client = client
+        self.interimUpdate = interimUpdate
+    }
 }
 
 /// Turns `AuthSettings` (from a profile, a suite case or the `auth` command line) into a `PreparedCase`:
@@ -25,10 +39,12 @@ public enum CasePreparation {
     /// Windows and hostapd send at most 1398 TLS octets per EAP-TLS fragment.
     public static let defaultFragmentSize = 1398
 
+    /// `keyLog` receives the secrets of every TLS session of the case (outer and PEAP's inner) for `--keylog`
+    /// and `--pcap-with-keys`; nil records none.
     public static func prepare(
         _ settings: AuthSettings, dictionary: RADIUSDictionary,
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        location: SourceLocation = .file("<command line>"), now: Date = Date()
+        location: SourceLocation = .file("<command line>"), now: Date = Date(), keyLog: TLSKeyLog? = nil
     ) throws(ProfileError) -> PreparedCase {
         func fail(_ code: ProfileError.Code, _ message: String, hint: String? = nil) -> ProfileError {
             ProfileError(code, at: location, message, hint: hint)
@@ -116,11 +132,12 @@ public enum CasePreparation {
             userName = outerIdentity
             // What the method's description says it needs: the TLS context that carries our certificate (EAP-TLS,
             // PEAP's inner EAP-TLS), a password, and for PEAP a tunnel context without our certificate.
-            let tunnel = eapMethod.inner != nil ? try context(tls, credentials: nil, fail: fail) : nil
+            let tunnel = eapMethod.inner != nil ? try context(tls, credentials: nil, keyLog: keyLog, fail: fail) : nil
             let credentials = EAPMethodCredentials(
                 identity: innerIdentity, password: method.usesPassword ? try password() : nil,
                 newPassword: newPassword,
-                tls: method.usesClientCertificate ? try context(tls, credentials: clientCredentials, fail: fail) : nil)
+                tls: method.usesClientCertificate
+                    ? try context(tls, credentials: clientCredentials, keyLog: keyLog, fail: fail) : nil)
             let binding: CryptoBindingPolicy
             switch settings.peap?.cryptoBinding ?? .optional {
             case .disabled: binding = .disabled
@@ -139,7 +156,37 @@ public enum CasePreparation {
         let request = AuthenticationRequest(
             userName: userName, method: authentication, attributes: attributes, preflight: preflight)
         return PreparedCase(client: client, request: request, resume: settings.tls?.resume ?? false,
-                            warnings: warnings)
+                            warnings: warnings,
+                            accounting: try accountingPlan(settings.accounting, client: client, location: location))
+    }
+
+    /// The accounting servers: the ones given (default port 1813), else each authentication server's host on
+    /// 1813 — or on its port + 1 when that is not 1812 (the convention of servers on other ports, the lab's too).
+    public static func accountingPlan(
+        _ accounting: AuthSettings.Accounting?, client: RADIUSClientConfiguration, location: SourceLocation
+    ) throws(ProfileError) -> AccountingPlan? {
+        guard let accounting, accounting.enabled == true else { return nil }
+        var servers: [ServerAddress] = []
+        if let texts = accounting.servers, !texts.isEmpty {
+            for text in texts {
+                do {
+                    servers.append(try ServerAddress(parsing: text, defaultPort: 1813))
+                } catch {
+                    throw ProfileError(.badServer, at: location, "accounting server \(text): \(error.reason)")
+                }
+            }
+        } else {
+            for server in client.servers {
+                guard let counterpart = server.accountingCounterpart else {
+                    throw ProfileError(.badServer, at: location, "server \(server) has no port + 1 for accounting",
+                                       hint: "give accounting.servers (--accounting-server HOST:PORT)")
+                }
+                servers.append(counterpart)
+            }
+        }
+        var configuration = client
+        configuration.servers = servers
+        return AccountingPlan(client: configuration, interimUpdate: accounting.interimUpdate ?? false)
     }
 
     /// Where to send and how: the servers in failover order, the shared secret (falling back to
@@ -227,7 +274,7 @@ public enum CasePreparation {
     /// A TLS client context: the trusted CAs (files concatenated, one directory), accepted server names,
     /// EKU, CRL, versions (default TLS 1.2 only: NPS does not do TLS 1.3 for EAP), ciphers, resumption.
     static func context(
-        _ tls: AuthSettings.TLS, credentials: TLSCredentials?,
+        _ tls: AuthSettings.TLS, credentials: TLSCredentials?, keyLog: TLSKeyLog?,
         fail: (ProfileError.Code, String, String?) -> ProfileError
     ) throws(ProfileError) -> TLSClientContext {
         var pem: [UInt8] = []
@@ -267,7 +314,7 @@ public enum CasePreparation {
             return try TLSClientContext(TLSClientConfiguration(
                 credentials: credentials, validation: validation, minimumVersion: minimum, maximumVersion: maximum,
                 cipherList: tls.ciphers, cipherSuites: tls.cipherSuites, groups: tls.groups,
-                sessionResumption: tls.resume ?? false, serverNameIndication: tls.sni))
+                sessionResumption: tls.resume ?? false, serverNameIndication: tls.sni, keyLog: keyLog))
         } catch {
             throw fail(.tlsConfiguration, "TLS settings refused: \(error.reason)", nil)
         }

@@ -16,6 +16,8 @@ public struct CaseRun: Sendable {
     /// The verdict on the judged conversation: the Windows error, NPS reasons, cause and fix.
     public var diagnosis: Diagnosis
     public var observation: CaseObservation
+    /// The accounting after the judged conversation, when the case asks for it.
+    public var accounting: AccountingEvidence?
 }
 
 /// Runs prepared cases over a shared transport: the single path `auth`, `run` and `check` take from a
@@ -41,8 +43,30 @@ public enum CaseRunner {
         }
         let last = reports[reports.count - 1]
         let diagnosis = Diagnoser.diagnose(last.evidence)
-        return CaseRun(reports: reports, diagnosis: diagnosis,
-                       observation: observation(of: last, diagnosis: diagnosis, dictionary: dictionary))
+        var accounting: AccountingEvidence?
+        if let plan = prepared.accounting {
+            accounting = await account(last, request: prepared.request, plan: plan, transport: transport,
+                                       observer: observer)
+        }
+        var observed = observation(of: last, diagnosis: diagnosis, dictionary: dictionary)
+        observed.accounting = accounting?.outcome.rawValue
+        observed.accountingReason = accounting?.reason
+        return CaseRun(reports: reports, diagnosis: diagnosis, observation: observed, accounting: accounting)
+    }
+
+    /// RFC 2866 accounting after an Access-Accept, as a NAS sends it; nothing is sent after anything else.
+    public static func account(
+        _ report: ConversationReport, request: AuthenticationRequest, plan: AccountingPlan,
+        transport: RADIUSTransport, observer: PacketObserver? = nil
+    ) async -> AccountingEvidence {
+        guard report.evidence.outcome == .accept, let accept = report.finalReply else {
+            return AccountingEvidence(
+                outcome: .notSent, reason: "the authentication was not accepted (\(report.evidence.outcome.rawValue))")
+        }
+        let session = AccountingSession(sessionId: AccountingSession.newSessionId(), accept: accept, request: request)
+        let run = AccountingRun(client: RADIUSClient(transport: transport, configuration: plan.client),
+                                interimUpdate: plan.interimUpdate)
+        return await run.run(session, observer: observer)
     }
 
     /// What the expectations and assertions of a case read from a conversation.

@@ -23,10 +23,11 @@ public struct SuitePlan: Sendable {
     public var warnings: [ProfileIssue]
 
     /// Loads `paths`, keeps the cases whose name is in `names` (when given) and that carry one of `tags`
-    /// (when given), validates and prepares them. Throws with every problem found.
+    /// (when given), validates and prepares them. Throws with every problem found. `keyLog` receives the secrets of
+    /// every TLS session of every case (`run --keylog`, `--pcap-with-keys`).
     public static func load(
         paths: [String], tags: [String] = [], names: [String] = [], dictionary: RADIUSDictionary,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment, keyLog: TLSKeyLog? = nil
     ) throws(PlanError) -> SuitePlan {
         var issues: [ProfileIssue] = []
         var definitions: [CaseDefinition] = []
@@ -52,7 +53,7 @@ public struct SuitePlan: Sendable {
                 do {
                     let prepared = try CasePreparation.prepare(
                         definition.settings, dictionary: dictionary, environment: environment,
-                        location: definition.source)
+                        location: definition.source, keyLog: keyLog)
                     entries.append(Entry(definition: definition, prepared: prepared))
                 } catch {
                     errors += error.issues

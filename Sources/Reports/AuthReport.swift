@@ -48,10 +48,14 @@ public struct AuthJSON: Encodable {
     public var diagnosis: Diagnosis?
     /// Everything observed, in order.
     public var evidence: ConversationEvidence
+    /// With accounting: `outcome` (`responded`, `no_response`, `not_sent`, `error`), `session_id`, `reason`, and
+    /// `records` (`status_type`, `responded`, `server`, `latency_milliseconds`, `round_trips`).
+    public var accounting: AccountingEvidence?
 
     public init(run: CaseRun, dictionary: RADIUSDictionary, expected: Bool?) {
         self.init(report: run.report, dictionary: dictionary, expected: expected)
         diagnosis = run.diagnosis
+        accounting = run.accounting
         if run.reports.count > 1 {
             firstConversation = run.reports[0].evidence
             resumed = run.report.evidence.eap?.resumed ?? false
@@ -88,7 +92,7 @@ public struct AuthJSON: Encodable {
     private enum CodingKeys: String, CodingKey {
         case outcome, server, method, identity, roundTrips, latencyMs, replyAttributes, mppeKeys, error, expected
         case eapMethod, innerMethod, tlsVersion, tlsCipher, cryptoBinding, resumed, innerMethodRan
-        case firstConversation, diagnosis, evidence
+        case firstConversation, diagnosis, evidence, accounting
     }
 
     /// The contract's keys are always present (`null` when there is nothing to say), so scripts can index
@@ -115,6 +119,7 @@ public struct AuthJSON: Encodable {
         try container.encodeIfPresent(firstConversation, forKey: .firstConversation)
         try container.encode(diagnosis, forKey: .diagnosis)
         try container.encode(evidence, forKey: .evidence)
+        try container.encodeIfPresent(accounting, forKey: .accounting)
     }
 }
 
@@ -159,6 +164,28 @@ public enum AuthText {
         default: lines.append("  crypto-binding: \(CaseRunner.cryptoBindingText(eap.cryptoBinding) ?? "")")
         }
         return lines
+    }
+
+    /// The accounting after the authentication: one line with the outcome and each record's latency, then why
+    /// it did not respond.
+    public static func accountingLines(_ accounting: AccountingEvidence) -> [String] {
+        let session = accounting.sessionId.map { " (session \($0))" } ?? ""
+        let records = accounting.records.map { record in
+            record.statusType
+                + (record.latencyMilliseconds.map { " " + ReportFormat.milliseconds($0) } ?? " unanswered")
+        }.joined(separator: ", ")
+        let servers = Set(accounting.records.filter(\.responded).map(\.server)).sorted().joined(separator: ", ")
+        switch accounting.outcome {
+        case .responded:
+            return ["  Accounting\(session): responded: \(records) at \(servers)"]
+        case .noResponse:
+            return ["  Accounting\(session): NO RESPONSE" + (records.isEmpty ? "" : " (\(records))"),
+                    "    \(accounting.reason ?? "")"]
+        case .notSent:
+            return ["  Accounting: not sent: \(accounting.reason ?? "")"]
+        case .error:
+            return ["  Accounting\(session): ERROR: \(accounting.reason ?? "")"]
+        }
     }
 
     /// The outcome line, then the verdict (error, cause, fix, evidence) unless accepted, then the details.

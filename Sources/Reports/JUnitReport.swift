@@ -66,6 +66,9 @@ public enum JUnitReport {
             output.append("latency: \(formatMilliseconds(observation.latencyMs))")
             if observation.mppeKeys != "not_applicable" { output.append("MPPE keys: \(observation.mppeKeys)") }
             if let binding = observation.cryptoBinding { output.append("crypto-binding: \(binding)") }
+            if let accounting = observation.accounting {
+                output.append("accounting: \(accounting)" + (observation.accountingReason.map { ": \($0)" } ?? ""))
+            }
             for attribute in observation.replyAttributes { output.append("  \(attribute.name) = \(attribute.value)") }
         }
         if let diagnosis = result.diagnosisSummary { output.append(diagnosis) }

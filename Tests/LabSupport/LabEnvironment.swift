@@ -66,6 +66,35 @@ public struct LabEnvironment: Sendable {
     public var serverName: String { self["NPSPROBE_LAB_SERVER_NAME"] }
     public func pki(_ file: String) -> String { self["NPSPROBE_LAB_PKI"] + "/" + file }
     public func address(_ key: String) -> String { "\(host):\(port(key))" }
+    /// FreeRADIUS's detail file: every Accounting-Request the lab answered (main's port + 1, `MAIN_ACCT`), as
+    /// received.
+    public var accountingDetail: String { self["NPSPROBE_LAB_ACCOUNTING_DETAIL"] }
+
+    /// The records of `accountingDetail` whose Acct-Session-Id is `sessionId`: one `[attribute: value]` per record
+    /// (string values without their quotes; a repeated attribute's values joined with `|`).
+    public func accountingRecords(session sessionId: String) -> [[String: String]] {
+        guard let text = try? String(contentsOfFile: accountingDetail, encoding: .utf8) else { return [] }
+        var records: [[String: String]] = []
+        var current: [String: String] = [:]
+        func flush() {
+            if current["Acct-Session-Id"] == sessionId { records.append(current) }
+            current = [:]
+        }
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            guard line.hasPrefix("\t"), let equals = line.range(of: " = ") else {
+                flush()
+                continue
+            }
+            let name = line[line.index(after: line.startIndex)..<equals.lowerBound].trimmingCharacters(in: .whitespaces)
+            var value = String(line[equals.upperBound...])
+            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
+                value = String(value.dropFirst().dropLast())
+            }
+            current[name] = current[name].map { $0 + "|" + value } ?? value
+        }
+        flush()
+        return records
+    }
 
     /// The cases of `Tests/Lab/cases.tsv`: the one list both eapol_test and npsprobe comparisons read.
     public static func cases() throws -> [[String: String]] {

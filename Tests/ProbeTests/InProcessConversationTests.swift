@@ -1,5 +1,6 @@
 import EAP
 import Evidence
+import Foundation
 import NIOPosix
 import Probe
 import RADIUS
@@ -138,5 +139,65 @@ import Testing
         #expect(evidence.roundTrips.count == 3)
         #expect(evidence.roundTrips.last?.answered == false && evidence.roundTrips.last?.requestHadState == true)
         #expect(evidence.roundTrips.last?.transmissions == 2)
+    }
+}
+
+/// `--pcap`'s source: every datagram as it crossed the socket, from the conversation's observer.
+@Suite(.serialized) struct PacketCaptureTests {
+    @Test func everyTransmissionAndEveryDatagramReadIsCapturedByteForByte() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        var behaviour = TestRADIUSServer.Behaviour()
+        behaviour.users = ["bob": "bob-pass"]
+        let server = try await TestRADIUSServer.start(group: group, behaviour: behaviour)
+        // Replies without Message-Authenticator: each fails verification, is captured, and the request is resent.
+        var unsigned = behaviour
+        unsigned.signNonEAPReplies = false
+        let unsignedServer = try await TestRADIUSServer.start(group: group, behaviour: unsigned)
+        let transport = RADIUSTransport(group: group)
+        let capture = PacketCapture()
+        let request = AuthenticationRequest(userName: "bob", method: .pap(password: "bob-pass"), attributes: [])
+        let accepted = try await InProcessConversationTests.client(transport, servers: [server.address])
+            .run(request, observer: capture.observer)
+        let acceptedDatagrams = capture.datagrams
+        let dropped = try await InProcessConversationTests.client(transport, servers: [unsignedServer.address])
+            .run(request, observer: capture.observer)
+        await transport.shutdown()
+        await server.close()
+        await unsignedServer.close()
+        try await group.shutdownGracefully()
+
+        #expect(accepted.evidence.outcome == .accept)
+        try #require(acceptedDatagrams.count == 2)
+        let (sent, received) = (acceptedDatagrams[0], acceptedDatagrams[1])
+        #expect(sent.direction == .sent && received.direction == .received)
+        #expect(sent.payload == accepted.finalRequest?.encode())
+        #expect(received.payload == accepted.finalReply?.encode())
+        // Our end is named as a capture on the wire would show it: 127.0.0.1, not the wildcard the socket is bound
+        // to, and the same port both ways; the server's end is its address.
+        #expect(sent.local.address == [127, 0, 0, 1] && sent.local.port != 0 && received.local == sent.local)
+        #expect(sent.remote.port == UInt16(server.port) && received.remote == sent.remote)
+        #expect(sent.source == sent.local && received.source == received.remote)
+        #expect(sent.nanosecondsSince1970 <= received.nanosecondsSince1970)
+        let now = UInt64(Date().timeIntervalSince1970 * 1e9)
+        #expect(sent.nanosecondsSince1970 > now - 60_000_000_000 && sent.nanosecondsSince1970 <= now)
+
+        // Two transmissions of the same bytes, each answered by a reply that was discarded.
+        #expect(dropped.evidence.outcome == .timeout)
+        let later = capture.datagrams.dropFirst(2)
+        #expect(later.map(\.direction) == [.sent, .received, .sent, .received])
+        let transmissions = later.filter { $0.direction == .sent }
+        #expect(Set(transmissions.map(\.payload)).count == 1)
+        #expect(dropped.evidence.roundTrips.first?.discardedCount == 2)
+        #expect(capture.dropped == 0)
+    }
+
+    @Test func theCaptureIsBounded() {
+        let capture = PacketCapture(limit: 1)
+        let datagram = CapturedDatagram(
+            direction: .sent, nanosecondsSince1970: 1, local: DatagramEndpoint(address: [127, 0, 0, 1], port: 1),
+            remote: DatagramEndpoint(address: [127, 0, 0, 1], port: 2), payload: [1])
+        capture.record(datagram)
+        capture.record(datagram)
+        #expect(capture.datagrams == [datagram] && capture.dropped == 1)
     }
 }

@@ -41,7 +41,7 @@ import Testing
             $0.hasSuffix(":") ? String($0.dropLast()) : $0
         }
         let all = ProfileSchema.profileKeys + ProfileSchema.tlsKeys + ProfileSchema.nasKeys + ProfileSchema.peapKeys
-            + ProfileSchema.attributeAssertionKeys + ProfileSchema.assertionKinds
+            + ProfileSchema.attributeAssertionKeys + ProfileSchema.assertionKinds + ProfileSchema.accountingKeys
         for key in all {
             #expect(written.contains(key) || nested.contains(key), "reference.yaml does not document `\(key)`")
         }
@@ -66,7 +66,10 @@ import Testing
         #expect(s.fragmentSize == 1398 && s.framedMTU == 1400)
         #expect(s.peap == AuthSettings.PEAP(cryptoBinding: .optional, soh: .nak))
         #expect(definition.expectation == .accept)
-        #expect(definition.assertions.count == 9)
+        #expect(s.accounting == AuthSettings.Accounting(
+            enabled: true, servers: ["nps1.corp.example:1813"], interimUpdate: false))
+        #expect(definition.assertions.count == 10)
+        #expect(definition.assertions.last == .accounting("responded"))
         #expect(definition.assertions[3]
                     == .attribute(AttributeAssertion(name: "Framed-MTU", atMost: 1500, atLeast: 1200)))
         #expect(definition.assertions[4] == .attribute(AttributeAssertion(name: "Tunnel-Private-Group-Id", tag: 1,

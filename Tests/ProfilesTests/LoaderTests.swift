@@ -5,12 +5,6 @@ import Testing
 
 /// Malformed profiles: each problem found, with its code and file:line:column.
 @Suite struct LoaderTests {
-    func only(_ issues: [ProfileIssue], _ code: ProfileError.Code) throws -> ProfileIssue {
-        let matching = issues.filter { $0.code == code }
-        #expect(matching.count == 1, "\(issues.map(\.description))")
-        return try #require(matching.first)
-    }
-
     @Test func validPAPProfileLoads() throws {
         let (path, document, issues) = loadText(papProfile, name: "pap-alice.yaml")
         #expect(issues.isEmpty)

@@ -99,6 +99,13 @@ func loadText(_ text: String, name: String = "profile.yaml", environment: [Strin
     return (path, document, issues)
 }
 
+/// The one issue of `code` among `issues` (a failure when there is none or several).
+func only(_ issues: [ProfileIssue], _ code: ProfileError.Code) throws -> ProfileIssue {
+    let matching = issues.filter { $0.code == code }
+    #expect(matching.count == 1, "\(issues.map(\.description))")
+    return try #require(matching.first)
+}
+
 extension Array where Element == ProfileIssue {
     var errors: [ProfileIssue] { filter { $0.severity == .error } }
     var warnings: [ProfileIssue] { filter { $0.severity == .warning } }

@@ -39,6 +39,12 @@ public final class TestRADIUSServer: ChannelInboundHandler, @unchecked Sendable 
         public var acceptAttributes: [RADIUSAttribute] = []
         /// Names this server in a Reply-Message `node=<name>` on every reply, so tests can tell members apart.
         public var nodeName: String?
+        /// Answer Accounting-Requests whose Request Authenticator verifies (RFC 2866 §3) with an
+        /// Accounting-Response; false: accept and record them, answer nothing.
+        public var answersAccounting = true
+        /// Sign Accounting-Responses with this secret instead of `secret` (a server set up with another secret
+        /// that still answers: the client must discard its responses).
+        public var accountingResponseSecret: [UInt8]?
 
         public init() {}
     }
@@ -109,6 +115,10 @@ public final class TestRADIUSServer: ChannelInboundHandler, @unchecked Sendable 
 
     public var statistics: Statistics { stats.withLock { $0 } }
 
+    /// Every Accounting-Request received whose authenticator verified, in order (retransmissions once).
+    public var accountingRequests: [RADIUSPacket] { accounting.withLock { $0 } }
+    private let accounting = Mutex<[RADIUSPacket]>([])
+
     public func close() async { try? await channel.close() }
 
     // MARK: - Requests
@@ -129,6 +139,18 @@ public final class TestRADIUSServer: ChannelInboundHandler, @unchecked Sendable 
         if let cached = cache[key], cached.authenticator == request.authenticator {
             stats.withLock { $0.retransmissionsAnswered += 1 }
             send(cached.bytes, to: envelope.remoteAddress, context: context)
+            return
+        }
+        if request.code == .accountingRequest {
+            accounting.withLock { $0.append(request) }
+            guard behaviour.answersAccounting,
+                  let response = try? request.signedReply(
+                    .accountingResponse, attributes: [], secret: behaviour.accountingResponseSecret ?? behaviour.secret,
+                    messageAuthenticator: false)
+            else { return }
+            let encoded = response.encode()
+            cache[key] = CachedReply(authenticator: request.authenticator, bytes: encoded)
+            send(encoded, to: envelope.remoteAddress, context: context)
             return
         }
         guard request.code == .accessRequest else { return }

@@ -22,6 +22,8 @@ struct AuthCommand: AsyncParsableCommand {
 
     @OptionGroup var inputs: CaseOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup(title: "Capture") var capture: CaptureOptions
+    @OptionGroup(title: "Accounting") var accounting: AccountingOptions
 
     @Option(help: ArgumentHelp(
         "Exit 0 when the outcome is this one: accept, reject, timeout, reject:853 (the diagnosed Windows error), "
@@ -29,7 +31,8 @@ struct AuthCommand: AsyncParsableCommand {
     var expect: CLIExpectation?
 
     func run() async throws {
-        let inputs = try self.inputs.prepare()
+        let recording = try capture.prepare()
+        let inputs = try self.inputs.prepare(keyLog: recording.keyLog, accounting: accounting.settings)
         let (prepared, dictionary) = (inputs.prepared, inputs.dictionary)
         var expectation = expect?.expectation
         if expectation == nil, let definition = inputs.definition, definition.locations["expect"] != nil {
@@ -39,7 +42,9 @@ struct AuthCommand: AsyncParsableCommand {
         let transport = RADIUSTransport(maximumSocketsPerFamily: 1)
         let run = await CaseRunner.run(
             prepared, transport: transport, dictionary: dictionary,
-            observer: output.verbose ? PacketPrinter.observer(dictionary: dictionary) : nil)
+            observer: combinedObserver([
+                output.verbose ? PacketPrinter.observer(dictionary: dictionary) : nil, recording.observer,
+            ]))
         await transport.shutdown()
 
         let met = expectation.map { $0.evaluate(run.observation) }
@@ -54,18 +59,35 @@ struct AuthCommand: AsyncParsableCommand {
                 Console.out("Resumed conversation:")
             }
             Console.out(AuthText.render(report: run.report, diagnosis: run.diagnosis, dictionary: dictionary))
+            if let accounting = run.accounting {
+                Console.out(AuthText.accountingLines(accounting).joined(separator: "\n"))
+            }
             if let met {
                 Console.out(met.passed ? "  as expected (\(met.expected))"
                             : "  NOT as expected: wanted \(met.expected), got \(met.got)")
             }
         }
-        throw ExitCode(Self.exitStatus(for: run.report.evidence, met: met?.passed).rawValue)
+        // After the report, so a file that cannot be written does not hide the outcome.
+        try recording.write()
+        let status = Self.exitStatus(for: run.report.evidence, met: met?.passed, accounting: run.accounting)
+        throw ExitCode(status.rawValue)
     }
 
-    static func exitStatus(for evidence: ConversationEvidence, met: Bool?) -> ExitStatus {
+    /// With `--expect`, the expectation decides. Otherwise an accept exits 0 only when its MPPE keys did not
+    /// mismatch and, with accounting, every record got a verified response (2 when one got none, 3 when one could
+    /// not be sent).
+    static func exitStatus(for evidence: ConversationEvidence, met: Bool?, accounting: AccountingEvidence? = nil)
+        -> ExitStatus
+    {
         if let met { return met ? .success : .rejected }
         switch evidence.outcome {
-        case .accept: return evidence.mppeKeys == .mismatch ? .rejected : .success
+        case .accept:
+            if evidence.mppeKeys == .mismatch { return .rejected }
+            switch accounting?.outcome {
+            case .noResponse?: return .noAnswer
+            case .error?: return .localError
+            default: return .success
+            }
         case .reject: return .rejected
         case .timeout: return .noAnswer
         case .error: return .localError

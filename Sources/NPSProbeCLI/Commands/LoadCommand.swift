@@ -60,6 +60,9 @@ struct LoadCommand: AsyncParsableCommand {
 
     func run() async throws {
         let inputs = try self.inputs.prepare()
+        if inputs.prepared.accounting != nil {
+            Console.warn("the profile's accounting: is not sent by load yet: only the authentications are load-tested")
+        }
         let plan = LoadPlan(
             concurrency: concurrency, duration: duration.map { .milliseconds(Int64($0 * 1000)) },
             total: count ?? (duration == nil ? 1000 : nil), rate: rate)

@@ -54,6 +54,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Folder holding the root 'dictionary' file.", valueName: "path"))
     var dictionaryDir: String?
 
+    @OptionGroup(title: "Capture (every case of the run in one file)") var capture: CaptureOptions
+
     func validate() throws {
         if let parallel, !(1...10_000).contains(parallel) { throw ValidationError("--parallel must be 1…10000") }
         guard (1...100_000).contains(repetitions) else { throw ValidationError("--repeat must be 1…100000") }
@@ -61,10 +63,12 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let dictionary = try DictionaryLocator.load(directory: dictionaryDir, additional: [])
+        let recording = try capture.prepare()
         let plan: SuitePlan
         do {
             plan = try SuitePlan.load(
-                paths: files.map(Paths.absolute), tags: tags, names: cases, dictionary: dictionary)
+                paths: files.map(Paths.absolute), tags: tags, names: cases, dictionary: dictionary,
+                keyLog: recording.keyLog)
         } catch {
             for issue in error.issues { Console.err(issue.description) }
             Console.err("npsprobe: \(error.issues.count) problem(s): nothing was sent")
@@ -74,7 +78,9 @@ struct RunCommand: AsyncParsableCommand {
         let transport = RADIUSTransport()
         let results = await SuiteRunner.run(
             plan, parallel: parallel ?? plan.parallel ?? 4, repeat: repetitions, transport: transport,
-            dictionary: dictionary, observer: verbose ? PacketPrinter.observer(dictionary: dictionary) : nil)
+            dictionary: dictionary, observer: combinedObserver([
+                verbose ? PacketPrinter.observer(dictionary: dictionary) : nil, recording.observer,
+            ]))
         await transport.shutdown()
 
         if tap {
@@ -89,6 +95,7 @@ struct RunCommand: AsyncParsableCommand {
         try write(json, JSONReport.render(results))
         try write(prom, PrometheusReport.render(results, timestamp: Date()))
         let allPassed = results.allSatisfy(\.passed)
+        try recording.write()
         throw ExitCode(allPassed ? ExitStatus.success.rawValue : ExitStatus.rejected.rawValue)
     }
 

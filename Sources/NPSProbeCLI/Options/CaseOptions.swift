@@ -6,6 +6,7 @@ import Probe
 import Profiles
 import RADIUS
 import Reports
+import TLS
 
 /// Everything that describes one authentication on the command line — connection, NAS, method, TLS —
 /// layered over an optional `--profile`. `auth` and `load` share it.
@@ -26,11 +27,13 @@ struct CaseOptions: ParsableArguments {
     }
 
     /// Merges the options over the profile, loads the dictionary and prepares the case (credentials and TLS
-    /// contexts loaded once). Warnings and pre-flight findings go to stderr.
-    func prepare() throws(LocalError) -> Prepared {
+    /// contexts loaded once). Warnings and pre-flight findings go to stderr. `keyLog` receives every TLS session's
+    /// secrets (`--keylog`); `accounting` comes from `auth`'s accounting options.
+    func prepare(keyLog: TLSKeyLog? = nil, accounting: AuthSettings.Accounting? = nil) throws(LocalError) -> Prepared {
         var settings = connection.settings()
         nas.apply(to: &settings)
         method.apply(to: &settings)
+        settings.accounting = accounting
         var definition: CaseDefinition?
         if let profile {
             let loaded = try Self.loadProfile(profile)
@@ -40,7 +43,7 @@ struct CaseOptions: ParsableArguments {
         let dictionary = try DictionaryLocator.load(directory: settings.dictionaryDirectory, additional: [])
         let prepared: PreparedCase
         do {
-            prepared = try CasePreparation.prepare(settings, dictionary: dictionary)
+            prepared = try CasePreparation.prepare(settings, dictionary: dictionary, keyLog: keyLog)
         } catch {
             throw LocalError(error.hint.map { "\(error.reason) (\($0))" } ?? error.reason)
         }

@@ -24,6 +24,8 @@ enum PacketPrinter {
                 Console.err("… no verified answer from \(server) after \(transmissions) transmission(s)")
             case .note(let text):
                 Console.err("· \(text)")
+            case .datagram:
+                break  // the packets are shown decoded above; datagrams are for captures
             }
         }
     }

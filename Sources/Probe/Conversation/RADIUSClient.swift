@@ -40,6 +40,9 @@ public enum PacketEvent: Sendable {
     case discarded(DiscardedDatagram)
     case timedOut(server: ServerAddress, transmissions: Int)
     case note(String)
+    /// A datagram as it crossed the socket (every transmission, every datagram read for a pending request),
+    /// for packet captures.
+    case datagram(CapturedDatagram)
 }
 
 public typealias PacketObserver = @Sendable (PacketEvent) -> Void
@@ -91,7 +94,8 @@ public struct RADIUSClient: Sendable {
                 }
                 built.store(.success(packet))
                 observer?(.sent(packet, to: server))
-                return PreparedRequest(bytes: packet.encode()) { bytes in
+                let tap = observer.map { observer in { @Sendable datagram in observer(.datagram(datagram)) } }
+                return PreparedRequest(bytes: packet.encode(), tap: tap) { bytes in
                     do throws(RADIUSError) {
                         let reply = try RADIUSPacket(decoding: bytes)
                         try reply.verifyReply(to: packet, secret: secret, policy: policy)

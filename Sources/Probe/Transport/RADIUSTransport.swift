@@ -11,10 +11,15 @@ public struct PreparedRequest: Sendable {
     /// Verifies a candidate reply (Response Authenticator, Message-Authenticator, …). `nil` means the
     /// reply is genuine; otherwise it says why it is not, and the transport keeps waiting.
     public var verify: @Sendable ([UInt8]) -> ReplyRejection?
+    /// Sees every datagram of the exchange as it crosses the socket: each transmission, and each datagram read
+    /// for it (replies that fail verification too). For packet captures; nil costs nothing.
+    public var tap: (@Sendable (CapturedDatagram) -> Void)?
 
-    public init(bytes: [UInt8], verify: @escaping @Sendable ([UInt8]) -> ReplyRejection?) {
+    public init(bytes: [UInt8], tap: (@Sendable (CapturedDatagram) -> Void)? = nil,
+                verify: @escaping @Sendable ([UInt8]) -> ReplyRejection?) {
         self.bytes = bytes
         self.verify = verify
+        self.tap = tap
     }
 }
 
@@ -180,6 +185,7 @@ final class RADIUSSocket: ChannelInboundHandler, @unchecked Sendable {
         var server: ServerAddress
         var bytes: [UInt8]
         var verify: @Sendable ([UInt8]) -> ReplyRejection?
+        var tap: (@Sendable (CapturedDatagram) -> Void)?
         var promise: EventLoopPromise<ExchangeResult>
         var schedule: [Duration]
         var transmissions = 0
@@ -245,7 +251,7 @@ final class RADIUSSocket: ChannelInboundHandler, @unchecked Sendable {
         let now = NIODeadline.now()
         let promise = eventLoop.makePromise(of: ExchangeResult.self)
         pending[identifier] = Pending(
-            server: server, bytes: request.bytes, verify: request.verify, promise: promise,
+            server: server, bytes: request.bytes, verify: request.verify, tap: request.tap, promise: promise,
             schedule: schedule.isEmpty ? [.seconds(3)] : schedule, firstSent: now, lastSent: now)
         inFlight += 1
         freeHint.store(256 - inFlight, ordering: .relaxed)
@@ -263,6 +269,10 @@ final class RADIUSSocket: ChannelInboundHandler, @unchecked Sendable {
             self.timerFired(identifier: identifier)
         }
         pending[identifier] = entry
+        if let tap = entry.tap, let datagram = CapturedDatagram.now(
+            .sent, local: context.channel.localAddress, remote: entry.server.socketAddress, payload: entry.bytes) {
+            tap(datagram)
+        }
         let buffer = context.channel.allocator.buffer(bytes: entry.bytes)
         context.writeAndFlush(
             Self.wrapOutboundOut(AddressedEnvelope(remoteAddress: entry.server.socketAddress, data: buffer)),
@@ -301,6 +311,10 @@ final class RADIUSSocket: ChannelInboundHandler, @unchecked Sendable {
         guard bytes.count >= 20 else { return }
         let identifier = Int(bytes[1])
         guard var entry = pending[identifier] else { return }
+        if let tap = entry.tap, let datagram = CapturedDatagram.now(
+            .received, local: context.channel.localAddress, remote: envelope.remoteAddress, payload: bytes) {
+            tap(datagram)
+        }
         guard envelope.remoteAddress == entry.server.socketAddress else {
             entry.discard(DiscardedDatagram(from: from, size: bytes.count, code: .foreignSource,
                                             reason: "came from \(from), not from \(entry.server)"))

@@ -55,3 +55,20 @@ public struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
+
+extension ServerAddress {
+    /// The same host on another port.
+    public func withPort(_ port: Int) -> ServerAddress {
+        var copy = self
+        copy.port = port
+        copy.socketAddress.port = port
+        return copy
+    }
+
+    /// Where this authentication server's accounting is by convention: port 1813 beside 1812 (RFC 2866 §3), else
+    /// the next port (FreeRADIUS and the lab); nil on port 65535.
+    public var accountingCounterpart: ServerAddress? {
+        let next = port == 1812 ? 1813 : port + 1
+        return next <= 65535 ? withPort(next) : nil
+    }
+}

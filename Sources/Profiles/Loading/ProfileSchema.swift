@@ -6,7 +6,7 @@ enum ProfileSchema {
         "name", "description", "tags", "include", "servers", "server", "secret", "timeout", "retries",
         "require_message_authenticator", "dictionaries", "dictionary_dir", "nas", "attributes", "method",
         "identity", "outer_identity", "inner_identity", "password", "new_password", "tls", "fragment_size",
-        "framed_mtu", "peap", "expect", "assert",
+        "framed_mtu", "peap", "accounting", "expect", "assert",
     ]
     static let nasKeys = ["ip_address", "identifier", "calling_station_id", "called_station_id", "type"]
     static let tlsKeys = [
@@ -15,9 +15,10 @@ enum ProfileSchema {
         "resume", "sni",
     ]
     static let peapKeys = ["crypto_binding", "soh"]
+    static let accountingKeys = ["enabled", "servers", "interim_update"]
     static let suiteKeys = ["suite", "description", "defaults", "cases", "parallel"]
     static let attributeAssertionKeys = ["attribute", "present", "absent", "equals", "matches", "at_most", "at_least"]
-    static let assertionKinds = ["attribute", "mppe_keys", "crypto_binding", "latency_ms"]
+    static let assertionKinds = ["attribute", "mppe_keys", "crypto_binding", "latency_ms", "accounting"]
     static let secretKeys = ["env", "file"]
     static let tlsVersions = ["1.0", "1.1", "1.2", "1.3"]
 
@@ -27,6 +28,7 @@ enum ProfileSchema {
         if tlsKeys.contains(key) { return "tls" }
         if nasKeys.contains(key) { return "nas" }
         if peapKeys.contains(key) { return "peap" }
+        if key == "interim_update" { return "accounting" }
         return nil
     }
 }
@@ -314,6 +316,7 @@ struct FragmentParser {
             case "fragment_size": s.fragmentSize = integer(value, key: key, range: 64...16384)
             case "framed_mtu": s.framedMTU = integer(value, key: key, range: 64...65535)
             case "peap": s.peap = peap(value)
+            case "accounting": s.accounting = accounting(value, locations: &loc)
             case "expect": fragment.expectation = expectation(value)
             case "assert": fragment.assertions = assertions(value, locations: &loc)
             default: break
@@ -386,6 +389,34 @@ struct FragmentParser {
             error(.conflictingKeys, byKey["pkcs12"]!.keyLocation, "tls: give either cert:/key: or pkcs12:, not both")
         }
         return t
+    }
+
+    /// `accounting: true|false`, or `{enabled:, servers: [HOST[:PORT]], interim_update:}` (a mapping turns it on).
+    private mutating func accounting(_ value: YAMLValue, locations: inout [String: SourceLocation])
+        -> AuthSettings.Accounting?
+    {
+        if value.broken { return nil }  // a failed ${…}, reported already
+        guard let entries = value.entries else {
+            guard case .scalar = value.kind, !value.isNull else {
+                wrongType(value, key: "accounting", expected: "true, false or a mapping (servers:, interim_update:)")
+                return nil
+            }
+            return boolean(value, key: "accounting").map { AuthSettings.Accounting(enabled: $0) }
+        }
+        let byKey = checkKeys(entries, allowed: ProfileSchema.accountingKeys, context: "accounting")
+        var accounting = AuthSettings.Accounting(enabled: true)
+        if let v = byKey["enabled"]?.value { accounting.enabled = boolean(v, key: "accounting.enabled") }
+        if let v = byKey["servers"]?.value {
+            accounting.servers = strings(v, key: "accounting.servers", locations: &locations)
+            locations["accounting.servers"] = v.location
+            if accounting.servers?.isEmpty == true {
+                error(.invalidValue, v.location, "accounting.servers: the list is empty")
+            }
+        }
+        if let v = byKey["interim_update"]?.value {
+            accounting.interimUpdate = boolean(v, key: "accounting.interim_update")
+        }
+        return accounting
     }
 
     private mutating func peap(_ value: YAMLValue) -> AuthSettings.PEAP? {
@@ -522,6 +553,11 @@ struct FragmentParser {
                 if let state = word(entry.value, key: "\(key).crypto_binding", in: Assertion.cryptoBindingStates,
                                     code: .badAssertion) {
                     out.append(.cryptoBinding(state))
+                }
+            case "accounting":
+                if let state = word(entry.value, key: "\(key).accounting", in: Assertion.accountingStates,
+                                    code: .badAssertion) {
+                    out.append(.accounting(state))
                 }
             case "latency_ms":
                 guard let limits = entry.value.entries else {

@@ -1,3 +1,4 @@
+import Evidence
 import Foundation
 
 /// A check on the reply beyond the outcome (`assert:` entries).
@@ -10,6 +11,7 @@ import Foundation
 ///     - {mppe_keys: verified}
 ///     - {crypto_binding: verified}
 ///     - {latency_ms: {under: 500}}
+///     - {accounting: responded}
 public enum Assertion: Sendable, Hashable, CustomStringConvertible {
     case attribute(AttributeAssertion)
     /// The MS-MPPE key check equals this state (`verified`, `mismatch`, `absent`, `not_applicable`).
@@ -18,9 +20,12 @@ public enum Assertion: Sendable, Hashable, CustomStringConvertible {
     case cryptoBinding(String)
     /// The conversation took less than this many milliseconds.
     case latencyUnder(milliseconds: Double)
+    /// The accounting after the authentication came to this (`responded`, `no_response`, `not_sent`, `error`).
+    case accounting(String)
 
     public static let mppeKeyStates = ["verified", "mismatch", "absent", "not_applicable"]
     public static let cryptoBindingStates = ["verified", "absent", "failed"]
+    public static let accountingStates = AccountingEvidence.Outcome.allCases.map(\.rawValue)
 
     public var description: String {
         switch self {
@@ -28,6 +33,7 @@ public enum Assertion: Sendable, Hashable, CustomStringConvertible {
         case .mppeKeys(let state): return "MPPE keys \(state)"
         case .cryptoBinding(let state): return "crypto-binding \(state)"
         case .latencyUnder(let limit): return "latency under \(formatNumber(limit)) ms"
+        case .accounting(let state): return "accounting \(state)"
         }
     }
 
@@ -53,6 +59,13 @@ public enum Assertion: Sendable, Hashable, CustomStringConvertible {
                 assertion: description, passed: passed,
                 reason: passed ? nil
                     : "took \(formatNumber(observation.latencyMs)) ms, not under \(formatNumber(limit)) ms")
+        case .accounting(let state):
+            let seen = observation.accounting
+            let passed = seen == state
+            return AssertionResult(
+                assertion: description, passed: passed,
+                reason: passed ? nil : "accounting is \(seen ?? "not configured (accounting: true)"), not \(state)"
+                    + (observation.accountingReason.map { ": \($0)" } ?? ""))
         }
     }
 }

@@ -290,6 +290,30 @@ public struct AuthSettings: Sendable, Hashable {
         public var isEmpty: Bool { self == PEAP() }
     }
 
+    /// RADIUS accounting after an Access-Accept (RFC 2866): Start, optional Interim-Update, Stop.
+    public struct Accounting: Sendable, Hashable {
+        /// Send accounting (the profile's `accounting: true`, or a mapping without `enabled: false`).
+        public var enabled: Bool?
+        /// `HOST[:PORT]` in failover order (default port 1813). Default: each authentication server's host on
+        /// 1813, or on its port + 1 when that is not 1812.
+        public var servers: [String]?
+        /// Send an Interim-Update between Start and Stop.
+        public var interimUpdate: Bool?
+
+        public init(enabled: Bool? = nil, servers: [String]? = nil, interimUpdate: Bool? = nil) {
+            self.enabled = enabled
+            self.servers = servers
+            self.interimUpdate = interimUpdate
+        }
+
+        public func merged(over base: Accounting) -> Accounting {
+            Accounting(enabled: enabled ?? base.enabled, servers: servers ?? base.servers,
+                       interimUpdate: interimUpdate ?? base.interimUpdate)
+        }
+
+        public var isEmpty: Bool { self == Accounting() }
+    }
+
     /// `HOST[:PORT]` in failover order.
     public var servers: [String]?
     public var secret: SecretReference?
@@ -322,6 +346,7 @@ public struct AuthSettings: Sendable, Hashable {
     /// Framed-MTU to send (RFC 2865 §5.12).
     public var framedMTU: Int?
     public var peap: PEAP?
+    public var accounting: Accounting?
 
     public init(
         servers: [String]? = nil, secret: SecretReference? = nil, timeout: Double? = nil, retries: Int? = nil,
@@ -329,7 +354,7 @@ public struct AuthSettings: Sendable, Hashable {
         nas: NAS? = nil, attributes: [String]? = nil, method: Method? = nil, identity: String? = nil,
         outerIdentity: String? = nil, innerIdentity: String? = nil, password: SecretReference? = nil,
         newPassword: SecretReference? = nil, tls: TLS? = nil, fragmentSize: Int? = nil, framedMTU: Int? = nil,
-        peap: PEAP? = nil
+        peap: PEAP? = nil, accounting: Accounting? = nil
     ) {
         self.servers = servers
         self.secret = secret
@@ -350,9 +375,11 @@ public struct AuthSettings: Sendable, Hashable {
         self.fragmentSize = fragmentSize
         self.framedMTU = framedMTU
         self.peap = peap
+        self.accounting = accounting
     }
 
-    /// `self` layered over `base`: every field set here wins; `nas`, `tls` and `peap` merge field by field;
+    /// `self` layered over `base`: every field set here wins; `nas`, `tls`, `peap` and `accounting` merge field by
+    /// field;
     /// lists (servers, attributes, dictionaries, ca, server_names) replace, never concatenate.
     /// Suites merge defaults ← included profile ← case keys this way; `auth` merges its options over a
     /// `--profile` this way.
@@ -368,7 +395,8 @@ public struct AuthSettings: Sendable, Hashable {
             outerIdentity: outerIdentity ?? base.outerIdentity, innerIdentity: innerIdentity ?? base.innerIdentity,
             password: password ?? base.password, newPassword: newPassword ?? base.newPassword,
             tls: Self.merge(tls, base.tls) { $0.merged(over: $1) }, fragmentSize: fragmentSize ?? base.fragmentSize,
-            framedMTU: framedMTU ?? base.framedMTU, peap: Self.merge(peap, base.peap) { $0.merged(over: $1) })
+            framedMTU: framedMTU ?? base.framedMTU, peap: Self.merge(peap, base.peap) { $0.merged(over: $1) },
+            accounting: Self.merge(accounting, base.accounting) { $0.merged(over: $1) })
     }
 
     private static func merge<T>(_ top: T?, _ base: T?, _ combine: (T, T) -> T) -> T? {

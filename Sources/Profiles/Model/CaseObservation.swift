@@ -38,11 +38,15 @@ public struct CaseObservation: Sendable, Hashable, Codable {
     public var server: String?
     /// A local failure (the conversation could not run, or the server broke the protocol).
     public var localError: String?
+    /// With accounting: `responded`, `no_response`, `not_sent` or `error` (`AccountingEvidence.Outcome`).
+    public var accounting: String?
+    /// Why accounting did not respond, when it did not.
+    public var accountingReason: String?
 
     public init(
         outcome: Outcome, windowsError: Int? = nil, npsReasons: [Int] = [], mppeKeys: String = "not_applicable",
         cryptoBinding: String? = nil, latencyMs: Double = 0, replyAttributes: [ReplyAttribute] = [],
-        server: String? = nil, localError: String? = nil
+        server: String? = nil, localError: String? = nil, accounting: String? = nil, accountingReason: String? = nil
     ) {
         self.outcome = outcome
         self.windowsError = windowsError
@@ -53,6 +57,8 @@ public struct CaseObservation: Sendable, Hashable, Codable {
         self.replyAttributes = replyAttributes
         self.server = server
         self.localError = localError
+        self.accounting = accounting
+        self.accountingReason = accountingReason
     }
 
     /// The same with reply attributes given as tuples.
@@ -60,13 +66,13 @@ public struct CaseObservation: Sendable, Hashable, Codable {
         outcome: Outcome, windowsError: Int? = nil, npsReasons: [Int] = [], mppeKeys: String = "not_applicable",
         cryptoBinding: String? = nil, latencyMs: Double = 0,
         replyAttributes: [(name: String, value: String, number: Int64?)], server: String? = nil,
-        localError: String? = nil
+        localError: String? = nil, accounting: String? = nil
     ) {
         self.init(
             outcome: outcome, windowsError: windowsError, npsReasons: npsReasons, mppeKeys: mppeKeys,
             cryptoBinding: cryptoBinding, latencyMs: latencyMs,
             replyAttributes: replyAttributes.map { ReplyAttribute(name: $0.name, value: $0.value, number: $0.number) },
-            server: server, localError: localError)
+            server: server, localError: localError, accounting: accounting)
     }
 
     /// "accept", "reject 691 (reason 16)", "timeout", "error": the GOT column of the reports.

@@ -99,7 +99,22 @@ private struct ValidationRun {
         checkIgnoredKeys(s, method: method)
         checkAttributes(s)
         checkExpectation(definition)
+        checkAccounting(definition)
         checkAssertions(definition, method: method)
+    }
+
+    private mutating func checkAccounting(_ definition: CaseDefinition) {
+        guard let accounting = definition.settings.accounting else { return }
+        for (index, server) in (accounting.servers ?? []).enumerated() {
+            if let why = ServerSyntax.problem(server) {
+                error(.badServer, "accounting.servers[\(index)]", "accounting server `\(server)`: \(why)",
+                      hint: "HOST (port 1813), HOST:PORT, IPv4:PORT or [IPv6]:PORT")
+            }
+        }
+        if accounting.enabled == true, definition.expectation.outcome != .accept {
+            warning(.ignoredKey, "accounting", "accounting is sent only after an Access-Accept; this case expects "
+                        + "\(definition.expectation), so it will be not_sent")
+        }
     }
 
     private mutating func checkConnection(_ s: AuthSettings) {
@@ -499,6 +514,14 @@ private struct ValidationRun {
                 }
             case .latencyUnder:
                 break
+            case .accounting(let state):
+                if definition.settings.accounting?.enabled != true {
+                    error(.badAssertion, key, "assert: accounting is checked, but the case sends no accounting",
+                          hint: "accounting: true (or accounting: {servers: [HOST:1813]})")
+                } else if definition.expectation.outcome != .accept, state != "not_sent" {
+                    warning(.ignoredKey, key, "accounting follows an accept only: with expect "
+                                + "\(definition.expectation) it is not_sent")
+                }
             }
         }
     }

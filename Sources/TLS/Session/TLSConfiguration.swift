@@ -85,12 +85,15 @@ public struct TLSClientConfiguration: Sendable {
     public var sessionResumption: Bool
     /// Server Name Indication to send (EAP does not need it; some servers pick a certificate by it).
     public var serverNameIndication: String?
+    /// Where every session of the context records its secrets (NSS key log entries), for Wireshark; nil records
+    /// nothing. The entries are the sessions' keys: write them only where the user asked.
+    public var keyLog: TLSKeyLog?
 
     public init(
         credentials: TLSCredentials? = nil, validation: TLSServerValidation = TLSServerValidation(),
         minimumVersion: TLSVersion = .tls1_2, maximumVersion: TLSVersion = .tls1_2, cipherList: String? = nil,
         cipherSuites: String? = nil, groups: String? = nil, sessionResumption: Bool = false,
-        serverNameIndication: String? = nil
+        serverNameIndication: String? = nil, keyLog: TLSKeyLog? = nil
     ) {
         self.credentials = credentials
         self.validation = validation
@@ -101,5 +104,6 @@ public struct TLSClientConfiguration: Sendable {
         self.groups = groups
         self.sessionResumption = sessionResumption
         self.serverNameIndication = serverNameIndication
+        self.keyLog = keyLog
     }
 }

@@ -44,8 +44,11 @@ package final class TLSConnection {
     private var pendingPlaintext: [UInt8] = []
     private var pendingOutput: [UInt8] = []
     private var sawServerHello = false
+    /// Where OpenSSL's key log lines go (the context installs the callback only when there is one).
+    private let keyLog: TLSKeyLog?
 
-    package init(context: SSLContextBox, owner: AnyObject, policy: PeerVerificationPolicy) throws(TLSError) {
+    package init(context: SSLContextBox, owner: AnyObject, policy: PeerVerificationPolicy,
+                 keyLog: TLSKeyLog? = nil) throws(TLSError) {
         OpenSSLErrorQueue.clear()
         guard let ssl = SSL_new(context.pointer) else {
             throw TLSError(.internal, "SSL_new failed", openSSLErrors: OpenSSLErrorQueue.drain())
@@ -64,6 +67,7 @@ package final class TLSConnection {
         self.isClient = policy.isClient
         self.policy = policy
         self.owner = owner
+        self.keyLog = keyLog
         SSL_set_ex_data(ssl, connectionExDataIndex, Unmanaged.passUnretained(self).toOpaque())
         if policy.isClient { SSL_set_connect_state(ssl) } else { SSL_set_accept_state(ssl) }
     }
@@ -437,6 +441,9 @@ package final class TLSConnection {
         if isClient { recorded.serverValidationFailure = failure }
     }
 
+    /// SSL_CTX_set_keylog_callback: one NSS key log line.
+    fileprivate func keyLogLine(_ line: String) { keyLog?.record(line: line) }
+
     fileprivate func sessionSaved(_ session: OpaquePointer) {
         guard SSL_SESSION_is_resumable(session) == 1, let der = sessionDER(session) else { return }
         latestSessionDER = der
@@ -603,6 +610,11 @@ package let tlsVerifyCallback: @convention(c) (Int32, OpaquePointer?) -> Int32 =
           let connection = TLSConnection.from(OpaquePointer(raw))
     else { return preverify }
     return connection.verify(preverify: preverify, store: store)
+}
+
+let tlsKeyLogCallback: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?) -> Void = { ssl, line in
+    guard let ssl, let line, let connection = TLSConnection.from(ssl) else { return }
+    connection.keyLogLine(String(cString: line))
 }
 
 let tlsNewSessionCallback: @convention(c) (OpaquePointer?, OpaquePointer?) -> Int32 = { ssl, session in

@@ -84,6 +84,7 @@ public final class TLSClientContext: Sendable {
         } else {
             disableSessionResumption(ctx)
         }
+        if configuration.keyLog != nil { SSL_CTX_set_keylog_callback(ctx, tlsKeyLogCallback) }
         _ = OpenSSLErrorQueue.drain()
         self.context = context
         self.policy = policy
@@ -91,7 +92,8 @@ public final class TLSClientContext: Sendable {
 
     /// A new conversation's session; `resuming` offers a saved session to the server.
     public func makeSession(resuming: TLSResumptionState? = nil) throws(TLSError) -> TLSSession {
-        let connection = try TLSConnection(context: context, owner: self, policy: policy)
+        let connection = try TLSConnection(
+            context: context, owner: self, policy: policy, keyLog: configuration.keyLog)
         if let name = configuration.serverNameIndication { try connection.setServerNameIndication(name) }
         if let resuming { try connection.setResumption(resuming) }
         return TLSSession(connection: connection)
