@@ -26,6 +26,14 @@ public struct Diagnosis: Sendable, Codable, Hashable, CustomStringConvertible {
 
         /// `certain < likely < possible`: sorting puts the surest first.
         public static func < (lhs: Confidence, rhs: Confidence) -> Bool { lhs.rank < rhs.rank }
+
+        /// One step less sure (`possible` stays `possible`): the most an alternative to this verdict may claim.
+        public var lessSure: Confidence {
+            switch self {
+            case .certain: return .likely
+            case .likely, .possible: return .possible
+            }
+        }
     }
 
     /// Another plausible reading of the same evidence.

@@ -92,6 +92,7 @@ public final class TLSClientContext: Sendable {
     /// A new conversation's session; `resuming` offers a saved session to the server.
     public func makeSession(resuming: TLSResumptionState? = nil) throws(TLSError) -> TLSSession {
         let connection = try TLSConnection(context: context, owner: self, policy: policy)
+        connection.recordOffer(minimum: configuration.minimumVersion, maximum: configuration.maximumVersion)
         if let name = configuration.serverNameIndication { try connection.setServerNameIndication(name) }
         if let resuming { try connection.setResumption(resuming) }
         return TLSSession(connection: connection)
