@@ -92,8 +92,13 @@ public enum Diagnoser {
         if !facts.isEmpty {
             out += wrap(facts.joined(separator: "; "), width: width, first: "Seen:  ", rest: "       ")
         }
-        out += wrap(confidenceLine(diagnosis) + "; -v shows every observation and the other readings",
-                    width: width, first: "Confidence: ", rest: "            ")
+        var sure = diagnosis.confidence.rawValue
+        if !diagnosis.npsReasons.isEmpty {
+            sure += "; look for NPS reason " + diagnosis.npsReasons.map(String.init).joined(separator: ", ")
+                + " in event 6273"
+        }
+        out += wrap(sure + " (-v: all evidence, other readings)", width: width, first: "Confidence: ",
+                    rest: "            ")
         return out.joined(separator: "\n")
     }
 
