@@ -76,8 +76,10 @@ struct AuthTextTests {
         for absent in ["Evidence:", "Other readings:", "Details:"] { #expect(!short.contains(absent)) }
 
         let verbose = Self.render(evidence, reply: reply, verbose: true)
-        #expect(verbose.contains("  Evidence:") && verbose.contains("  Other readings:") && verbose.contains("Details:"))
-        #expect(verbose.components(separatedBy: "Request denied").count - 1 == 2, "evidence line and cause:\n\(verbose)")
+        #expect(verbose.contains("  Evidence:") && verbose.contains("  Other readings:"))
+        #expect(verbose.contains("Details:"))
+        #expect(verbose.components(separatedBy: "Request denied").count - 1 == 2,
+                "the evidence line and the cause:\n\(verbose)")
         #expect(verbose.contains("Class = "), "other reply attributes stay in the details")
     }
 
@@ -95,6 +97,7 @@ struct AuthTextTests {
             eap: EAPEvidence(method: "PEAP", trace: [.identitySent(identity: "anonymous"),
                                                      .innerIdentitySent(identity: "alice@corp.example")]))
         let report = ConversationReport(evidence: evidence, elapsed: .milliseconds(20))
-        #expect(AuthText.headline(report).hasPrefix("ACCEPT  alice@corp.example (outer identity anonymous) via peap-tls"))
+        #expect(AuthText.headline(report)
+            .hasPrefix("ACCEPT  alice@corp.example (outer identity anonymous) via peap-tls"))
     }
 }

@@ -188,7 +188,8 @@ func runProgram(_ path: String, _ arguments: [String]) throws -> (status: Int32,
                                 duration: 0.01)
         #expect(result.verdict == .passed)
         let lines = HumanReport.render([result]).split(separator: "\n").map(String.init)
-        #expect(lines.contains("    ↳ note: reason 8 is inferred, not observed: the diagnosis names 16 or 8"), "\(lines)")
+        #expect(lines.contains("    ↳ note: reason 8 is inferred, not observed: the diagnosis names 16 or 8"),
+                "\(lines)")
     }
 }
 

@@ -14,7 +14,8 @@ public enum Diagnoser {
     /// The verdict from facts, with a given rule table (tests pass subsets). The first non-fallback rule that
     /// fires wins; when none does, the first fallback. The winner's own second readings, then the later
     /// non-fallback rules that also fire, become alternatives: each less sure than the verdict (unless the
-    /// verdict itself is only possible), none naming the verdict's Windows error and reasons again, none twice.
+    /// verdict itself is only possible), and each naming something new: another Windows error, or a reason code
+    /// not named yet for its error (so the verdict's error and reasons never come back as an alternative).
     public static func diagnose(_ facts: DiagnosisFacts, rules: [DiagnosisRules.Rule] = DiagnosisRules.all)
         -> Diagnosis
     {
@@ -33,13 +34,18 @@ public enum Diagnoser {
 
         let ceiling = rule.confidence.lessSure
         var alternatives: [Diagnosis.Alternative] = []
+        // The reasons already named for each Windows error: an alternative that names no new one repeats (one
+        // without reasons repeats an earlier one without reasons for the same error).
+        var named: [Int?: Set<Int>] = [windowsError: Set(rule.npsReasons)]
+        var namedWithoutReasons: Set<Int?> = rule.npsReasons.isEmpty ? [windowsError] : []
         func add(_ candidate: Diagnosis.Alternative) {
-            func same(_ error: Int?, _ reasons: [Int]) -> Bool {
-                candidate.windowsError == error && Set(candidate.npsReasons) == Set(reasons)
+            let reasons = Set(candidate.npsReasons)
+            if reasons.isEmpty {
+                guard namedWithoutReasons.insert(candidate.windowsError).inserted else { return }
+            } else {
+                if let earlier = named[candidate.windowsError], reasons.isSubset(of: earlier) { return }
+                named[candidate.windowsError, default: []].formUnion(reasons)
             }
-            guard !same(windowsError, rule.npsReasons), !alternatives.contains(where: { same($0.windowsError,
-                                                                                            $0.npsReasons) })
-            else { return }
             var alternative = candidate
             alternative.confidence = max(candidate.confidence, ceiling)
             alternatives.append(alternative)

@@ -95,6 +95,28 @@ import Testing
         #expect(diagnosis.alternatives.first?.npsReasons.contains(65) == true)
     }
 
+    /// Issue 12: alternatives repeated the verdict (853/295 twice) with the verdict's confidence. Over the whole
+    /// corpus, each alternative names another Windows error or a reason code not named yet for its error, and is
+    /// less sure than the verdict (unless the verdict itself is only possible).
+    @Test(arguments: Scenario.all)
+    func alternativesNameSomethingNewAndAreLessSure(_ scenario: Scenario) throws {
+        let diagnosis = Diagnoser.diagnose(try scenario.build())
+        var named: [Int?: Set<Int>] = [diagnosis.windowsError: Set(diagnosis.npsReasons)]
+        var withoutReasons: Set<Int?> = diagnosis.npsReasons.isEmpty ? [diagnosis.windowsError] : []
+        for alternative in diagnosis.alternatives {
+            let reasons = Set(alternative.npsReasons)
+            if reasons.isEmpty {
+                #expect(withoutReasons.insert(alternative.windowsError).inserted, "\(alternative) repeats")
+            } else {
+                #expect(!reasons.isSubset(of: named[alternative.windowsError] ?? []), "\(alternative) repeats")
+                named[alternative.windowsError, default: []].formUnion(reasons)
+            }
+            #expect(alternative.confidence > diagnosis.confidence || diagnosis.confidence == .possible,
+                    "\(alternative.confidence) beside a \(diagnosis.confidence) verdict")
+        }
+        #expect(diagnosis.related.allSatisfy { NPSKnowledge.windowsError($0)?.source != .ike })
+    }
+
     @Test func theSeedCaseListsTheMappingNext() throws {
         let diagnosis = Diagnoser.diagnose(try scenario("tls-retired (the seed's NTAuth case)"))
         #expect(diagnosis.cause.contains("NTAuth"))
