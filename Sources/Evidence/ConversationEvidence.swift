@@ -30,8 +30,14 @@ public struct ConversationEvidence: Sendable, Codable, Equatable {
     public var replyMessages: [String]
     /// The MS-CHAP-Error attribute text of a non-EAP MS-CHAP reject (RFC 2548 §2.1.5), ident byte removed.
     public var msCHAPError: String?
-    /// A failure on our side: unreadable credentials, a malformed reply, a server that broke the protocol.
+    /// ``msCHAPError`` decoded (`E=… R=… C=… V=… M=…`, RFC 2759 §6); nil when absent or when it does not
+    /// parse.
+    public var msCHAPFailure: MSCHAPv2Failure?
+    /// A failure on our side: unreadable credentials, a malformed reply, a server that broke the protocol. For a
+    /// human; ``localErrorCode`` says which for the diagnosis.
     public var localError: String?
+    /// What ``localError`` is, typed.
+    public var localErrorCode: LocalErrorCode?
     /// The comparison of the MS-MPPE keys in the Access-Accept with the keys the client derived.
     public var mppeKeys: MPPEKeyCheck
     /// The EAP conversation, for EAP methods.
@@ -42,8 +48,8 @@ public struct ConversationEvidence: Sendable, Codable, Equatable {
     public init(
         outcome: Outcome, method: String, identity: String, server: String? = nil,
         roundTrips: [RoundTripEvidence] = [], replyMessages: [String] = [], msCHAPError: String? = nil,
-        localError: String? = nil, mppeKeys: MPPEKeyCheck = .notApplicable, eap: EAPEvidence? = nil,
-        preflight: [PreflightFinding] = []
+        msCHAPFailure: MSCHAPv2Failure? = nil, localError: String? = nil, localErrorCode: LocalErrorCode? = nil,
+        mppeKeys: MPPEKeyCheck = .notApplicable, eap: EAPEvidence? = nil, preflight: [PreflightFinding] = []
     ) {
         self.outcome = outcome
         self.method = method
@@ -52,11 +58,65 @@ public struct ConversationEvidence: Sendable, Codable, Equatable {
         self.roundTrips = roundTrips
         self.replyMessages = replyMessages
         self.msCHAPError = msCHAPError
+        self.msCHAPFailure = msCHAPFailure
         self.localError = localError
+        self.localErrorCode = localErrorCode
         self.mppeKeys = mppeKeys
         self.eap = eap
         self.preflight = preflight
     }
+}
+
+extension ConversationEvidence {
+    /// Records a failure on our side: the code for the diagnosis, the words for a human.
+    public mutating func fail(_ code: LocalErrorCode, _ message: String) {
+        localErrorCode = code
+        localError = message
+    }
+
+    /// Records the MS-CHAP-Error text of an Access-Reject (RFC 2548 §2.1.5), decoded where it arrived.
+    public mutating func record(msCHAPError text: String) {
+        msCHAPError = text
+        msCHAPFailure = try? MSCHAPv2Failure(parsing: text)
+    }
+}
+
+/// What went wrong on our side (``ConversationEvidence/localError`` says it in words). The raw values are
+/// stable: `--json` carries them as `local_error_code`.
+public enum LocalErrorCode: String, Sendable, Codable, Hashable, CaseIterable {
+    /// Our own input: a request that cannot be built, no server, an unusable setting.
+    case badInput = "bad_input"
+    /// A server address that does not resolve or parse.
+    case badServerAddress = "bad_server_address"
+    /// The UDP socket failed (bind, send, receive).
+    case socket
+    /// Every RADIUS Identifier toward the server is in use.
+    case noIdentifierAvailable = "no_identifier_available"
+    /// Unreadable or unusable credentials (certificate, key, password).
+    case credentials
+    /// A TLS session could not be set up on our side.
+    case tls
+    /// The EAP layer failed on our side.
+    case eap
+    /// The transport was shut down while the conversation ran.
+    case shutdown
+    /// An MS-CHAPv2 Access-Accept without MS-CHAP2-Success (RFC 2548 §2.3.3): the server proved nothing.
+    case msCHAPv2SuccessMissing = "mschapv2_success_missing"
+    /// An MS-CHAP2-Success whose authenticator response does not verify (RFC 2759 §8.8): an impostor.
+    case msCHAPv2SuccessInvalid = "mschapv2_success_invalid"
+    /// The MS-CHAPv2 keys could not be derived.
+    case msCHAPv2KeyDerivation = "mschapv2_key_derivation"
+    /// A reply that does not fit the conversation: an Access-Challenge to PAP, a code we did not ask for, a
+    /// challenge without EAP-Message, an EAP request in an Access-Accept, EAP-Success outside one.
+    case unexpectedReply = "unexpected_reply"
+    /// An Access-Accept without EAP-Message: no EAP-Success reached the peer (RFC 3579 §2.6.3).
+    case eapSuccessMissing = "eap_success_missing"
+    /// The server kept the EAP conversation going past our round-trip limit.
+    case roundTripLimit = "round_trip_limit"
+    /// The EAP peer found the server breaking the protocol (``EAPPeerFailure/Kind/protocolViolation``).
+    case eapProtocolViolation = "eap_protocol_violation"
+    /// The EAP peer found our own settings unworkable (``EAPPeerFailure/Kind/configuration``).
+    case eapConfiguration = "eap_configuration"
 }
 
 /// What the EAP peer saw and decided (RFC 3748 and the method's RFC), for `--json` and the diagnosis.
@@ -65,6 +125,12 @@ public struct EAPEvidence: Sendable, Codable, Equatable {
     public var method: String
     /// PEAP's inner method, when one ran.
     public var innerMethod: String?
+    /// The outer method's EAP Type (13 EAP-TLS, 25 PEAP, 26 EAP-MSCHAPv2): what the diagnosis reads.
+    public var methodType: UInt8?
+    /// The inner method's EAP Type (PEAP).
+    public var innerMethodType: UInt8?
+    /// PEAP: what the client asked of the server's Crypto-Binding TLV (`required` fails without one).
+    public var cryptoBindingPolicy: CryptoBindingPolicy?
     /// Every EAP event in order: requests, responses, fragments, TLS messages and alerts, inner results.
     public var trace: [EAPTraceEvent]
     /// Where the conversation stood at its end (for a failure: the step it came after).
@@ -84,15 +150,16 @@ public struct EAPEvidence: Sendable, Codable, Equatable {
     public struct Failure: Sendable, Codable, Equatable {
         /// `eapFailure`, `serverValidation`, `impostor`, `tlsFailure`, `methodRefused`, `protocolViolation`,
         /// `innerFailure`, `methodFailure`, `policy`, `configuration` (see `EAPPeerFailure.Kind`).
-        public var kind: String
+        public var kind: EAPPeerFailure.Kind
         public var step: EAPStep
+        /// What happened, for a human.
         public var reason: String
         public var mschapv2: MSCHAPv2Failure?
-        /// The last Result TLV status the server sent (`success`/`failure`), when one arrived.
-        public var resultTLV: String?
+        /// The last Result TLV status the server sent (`"success"`/`"failure"` in `--json`), when one arrived.
+        public var resultTLV: EAPTLVResultStatus?
 
-        public init(kind: String, step: EAPStep, reason: String, mschapv2: MSCHAPv2Failure? = nil,
-                    resultTLV: String? = nil) {
+        public init(kind: EAPPeerFailure.Kind, step: EAPStep, reason: String, mschapv2: MSCHAPv2Failure? = nil,
+                    resultTLV: EAPTLVResultStatus? = nil) {
             self.kind = kind
             self.step = step
             self.reason = reason
@@ -102,12 +169,16 @@ public struct EAPEvidence: Sendable, Codable, Equatable {
     }
 
     public init(
-        method: String, innerMethod: String? = nil, trace: [EAPTraceEvent] = [], step: EAPStep = .identity,
+        method: String, innerMethod: String? = nil, methodType: UInt8? = nil, innerMethodType: UInt8? = nil,
+        cryptoBindingPolicy: CryptoBindingPolicy? = nil, trace: [EAPTraceEvent] = [], step: EAPStep = .identity,
         failure: Failure? = nil, tls: TLSEvidence? = nil, innerTLS: TLSEvidence? = nil,
         cryptoBinding: CryptoBindingOutcome = .notApplicable, resumed: Bool = false, innerMethodRan: Bool = false
     ) {
         self.method = method
         self.innerMethod = innerMethod
+        self.methodType = methodType
+        self.innerMethodType = innerMethodType
+        self.cryptoBindingPolicy = cryptoBindingPolicy
         self.trace = trace
         self.step = step
         self.failure = failure
@@ -117,12 +188,21 @@ public struct EAPEvidence: Sendable, Codable, Equatable {
         self.resumed = resumed
         self.innerMethodRan = innerMethodRan
     }
+
+    /// PEAP: the inner identity we sent inside the tunnel (the user NPS authenticates), when we got that far.
+    public var innerIdentity: String? {
+        for event in trace {
+            if case .innerIdentitySent(let identity) = event { return identity }
+        }
+        return nil
+    }
 }
 
 /// One request and what came back for it (several servers may have been tried: one record per server).
 public struct RoundTripEvidence: Sendable, Codable, Equatable {
     public var server: String
-    public var requestCode: String
+    /// `"Access-Request"` in `--json`.
+    public var requestCode: RADIUSCode
     public var identifier: Int
     public var requestSize: Int
     /// The request carried a State attribute (it continues a conversation the server keeps).
@@ -131,8 +211,8 @@ public struct RoundTripEvidence: Sendable, Codable, Equatable {
     public var transmissions: Int
     /// From the first transmission to the reply, or to giving up.
     public var latencyMilliseconds: Double
-    /// `nil` when the server never sent a verified reply.
-    public var replyCode: String?
+    /// `nil` when the server never sent a verified reply; `"Access-Challenge"` … in `--json`.
+    public var replyCode: RADIUSCode?
     public var replySize: Int?
     public var replyHasState: Bool
     /// Datagrams that claimed to answer but failed verification (wrong secret, spoofed, corrupt): the first
@@ -142,12 +222,16 @@ public struct RoundTripEvidence: Sendable, Codable, Equatable {
     public var discardedCount: Int
     /// A one-line EAP summary of what the request and reply carried, e.g. `Response/TLS 1398 B → Request/TLS`.
     public var eap: String?
+    /// The EAP packet the request carried (EAP-Message), typed.
+    public var requestEAP: EAPPacketSummary?
+    /// The EAP packet the verified reply carried; nil when the reply had no EAP-Message.
+    public var replyEAP: EAPPacketSummary?
 
     public init(
-        server: String, requestCode: String, identifier: Int, requestSize: Int, requestHadState: Bool,
-        transmissions: Int, latencyMilliseconds: Double, replyCode: String? = nil, replySize: Int? = nil,
+        server: String, requestCode: RADIUSCode, identifier: Int, requestSize: Int, requestHadState: Bool,
+        transmissions: Int, latencyMilliseconds: Double, replyCode: RADIUSCode? = nil, replySize: Int? = nil,
         replyHasState: Bool = false, discarded: [DiscardedDatagram] = [], discardedCount: Int? = nil,
-        eap: String? = nil
+        eap: String? = nil, requestEAP: EAPPacketSummary? = nil, replyEAP: EAPPacketSummary? = nil
     ) {
         self.server = server
         self.requestCode = requestCode
@@ -162,9 +246,38 @@ public struct RoundTripEvidence: Sendable, Codable, Equatable {
         self.discarded = discarded
         self.discardedCount = discardedCount ?? discarded.count
         self.eap = eap
+        self.requestEAP = requestEAP
+        self.replyEAP = replyEAP
     }
 
     public var answered: Bool { replyCode != nil }
+}
+
+/// The header of an EAP packet carried in a RADIUS packet (RFC 3748 §4): what a round trip's EAP-Message held.
+public struct EAPPacketSummary: Sendable, Codable, Equatable {
+    /// 1 Request, 2 Response, 3 Success, 4 Failure (RFC 3748 §4).
+    public var code: UInt8
+    public var identifier: UInt8
+    /// The method Type of a Request or Response.
+    public var type: UInt8?
+    public var length: Int
+
+    public init(code: UInt8, identifier: UInt8, type: UInt8? = nil, length: Int) {
+        self.code = code
+        self.identifier = identifier
+        self.type = type
+        self.length = length
+    }
+
+    /// The summary of an EAP packet; nil when the bytes do not decode as one.
+    public init?(_ bytes: [UInt8]) {
+        guard let packet = try? EAPPacket(decoding: bytes) else { return nil }
+        self.init(code: packet.code.rawValue, identifier: packet.identifier, type: packet.type?.rawValue,
+                  length: bytes.count)
+    }
+
+    /// An EAP-Failure (code 4).
+    public var isFailure: Bool { code == EAPCode.failure.rawValue }
 }
 
 /// A datagram dropped because it did not verify as the reply it claimed to be.
@@ -231,7 +344,12 @@ extension EAPEvidence {
     public init(
         configuration: EAPPeerConfiguration, peer: EAPPeer, result: EAPPeerResult?, failure: EAPPeerFailure?
     ) {
-        self.init(method: Self.name(configuration.methodType), trace: peer.trace, step: peer.step)
+        self.init(method: Self.name(configuration.methodType), methodType: configuration.methodType.rawValue,
+                  trace: peer.trace, step: peer.step)
+        if let peap = configuration.method.peap {
+            innerMethodType = peap.inner.type.rawValue
+            cryptoBindingPolicy = peap.cryptoBinding
+        }
         if let result {
             innerMethod = result.innerMethod.map(Self.name)
             tls = result.tls
@@ -244,8 +362,8 @@ extension EAPEvidence {
             tls = failure.tls
             innerTLS = failure.innerTLS
             self.failure = Failure(
-                kind: failure.kind.rawValue, step: failure.step, reason: failure.reason, mschapv2: failure.msCHAPv2,
-                resultTLV: failure.resultTLV.map { "\($0)" })
+                kind: failure.kind, step: failure.step, reason: failure.reason, mschapv2: failure.msCHAPv2,
+                resultTLV: failure.resultTLV)
             if let inner = configuration.method.peap?.inner { innerMethod = Self.name(inner.type) }
             for event in peer.trace {
                 if case .cryptoBinding(let outcome) = event { cryptoBinding = outcome }

@@ -88,6 +88,11 @@ public enum CasePreparation {
         guard let method = settings.method else {
             throw fail(.missingKey, "no method given", hint: "--method pap|chap|mschapv2|eap-tls|peap-tls|…")
         }
+        if settings.tls?.resume == true, !method.usesTLS {
+            throw fail(.invalidValue, "resumption asked for (--resume, tls.resume), but \(method.rawValue) has no TLS "
+                       + "session to resume",
+                       hint: "resumption (PEAP fast reconnect) needs eap-tls, peap-tls or peap-mschapv2")
+        }
         guard let identity = settings.identity ?? settings.effectiveOuterIdentity else {
             throw fail(.missingKey, "no identity given", hint: "--identity NAME or identity: NAME")
         }

@@ -86,7 +86,7 @@ public enum CaseRunner {
             mppeKeys: evidence.mppeKeys.rawValue,
             cryptoBinding: evidence.eap.flatMap { cryptoBindingText($0.cryptoBinding) },
             latencyMs: report.elapsed.milliseconds, replyAttributes: attributes, server: evidence.server,
-            localError: evidence.localError)
+            localError: evidence.localError, statedReasons: DiagnosisFacts(evidence).statedReasons)
     }
 
     /// A reply's attributes as text, secrets masked, Message-Authenticator left out (it is noise to a reader):

@@ -1,4 +1,5 @@
 import CodedErrors
+import Evidence
 
 /// The errors of running conversations: bad local input, socket failures, protocol failures on our side.
 /// Outcomes such as a reject or a timeout are *results*, not errors.
@@ -24,4 +25,20 @@ extension CodedError.Code where Domain == ProbeDomain {
     public static var eap: Self { Self("eap") }
     /// The transport was shut down while a request was in flight.
     public static var shutdown: Self { Self("shutdown") }
+}
+
+extension LocalErrorCode {
+    /// The evidence's code for a conversation that stopped on this error.
+    init(_ code: ProbeError.Code) {
+        switch code {
+        case .badServerAddress: self = .badServerAddress
+        case .socket: self = .socket
+        case .noIdentifierAvailable: self = .noIdentifierAvailable
+        case .credentials: self = .credentials
+        case .tls: self = .tls
+        case .eap: self = .eap
+        case .shutdown: self = .shutdown
+        default: self = .badInput
+        }
+    }
 }

@@ -74,3 +74,23 @@ public struct RADIUSCode: RawRepresentable, Hashable, Sendable, CustomStringConv
         }
     }
 }
+
+extension RADIUSCode: Codable {
+    /// Encoded as its name (`"Access-Reject"`, `"Unknown-Code-N"`): the form reports and `--json` show.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        if let code = RADIUSCode(name: text) {
+            self = code
+        } else if text.hasPrefix("Unknown-Code-"), let value = UInt8(text.dropFirst("Unknown-Code-".count)) {
+            self = RADIUSCode(value)
+        } else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "no RADIUS code \(text)")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

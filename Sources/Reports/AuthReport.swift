@@ -39,6 +39,9 @@ public struct AuthJSON: Encodable {
     public var tlsVersion: String?
     public var tlsCipher: String?
     public var cryptoBinding: String?
+    /// PEAP: the inner identity sent inside the tunnel (the user the server authenticates; `identity` is the
+    /// outer one).
+    public var innerIdentity: String?
     /// With `--resume`: the server resumed the TLS session, and whether the inner method still ran.
     public var resumed: Bool?
     public var innerMethodRan: Bool?
@@ -84,6 +87,7 @@ public struct AuthJSON: Encodable {
             tlsVersion = eap.tls?.version?.rawValue
             tlsCipher = eap.tls?.cipher
             cryptoBinding = CaseRunner.cryptoBindingText(eap.cryptoBinding)
+            innerIdentity = eap.innerIdentity
         }
     }
 
@@ -91,7 +95,7 @@ public struct AuthJSON: Encodable {
 
     private enum CodingKeys: String, CodingKey {
         case outcome, server, method, identity, roundTrips, latencyMs, replyAttributes, mppeKeys, error, expected
-        case eapMethod, innerMethod, tlsVersion, tlsCipher, cryptoBinding, resumed, innerMethodRan
+        case eapMethod, innerMethod, tlsVersion, tlsCipher, cryptoBinding, innerIdentity, resumed, innerMethodRan
         case firstConversation, diagnosis, evidence, accounting
     }
 
@@ -114,6 +118,7 @@ public struct AuthJSON: Encodable {
         try container.encodeIfPresent(tlsVersion, forKey: .tlsVersion)
         try container.encodeIfPresent(tlsCipher, forKey: .tlsCipher)
         try container.encodeIfPresent(cryptoBinding, forKey: .cryptoBinding)
+        try container.encodeIfPresent(innerIdentity, forKey: .innerIdentity)
         try container.encodeIfPresent(resumed, forKey: .resumed)
         try container.encodeIfPresent(innerMethodRan, forKey: .innerMethodRan)
         try container.encodeIfPresent(firstConversation, forKey: .firstConversation)
@@ -124,44 +129,92 @@ public struct AuthJSON: Encodable {
 }
 
 /// The human report of `auth`: the outcome first, then what led there.
+///
+/// A refusal prints the verdict, its cause and fix, the facts that decided it and how sure it is (about five
+/// lines); `-v` adds every observation, the other readings and the details the verdict does not already state.
+/// An accept prints what was established (method, keys, reply attributes).
 public enum AuthText {
-    /// The EAP part: method, TLS version and cipher, where a failure came, crypto-binding, the server's chain.
-    public static func eapLines(_ eap: EAPEvidence) -> [String] {
-        var lines: [String] = []
-        var method = "  EAP: \(eap.method)"
+    /// The outcome line. PEAP names the inner identity (the user the server authenticated), the outer one beside
+    /// it.
+    public static func headline(_ report: ConversationReport) -> String {
+        let evidence = report.evidence
+        let elapsed = ReportFormat.milliseconds(report.elapsed.milliseconds)
+        let trips = evidence.roundTrips.count
+        var who = evidence.identity
+        if let inner = evidence.eap?.innerIdentity, inner != evidence.identity {
+            who = "\(inner) (outer identity \(evidence.identity))"
+        }
+        let via = "\(who) via \(evidence.method)"
+        switch evidence.outcome {
+        case .accept:
+            return "ACCEPT  \(via) at \(evidence.server ?? "?") in \(elapsed), \(trips) round trip(s)"
+        case .reject:
+            return "REJECT  \(via) at \(evidence.server ?? "?") in \(elapsed), \(trips) round trip(s)"
+        case .timeout:
+            let servers = Set(evidence.roundTrips.map(\.server)).sorted().joined(separator: ", ")
+            return "NO ANSWER  \(via) from \(servers.isEmpty ? "any server" : servers) after \(elapsed)"
+        case .error:
+            return "ERROR  \(via): \(evidence.localError ?? "unknown error")"
+        }
+    }
+
+    /// With `--resume`, the title of the second conversation: resumed or not, as the server decided.
+    public static func secondConversationTitle(_ evidence: ConversationEvidence) -> String {
+        evidence.eap?.resumed == true
+            ? "Resumed conversation:"
+            : "Second conversation (the server did not resume the TLS session; a full handshake ran):"
+    }
+
+    /// The method line: method, inner method, TLS version and cipher, resumption.
+    static func methodLine(_ eap: EAPEvidence) -> String {
+        var method = "EAP: \(eap.method)"
         if let inner = eap.innerMethod { method += " with inner \(inner)" }
         if let tls = eap.tls, let version = tls.version {
             method += ", TLS \(version.rawValue) \(tls.cipher ?? "")"
             if tls.resumed { method += " (resumed)" }
         }
-        lines.append(method)
-        if let failure = eap.failure {
-            lines.append("  EAP failure (\(failure.kind)) \(failure.step): \(failure.reason)")
-            if let ms = failure.mschapv2 { lines.append("  MS-CHAPv2: \(ms.text)") }
+        return method
+    }
+
+    /// The outcome line, then the verdict unless accepted, then (verbose) the details.
+    public static func render(report: ConversationReport, diagnosis: Diagnosis?, dictionary: RADIUSDictionary,
+                              verbose: Bool = false) -> String {
+        let head = headline(report)
+        guard let diagnosis, report.evidence.outcome != .accept || diagnosis.rule != "accepted" else {
+            return ([head] + acceptDetails(report: report, dictionary: dictionary).map { "  " + $0 })
+                .joined(separator: "\n")
         }
-        for (label, tls) in [("server", eap.tls), ("inner server", eap.innerTLS)] {
-            guard let tls else { continue }
-            if let problem = tls.serverValidationFailure {
-                lines.append(
-                    "  \(label) certificate refused by the client: \(problem.kind.rawValue): \(problem.detail)")
-            }
-            for alert in tls.events.compactMap({ event -> String? in
-                switch event {
-                case .alertReceived(let alert): return "received \(alert)"
-                case .alertSent(let alert): return "sent \(alert)"
-                default: return nil
-                }
-            }) {
-                lines.append("  TLS alert \(alert)")
-            }
-            if let leaf = tls.serverChain.first {
-                lines.append("  \(label) certificate: \(leaf.subject), issued by \(leaf.issuer)")
-            }
+        guard verbose else {
+            return ([head] + Diagnoser.renderShort(diagnosis).split(separator: "\n").map { "  " + $0 })
+                .joined(separator: "\n")
         }
-        switch eap.cryptoBinding {
-        case .notApplicable: break
-        case .failed(let why): lines.append("  crypto-binding: FAILED: \(why)")
-        default: lines.append("  crypto-binding: \(CaseRunner.cryptoBindingText(eap.cryptoBinding) ?? "")")
+        let verdict = Diagnoser.render(diagnosis).split(separator: "\n").map { "  " + $0 }
+        let details = report.evidence.outcome == .accept
+            ? acceptDetails(report: report, dictionary: dictionary)
+            : refusalDetails(report: report, dictionary: dictionary)
+        return ([head] + verdict + (details.isEmpty ? [] : ["  Details:"] + details.map { "    " + $0 }))
+            .joined(separator: "\n")
+    }
+
+    /// What an accept established: the method, crypto-binding, the keys, the reply's attributes.
+    static func acceptDetails(report: ConversationReport, dictionary: RADIUSDictionary) -> [String] {
+        let evidence = report.evidence
+        var lines: [String] = []
+        if let error = evidence.localError { lines.append("problem: \(error)") }
+        for message in evidence.replyMessages { lines.append("Reply-Message: \(message)") }
+        if let eap = evidence.eap {
+            lines.append(methodLine(eap))
+            if let leaf = eap.tls?.serverChain.first {
+                lines.append("server certificate: \(leaf.subject), issued by \(leaf.issuer)")
+            }
+            if let text = CaseRunner.cryptoBindingText(eap.cryptoBinding) { lines.append("crypto-binding: \(text)") }
+        }
+        if evidence.mppeKeys != .notApplicable { lines.append("MPPE keys: \(evidence.mppeKeys.rawValue)") }
+        lines += discardLines(evidence)
+        let shown = CaseRunner.replyAttributes(report.finalReply, dictionary: dictionary)
+        if !shown.isEmpty {
+            lines.append("Reply attributes:")
+            for described in shown { lines.append("  \(described)") }
         }
         return lines
     }
@@ -188,57 +241,52 @@ public enum AuthText {
         }
     }
 
-    /// The outcome line, then the verdict (error, cause, fix, evidence) unless accepted, then the details.
-    public static func render(report: ConversationReport, diagnosis: Diagnosis?, dictionary: RADIUSDictionary) -> String {
-        let details = render(report: report, dictionary: dictionary)
-            .split(separator: "\n", omittingEmptySubsequences: false)
-        guard let diagnosis, report.evidence.outcome != .accept || diagnosis.rule != "accepted" else {
-            return details.joined(separator: "\n")
-        }
-        let verdict = Diagnoser.render(diagnosis).split(separator: "\n").map { "  " + $0 }
-        return ([String(details[0])] + verdict + ["  Details:"] + details.dropFirst().map { "  " + $0 })
-            .joined(separator: "\n")
-    }
-
-    public static func render(report: ConversationReport, dictionary: RADIUSDictionary) -> String {
+    /// What `-v` adds under a refusal: what the verdict's evidence does not state already — the method and TLS
+    /// parameters, the server's certificate (unless we refused it: the evidence names it), the requests that went
+    /// unanswered before the last one, replies that failed verification (when not a timeout, whose verdict reads
+    /// them), and the reply's attributes other than Reply-Message and EAP-Message (quoted in the evidence).
+    static func refusalDetails(report: ConversationReport, dictionary: RADIUSDictionary) -> [String] {
         let evidence = report.evidence
         var lines: [String] = []
-        let elapsed = ReportFormat.milliseconds(report.elapsed.milliseconds)
-        let trips = evidence.roundTrips.count
-        let via = "\(evidence.identity) via \(evidence.method)"
-        switch evidence.outcome {
-        case .accept:
-            lines.append("ACCEPT  \(via) at \(evidence.server ?? "?") in \(elapsed), \(trips) round trip(s)")
-        case .reject:
-            lines.append("REJECT  \(via) at \(evidence.server ?? "?") in \(elapsed), \(trips) round trip(s)")
-        case .timeout:
-            let servers = Set(evidence.roundTrips.map(\.server)).sorted().joined(separator: ", ")
-            lines.append("NO ANSWER  \(via) from \(servers.isEmpty ? "any server" : servers) after \(elapsed)")
-        case .error:
-            lines.append("ERROR  \(via): \(evidence.localError ?? "unknown error")")
-        }
-        if evidence.outcome != .error, let error = evidence.localError { lines.append("  problem: \(error)") }
-        for message in evidence.replyMessages { lines.append("  Reply-Message: \(message)") }
-        if let error = evidence.msCHAPError { lines.append("  MS-CHAP-Error: \(error)") }
-        if let eap = evidence.eap { lines += eapLines(eap) }
-        if evidence.mppeKeys != .notApplicable { lines.append("  MPPE keys: \(evidence.mppeKeys.rawValue)") }
-        let discarded = evidence.roundTrips.flatMap(\.discarded)
-        if !discarded.isEmpty {
-            let total = evidence.roundTrips.reduce(0) { $0 + $1.discardedCount }
-            lines.append("  \(total) reply datagram(s) failed verification and were dropped:")
-            for reason in Set(discarded.map(\.reason)).sorted() { lines.append("    \(reason)") }
-        }
-        if evidence.outcome == .timeout {
-            for trip in evidence.roundTrips {
-                lines.append("  \(trip.server): \(trip.transmissions) transmission(s) of \(trip.requestCode) "
-                             + "(\(trip.requestSize) B), no verified answer")
+        if let eap = evidence.eap {
+            lines.append(methodLine(eap))
+            for (label, tls) in [("server", eap.tls), ("inner server", eap.innerTLS)] {
+                guard let tls, tls.serverValidationFailure == nil, let leaf = tls.serverChain.first else { continue }
+                lines.append("\(label) certificate: \(leaf.subject), issued by \(leaf.issuer)")
             }
+            if let text = CaseRunner.cryptoBindingText(eap.cryptoBinding) { lines.append("crypto-binding: \(text)") }
         }
+        for (index, trip) in evidence.roundTrips.enumerated().dropLast() where !trip.answered {
+            lines.append("round trip \(index + 1): \(trip.transmissions) transmission(s) of a \(trip.requestSize)-byte "
+                         + "\(trip.requestCode) to \(trip.server), no verified answer")
+        }
+        if evidence.outcome != .timeout { lines += discardLines(evidence) }
+        let quoted: Set<String> = ["Reply-Message", "EAP-Message"]
         let shown = CaseRunner.replyAttributes(report.finalReply, dictionary: dictionary)
+            .filter { !quoted.contains($0.name) }
         if !shown.isEmpty {
-            lines.append("  Reply attributes:")
-            for described in shown { lines.append("    \(described)") }
+            lines.append("Reply attributes:")
+            for described in shown { lines.append("  \(described)") }
         }
-        return lines.joined(separator: "\n")
+        return lines
+    }
+
+    /// Replies that failed verification, counted, with their reasons.
+    static func discardLines(_ evidence: ConversationEvidence) -> [String] {
+        let discarded = evidence.roundTrips.flatMap(\.discarded)
+        guard !discarded.isEmpty else { return [] }
+        let total = evidence.roundTrips.reduce(0) { $0 + $1.discardedCount }
+        return ["\(total) reply datagram(s) failed verification and were dropped:"]
+            + Set(discarded.map(\.reason)).sorted().map { "  " + $0 }
+    }
+
+    /// `as expected (reject 691)`, with a note when the pass rests on an inferred reason; `NOT as expected: …`
+    /// with why.
+    public static func expectationLines(_ met: ExpectationResult) -> [String] {
+        guard met.passed else {
+            return ["  NOT as expected: wanted \(met.expected), got \(met.got)"]
+                + (met.reason.map { ["  \($0)"] } ?? [])
+        }
+        return ["  as expected (\(met.expected))"] + (met.note.map { ["  note: \($0)"] } ?? [])
     }
 }

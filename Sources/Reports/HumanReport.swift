@@ -42,6 +42,7 @@ public enum HumanReport {
         for (result, row) in zip(results, rows) {
             lines.append(line(row, verdict: result.verdict))
             for reason in result.failureReasons { lines.append("    ↳ " + singleLine(reason)) }
+            if let note = result.expectation?.note { lines.append("    ↳ note: " + singleLine(note)) }
         }
         let summary = RunSummary(results)
         var last = summary.line

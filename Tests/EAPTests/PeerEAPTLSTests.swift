@@ -51,8 +51,8 @@ import TLS
         #expect(trace.first == .identitySent(identity: "alice@peer.test"))
         #expect(trace.contains(.methodStarted(type: 13)))
         #expect(trace.last == .eapSuccess)
-        #expect(trace.outerHandshakeSent.first == "ClientHello")
-        #expect(trace.outerHandshakeSent.contains("Certificate") && trace.outerHandshakeSent.contains("Finished"))
+        #expect(trace.outerHandshakeSent.first == .clientHello)
+        #expect(trace.outerHandshakeSent.contains(.certificate) && trace.outerHandshakeSent.contains(.finished))
         #expect(trace.contains(.tlsEstablished(version: version.rawValue, cipher: result.tls?.cipher, resumed: false)))
         // TLS 1.3 ends with the protected success indication; TLS 1.2 has none.
         #expect(trace.contains(.protectedSuccessIndication) == (version == .tls1_3))
@@ -98,7 +98,7 @@ import TLS
         #expect(failure.kind == .eapFailure)
         #expect(failure.step == .tlsClientFinishedSent)
         #expect(failure.tls?.clientCertificateSent?.commonName == "mallory@peer.test")
-        #expect(failure.tls?.handshakeMessagesSent.last == "Finished")
+        #expect(failure.tls?.handshakeMessagesSent.last == .finished)
         #expect(run.peer.trace.last == .eapFailure)
         #expect(server.problems.contains { $0.contains("server TLS") })
     }
@@ -127,10 +127,10 @@ import TLS
         #expect(failure.kind == .serverValidation)
         #expect(failure.tls?.serverValidationFailure?.kind == .nameMismatch)
         #expect(failure.tlsError?.code == .serverValidation)
-        #expect(!run.peer.trace.outerHandshakeSent.contains("Certificate"))
+        #expect(!run.peer.trace.outerHandshakeSent.contains(.certificate))
         #expect(failure.tls?.clientCertificateSent == nil)
         #expect(run.peer.trace.outerAlertsSent.first?.level == .fatal)
-        #expect(failure.step == .tlsHandshake(lastSent: "ClientHello",
+        #expect(failure.step == .tlsHandshake(lastSent: .clientHello,
                                               lastReceived: failure.tls?.lastHandshakeMessageReceived))
         // The alert reached the server inside an EAP-TLS response.
         #expect(server.outerSession?.evidence.alertsReceived.isEmpty == false)
@@ -183,7 +183,7 @@ import TLS
         #expect(result.resumed)
         #expect(result.msk == server.msk)
         #expect(result.msk != first.result?.msk)
-        #expect(!second.peer.trace.outerHandshakeSent.contains("Certificate"))
+        #expect(!second.peer.trace.outerHandshakeSent.contains(.certificate))
         #expect(second.peer.trace.contains(.tlsEstablished(version: version.rawValue, cipher: result.tls?.cipher,
                                                            resumed: true)))
     }

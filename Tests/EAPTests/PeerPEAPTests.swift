@@ -226,7 +226,7 @@ import TLS
         #expect(server.innerSession?.evidence.clientCertificateSent?.commonName == "bob@peer.test")
         let trace = run.peer.trace
         #expect(trace.contains {
-            if case .innerTLSEvent(.handshakeSent("Certificate")) = $0 { return true }
+            if case .innerTLSEvent(.handshakeSent(.certificate)) = $0 { return true }
             return false
         })
         #expect(trace.contains { if case .innerTLSEstablished = $0 { return true } else { return false } })
@@ -366,7 +366,7 @@ import TLS
         #expect(failure.kind == .serverValidation)
         #expect(failure.tls?.serverValidationFailure?.kind == .nameMismatch)
         #expect(server.outerSession?.evidence.alertsReceived.isEmpty == false)
-        #expect(failure.step == .tlsHandshake(lastSent: "ClientHello",
+        #expect(failure.step == .tlsHandshake(lastSent: .clientHello,
                                               lastReceived: failure.tls?.lastHandshakeMessageReceived))
     }
 

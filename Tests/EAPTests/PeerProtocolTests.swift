@@ -152,7 +152,7 @@ import TLS
         let failure = try #require(Self.failed(peer.receiveRejectWithoutEAPMessage()))
         #expect(failure.kind == .eapFailure)
         #expect(failure.step == .tlsClientFinishedSent)
-        #expect(failure.tls?.handshakeMessagesSent.contains("Certificate") == true)
+        #expect(failure.tls?.handshakeMessagesSent.contains(.certificate) == true)
         #expect(peer.trace.last == .eapFailure)
     }
 
@@ -306,7 +306,7 @@ import TLS
         #expect(failure.kind == .protocolViolation)
         #expect(failure.eapError?.code == .messageTooLong)
         #expect(failure.reason.contains("500"))
-        #expect(failure.step == .tlsHandshake(lastSent: "ClientHello", lastReceived: nil))
+        #expect(failure.step == .tlsHandshake(lastSent: .clientHello, lastReceived: nil))
     }
 
     /// Without a length on the first fragment the received total is capped too.

@@ -85,14 +85,14 @@ struct EvidenceJSONTests {
         ]
         let eap = EAPEvidence(
             method: "PEAP", innerMethod: "EAP-MSCHAPv2", trace: trace, step: .innerMethodSucceeded(type: 26),
-            failure: EAPEvidence.Failure(kind: "innerFailure", step: .innerMethod(type: 26),
-                                         reason: "inner MS-CHAPv2 E=691", mschapv2: failure, resultTLV: "failure"),
+            failure: EAPEvidence.Failure(kind: .innerFailure, step: .innerMethod(type: 26),
+                                         reason: "inner MS-CHAPv2 E=691", mschapv2: failure, resultTLV: .failure),
             tls: outer, innerTLS: inner, cryptoBinding: .failed(reason: "Compound MAC mismatch"))
         return ConversationEvidence(
             outcome: .reject, method: "peap-mschapv2", identity: "anonymous", server: "127.0.0.1:1812",
-            roundTrips: [RoundTripEvidence(server: "127.0.0.1:1812", requestCode: "Access-Request", identifier: 0,
+            roundTrips: [RoundTripEvidence(server: "127.0.0.1:1812", requestCode: .accessRequest, identifier: 0,
                                            requestSize: 120, requestHadState: false, transmissions: 1,
-                                           latencyMilliseconds: 1.5, replyCode: "Access-Reject", replySize: 44)],
+                                           latencyMilliseconds: 1.5, replyCode: .accessReject, replySize: 44)],
             replyMessages: ["denied"], eap: eap,
             preflight: [PreflightFinding(kind: .expiresSoon, detail: "expires in 3 days", certificate: "CN=alice")])
     }

@@ -62,6 +62,7 @@ struct LabCasesTests {
                 }
                 #expect(reasons.contains(reason), "\(labCase.name): NPS reasons \(reasons), table says \(reason)")
             }
+            LabVerdictTests.checkAlternatives(diagnosis, labCase.name)
         }
 
         // The reference client on the same case (eapol_test for EAP, radclient for the rest).

@@ -9,6 +9,10 @@ import Testing
     static let reject853 = CaseObservation(outcome: .reject, windowsError: 853, npsReasons: [16, 22])
     static let rejectBare = CaseObservation(outcome: .reject)
     static let timeout = CaseObservation(outcome: .timeout, windowsError: 809)
+    /// A wrong PAP password: the diagnosis infers 16 or 8, the server said nothing.
+    static let papWrong = CaseObservation(outcome: .reject, windowsError: 691, npsReasons: [16, 8])
+    /// `M=Account locked out`: the server's words state reason 36.
+    static let locked = CaseObservation(outcome: .reject, windowsError: 647, npsReasons: [36, 64], statedReasons: [36])
     static let error = CaseObservation(outcome: .error, localError: "cannot read key")
 
     @Test(arguments: [
@@ -26,13 +30,25 @@ import Testing
         (CaseExpectation(.reject, windowsErrors: [853]), rejectBare, false),
         (CaseExpectation(.reject, windowsErrors: [853]), accept, false),
         (CaseExpectation(.reject, windowsErrors: [853, 691]), reject691, true),
-        (CaseExpectation(.reject, reasons: [16]), reject691, true),
-        (CaseExpectation(.reject, reasons: [22]), reject691, false),
-        (CaseExpectation(.reject, reasons: [22, 48]), reject853, true),
+        // reason: only what the server stated (issue 12: reject:reason=8 passed on the inferred "16|8").
+        (CaseExpectation(.reject, reasons: [16]), reject691, false),
+        (CaseExpectation(.reject, reasons: [8]), papWrong, false),
+        (CaseExpectation(.reject, reasons: [22, 48]), reject853, false),
         (CaseExpectation(.reject, reasons: [16]), rejectBare, false),
-        (CaseExpectation(.reject, windowsErrors: [853], reasons: [16, 22]), reject853, true),
-        (CaseExpectation(.reject, windowsErrors: [853], reasons: [16]), reject691, false),
-        (CaseExpectation(.reject, windowsErrors: [691], reasons: [48]), reject691, false),
+        (CaseExpectation(.reject, reasons: [36]), locked, true),
+        (CaseExpectation(.reject, reasons: [64]), locked, false),
+        (CaseExpectation(.reject, windowsErrors: [647], reasons: [36]), locked, true),
+        (CaseExpectation(.reject, windowsErrors: [691], reasons: [36]), locked, false),
+        // inferred_reason: any of the diagnosis's, opted into.
+        (CaseExpectation(.reject, inferredReasons: [16]), reject691, true),
+        (CaseExpectation(.reject, inferredReasons: [8]), papWrong, true),
+        (CaseExpectation(.reject, inferredReasons: [22]), reject691, false),
+        (CaseExpectation(.reject, inferredReasons: [22, 48]), reject853, true),
+        (CaseExpectation(.reject, inferredReasons: [16]), rejectBare, false),
+        (CaseExpectation(.reject, inferredReasons: [64]), locked, true),
+        (CaseExpectation(.reject, windowsErrors: [853], inferredReasons: [16, 22]), reject853, true),
+        (CaseExpectation(.reject, windowsErrors: [853], inferredReasons: [16]), reject691, false),
+        (CaseExpectation(.reject, windowsErrors: [691], inferredReasons: [48]), reject691, false),
         (.timeout, timeout, true),
         (.timeout, rejectBare, false),
         (CaseExpectation(.timeout, windowsErrors: [809]), timeout, true),
@@ -50,8 +66,36 @@ import Testing
         #expect(wrongError.reason?.contains("691") == true && wrongError.reason?.contains("not 853") == true)
         #expect(CaseExpectation.accept.evaluate(Self.error).reason == "expected accept, got error: cannot read key")
         #expect(CaseExpectation.accept.evaluate(Self.acceptMismatch).reason?.contains("MPPE") == true)
-        #expect(CaseExpectation(.reject, reasons: [22]).evaluate(Self.rejectBare).reason?
-                    .contains("no NPS reason code") == true)
+        #expect(CaseExpectation(.reject, inferredReasons: [22]).evaluate(Self.rejectBare).reason?
+                    .contains("infers no NPS reason code") == true)
+    }
+
+    /// Issue 12: `--expect reject:reason=8` passed for a wrong PAP password because 8 was among the inferred
+    /// reasons "16|8". A reason the wire cannot show fails and says why; the opt-in passes and says it inferred.
+    @Test func aReasonTheWireCannotShowNeedsTheServersWord() {
+        let stated = CaseExpectation(.reject, reasons: [8]).evaluate(Self.papWrong)
+        #expect(!stated.passed)
+        let why = stated.reason ?? ""
+        #expect(why.contains("reason 8 was not observed"), "\(why)")
+        #expect(why.contains("the server stated no reason code"), "\(why)")
+        #expect(why.contains("infers 16 or 8, which is not observed"), "\(why)")
+        #expect(why.contains("nps-log") && why.contains("inferred-reason=8"), "\(why)")
+
+        let inferred = CaseExpectation(.reject, inferredReasons: [8]).evaluate(Self.papWrong)
+        #expect(inferred.passed)
+        #expect(inferred.note == "reason 8 is inferred, not observed: the diagnosis names 16 or 8")
+        // A pass on the server's own words needs no note.
+        let locked = CaseExpectation(.reject, reasons: [36]).evaluate(Self.locked)
+        #expect(locked.passed && locked.note == nil)
+    }
+
+    /// Issue 12: `reject:99999` and `reject:reason=9999` were accepted without a word.
+    @Test func unknownCodesAreProblems() {
+        #expect(CaseExpectation(.reject, windowsErrors: [853], reasons: [16], inferredReasons: [8]).problems.isEmpty)
+        let unknown = CaseExpectation(.reject, windowsErrors: [99999], reasons: [9999], inferredReasons: [7777])
+        #expect(unknown.problems.map(\.message) == ["99999 is not a Windows error this tool knows",
+                                                    "9999 is not an NPS reason code", "7777 is not an NPS reason code"])
+        #expect(CaseExpectation(.reject, windowsErrors: [16]).problems.first?.hint.contains("reject:reason=16") == true)
     }
 
     @Test func descriptions() {
@@ -60,6 +104,7 @@ import Testing
         #expect(CaseExpectation(.reject, reasons: [16]).description == "reject reason 16")
         #expect(CaseExpectation(.reject, windowsErrors: [853], reasons: [16, 22]).description
                     == "reject 853 reason 16|22")
+        #expect(CaseExpectation(.reject, inferredReasons: [16, 8]).description == "reject inferred reason 16|8")
         #expect(Self.reject853.summary == "reject 853 (reason 16|22)")
     }
 }

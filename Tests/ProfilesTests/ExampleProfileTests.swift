@@ -93,7 +93,7 @@ import Testing
         #expect(retired.assertions.isEmpty)
         let wrong = try #require(byName["wrong-password-refused"])
         #expect(wrong.settings.password == .file(profilesFolder + "/wrong-password.txt"))
-        #expect(wrong.expectation == CaseExpectation(.reject, windowsErrors: [691], reasons: [16]))
+        #expect(wrong.expectation == CaseExpectation(.reject, windowsErrors: [691], inferredReasons: [16]))
         #expect(byName["wifi-device-accepted"]?.tags == ["wifi", "eap-tls", "device"])
         // The included profile's tags beat the defaults' (lists replace).
         #expect(byName["password-user-accepted"]?.tags == ["vpn", "wifi", "peap", "password"])

@@ -178,6 +178,19 @@ func runProgram(_ path: String, _ arguments: [String]) throws -> (status: Int32,
         #expect(coloured.contains("\u{1B}[32mPASS") && coloured.contains("\u{1B}[31mFAIL"))
         #expect(coloured.contains("\u{1B}[33mERROR"))
     }
+
+    /// Issue 12: a pass that rests on an inferred reason code says so under the case.
+    @Test func humanTableNotesAnInferredReason() {
+        let definition = CaseDefinition(name: "pap-wrong", source: .file("/s.yaml"), settings: AuthSettings(),
+                                        expectation: CaseExpectation(.reject, inferredReasons: [8]))
+        let result = CaseResult(case: definition,
+                                observation: CaseObservation(outcome: .reject, windowsError: 691, npsReasons: [16, 8]),
+                                duration: 0.01)
+        #expect(result.verdict == .passed)
+        let lines = HumanReport.render([result]).split(separator: "\n").map(String.init)
+        #expect(lines.contains("    ↳ note: reason 8 is inferred, not observed: the diagnosis names 16 or 8"),
+                "\(lines)")
+    }
 }
 
 @Suite struct NagiosTests {

@@ -46,12 +46,12 @@ import TLS
         // Evidence: what crossed the wire, from the client's side.
         let evidence = client.evidence
         #expect(evidence.version == c.version)
-        #expect(evidence.handshakeMessagesSent.first == "ClientHello")
-        #expect(evidence.handshakeMessagesReceived.first == "ServerHello")
-        #expect(evidence.handshakeMessagesSent.contains("Certificate"))
-        #expect(evidence.handshakeMessagesSent.contains("CertificateVerify"))
-        #expect(evidence.handshakeMessagesReceived.contains("CertificateRequest"))
-        #expect(evidence.handshakeMessagesReceived.contains("Finished"))
+        #expect(evidence.handshakeMessagesSent.first == .clientHello)
+        #expect(evidence.handshakeMessagesReceived.first == .serverHello)
+        #expect(evidence.handshakeMessagesSent.contains(.certificate))
+        #expect(evidence.handshakeMessagesSent.contains(.certificateVerify))
+        #expect(evidence.handshakeMessagesReceived.contains(.certificateRequest))
+        #expect(evidence.handshakeMessagesReceived.contains(.finished))
         #expect(evidence.certificateRequested)
         #expect(evidence.acceptableClientCAs == ["CN=npsprobe Test Root,O=Lab"])
         #expect(evidence.serverChain.map(\.subject)
@@ -61,17 +61,17 @@ import TLS
         #expect(evidence.serverValidationFailure == nil)
         #expect(evidence.alerts.isEmpty)
         #expect(!evidence.resumed)
-        #expect(evidence.lastHandshakeMessageSent == "Finished")
+        #expect(evidence.lastHandshakeMessageSent == .finished)
         if c.version == .tls1_2 {
             #expect(evidence.handshakeMessagesSent == [
-                "ClientHello", "Certificate", "ClientKeyExchange", "CertificateVerify", "Finished",
+                .clientHello, .certificate, .clientKeyExchange, .certificateVerify, .finished,
             ])
             #expect(evidence.events.contains(.changeCipherSpecSent))
             #expect(evidence.events.contains(.changeCipherSpecReceived))
         } else {
-            #expect(evidence.handshakeMessagesReceived.contains("EncryptedExtensions"))
+            #expect(evidence.handshakeMessagesReceived.contains(.encryptedExtensions))
             // The TLS 1.3 server sends its tickets after our Finished; `receive` processes them.
-            #expect(evidence.handshakeMessagesReceived.contains("NewSessionTicket"))
+            #expect(evidence.handshakeMessagesReceived.contains(.newSessionTicket))
         }
         // The server saw the same certificate the client says it sent.
         #expect(server.evidence.clientCertificateSent == evidence.clientCertificateSent)
@@ -141,7 +141,7 @@ import TLS
         #expect(result.client.isEstablished && result.server?.isEstablished == true)
         #expect(!client.evidence.certificateRequested)
         #expect(client.evidence.clientCertificateSent == nil)
-        #expect(!client.evidence.handshakeMessagesSent.contains("Certificate"))
+        #expect(!client.evidence.handshakeMessagesSent.contains(.certificate))
         #expect(try client.eapKeyMaterial(eapType: 25) == server.eapKeyMaterial(eapType: 25))
     }
 
@@ -154,7 +154,7 @@ import TLS
         #expect(client.evidence.certificateRequested)
         #expect(client.evidence.clientCertificateSent == nil)
         // An empty Certificate message was sent (RFC 5246 §7.4.6, RFC 8446 §4.4.2).
-        #expect(client.evidence.handshakeMessagesSent.contains("Certificate"))
+        #expect(client.evidence.handshakeMessagesSent.contains(.certificate))
         let expected = version == .tls1_3 ? "certificate_required" : "handshake_failure"
         #expect(client.evidence.alertsReceived.map(\.name) == [expected])
     }
@@ -244,10 +244,10 @@ import TLS
         #expect(client.isEstablished && server.isEstablished)
         #expect(try client.eapKeyMaterial(eapType: 13) == server.eapKeyMaterial(eapType: 13))
         // Events are recorded once per message, however the bytes were cut.
-        let expected = version == .tls1_2
-            ? ["ServerHello", "Certificate", "ServerKeyExchange", "CertificateRequest", "ServerHelloDone", "Finished"]
-            : ["ServerHello", "EncryptedExtensions", "CertificateRequest", "Certificate", "CertificateVerify",
-               "Finished", "NewSessionTicket", "NewSessionTicket"]
+        let expected: [TLSHandshakeType] = version == .tls1_2
+            ? [.serverHello, .certificate, .serverKeyExchange, .certificateRequest, .serverHelloDone, .finished]
+            : [.serverHello, .encryptedExtensions, .certificateRequest, .certificate, .certificateVerify,
+               .finished, .newSessionTicket, .newSessionTicket]
         #expect(client.evidence.handshakeMessagesReceived == expected)
     }
 }

@@ -81,7 +81,7 @@ import TLS
         let last = client.receive(tickets.output + commitment)
         #expect(last.isEstablished && last.output.isEmpty)
         #expect(try client.open([]) == [0x00])
-        #expect(client.evidence.handshakeMessagesReceived.filter { $0 == "NewSessionTicket" }.count == 2)
+        #expect(client.evidence.handshakeMessagesReceived.filter { $0 == .newSessionTicket }.count == 2)
     }
 
     @Test(arguments: [
@@ -119,7 +119,7 @@ import TLS
         #expect(error.code == .peerAlert)
         #expect(error.reason.contains("handshake_failure"))
         #expect(client.evidence.alertsReceived == [TLSAlert(level: .fatal, code: 40)])
-        #expect(client.evidence.lastHandshakeMessageSent == "ClientHello")
+        #expect(client.evidence.lastHandshakeMessageSent == .clientHello)
     }
 
     @Test func randomJunkNeverCrashes() throws {

@@ -23,8 +23,8 @@ import TLS
         #expect(second.resumed && secondServer.resumed)
         #expect(second.evidence.resumed)
         // Abbreviated handshake: no certificates either way.
-        #expect(!second.evidence.handshakeMessagesReceived.contains("Certificate"))
-        #expect(!second.evidence.handshakeMessagesSent.contains("Certificate"))
+        #expect(!second.evidence.handshakeMessagesReceived.contains(.certificate))
+        #expect(!second.evidence.handshakeMessagesSent.contains(.certificate))
         #expect(second.evidence.serverChain.isEmpty)
         // Fresh keys that both sides agree on.
         let keys = try second.eapKeyMaterial(eapType: 25)
@@ -41,7 +41,7 @@ import TLS
         let result = converse(second, try Lab.server().makeSession())  // a new server context: new cache
         #expect(result.client.isEstablished)
         #expect(!second.resumed)
-        #expect(second.evidence.handshakeMessagesReceived.contains("Certificate"))
+        #expect(second.evidence.handshakeMessagesReceived.contains(.certificate))
     }
 
     @Test func noResumptionStateWhenDisabled() throws {

@@ -54,7 +54,7 @@ import TLS
         #expect(result.serverError?.code == .peerAlert)
         // …and never sent our certificate.
         #expect(client.evidence.clientCertificateSent == nil)
-        #expect(!client.evidence.handshakeMessagesSent.contains("Certificate"))
+        #expect(!client.evidence.handshakeMessagesSent.contains(.certificate))
         #expect(client.evidence.serverChain.first?.commonName == server.evidence.serverChain.first?.commonName)
         #expect(!client.isEstablished)
         #expect(!client.evidence.handshakeState.isEmpty)

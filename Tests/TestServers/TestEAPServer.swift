@@ -115,6 +115,9 @@ public final class TestEAPServer {
         case tunneledSuccess
         /// MS-CHAPv2 E=648; Change-Password to the user's entry in `newPasswords` is accepted.
         case passwordExpired
+        /// MS-CHAPv2 Failure `E=code R=0 … M=message` whatever the password, as FreeRADIUS answers an account
+        /// flagged locked out (`[UL]`: E=647 "Account locked out") or disabled (`[UD]`: E=691 "Account disabled").
+        case accountRefused(code: Int, message: String)
         /// PEAP over TLS 1.2: the first phase-2 request rides with the server's Finished.
         case piggybackPhase2
         /// FreeRADIUS: an inner EAP-TLS packet spread over several outer fragments breaks the inner session.
@@ -649,6 +652,13 @@ public final class TestEAPServer {
                        password: String?, id: UInt8, setState: (MSCHAPv2State) -> Void,
                        packet: ([UInt8]) -> EAPPacket, send: (EAPPacket) -> Output, allowExpiry: Bool) -> Output {
         let userName = MSCHAPv2.challengeUserName(name)
+        for case .accountRefused(let code, let message) in options.faults {
+            let next = random.bytes(16)
+            setState(.failureSent(challenge: next, user: name, expired: false))
+            let failure = MSCHAPv2Failure(errorCode: code, retryAllowed: false, challenge: next, version: 3,
+                                          message: message)
+            return send(packet(try! MSCHAPv2FailureRequest(msCHAPv2ID: id, failure: failure).typeData()))
+        }
         guard let password,
               let expected = try? MSCHAPv2.generateNTResponse(authenticatorChallenge: challenge,
                                                              peerChallenge: peerChallenge, userName: userName,

@@ -102,38 +102,35 @@ public enum CryptoBindingOutcome: Sendable, Codable, Equatable {
 
 /// Why a conversation failed, where, and the evidence that says so.
 public struct EAPPeerFailure: Sendable, Error, CustomStringConvertible {
-    /// The kind of failure. A struct so kinds can be added; compare with `==`.
-    public struct Kind: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
-        public let rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
-
+    /// The kind of failure. The raw values are stable: `--json` carries them (`failure.kind`).
+    public enum Kind: String, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
         /// The server sent EAP-Failure (and nothing more specific is known: see ``EAPPeerFailure/step``).
-        public static let eapFailure = Kind(rawValue: "eapFailure")
+        case eapFailure
         /// We refused the server's certificate (untrusted root, name, EKU, expired, revoked); our TLS alert
         /// was sent when TLS produced one. We never sent our own certificate.
-        public static let serverValidation = Kind(rawValue: "serverValidation")
+        case serverValidation
         /// The server failed to prove itself: a wrong MS-CHAPv2 authenticator response (S=) or a wrong
         /// crypto-binding Compound MAC.
-        public static let impostor = Kind(rawValue: "impostor")
+        case impostor
         /// The TLS handshake failed: the server's alert, or a handshake error.
-        public static let tlsFailure = Kind(rawValue: "tlsFailure")
+        case tlsFailure
         /// The server would not use any method we accept (after our Nak).
-        public static let methodRefused = Kind(rawValue: "methodRefused")
+        case methodRefused
         /// The server broke the protocol: a malformed or unexpected packet, a premature EAP-Success, a message
         /// over the reassembly limit. RFC 3748 would silently discard some of these; over RADIUS nothing more
         /// would come, so the peer reports them instead.
-        public static let protocolViolation = Kind(rawValue: "protocolViolation")
+        case protocolViolation
         /// Inside PEAP the inner method or phase 2 failed: MS-CHAPv2 Failure `E=…` (``EAPPeerFailure/msCHAPv2``),
         /// a Result TLV failure (``EAPPeerFailure/resultTLV``), or a tunneled EAP-Failure.
-        public static let innerFailure = Kind(rawValue: "innerFailure")
+        case innerFailure
         /// Bare EAP-MSCHAPv2 reported failure (``EAPPeerFailure/msCHAPv2``) before the EAP-Failure.
-        public static let methodFailure = Kind(rawValue: "methodFailure")
+        case methodFailure
         /// The server did something our policy refuses: no Crypto-Binding TLV with
         /// ``CryptoBindingPolicy/required``, or success claimed without any inner authentication.
-        public static let policy = Kind(rawValue: "policy")
+        case policy
         /// Our own configuration cannot work: fragment size too small, a TLS session that cannot be made (bad
         /// resumption state), a password MS-CHAPv2 cannot carry.
-        public static let configuration = Kind(rawValue: "configuration")
+        case configuration
 
         public var description: String { rawValue }
     }

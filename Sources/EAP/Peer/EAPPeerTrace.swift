@@ -12,7 +12,7 @@ public enum EAPStep: Sendable, Codable, Equatable, CustomStringConvertible {
     /// A method other than the TLS family is running (bare EAP-MSCHAPv2: its Challenge arrived).
     case method(type: UInt8)
     /// The outer TLS handshake is running: the last handshake messages sent and received.
-    case tlsHandshake(lastSent: String?, lastReceived: String?)
+    case tlsHandshake(lastSent: TLSHandshakeType?, lastReceived: TLSHandshakeType?)
     /// Our side of the handshake is done (Certificate…Finished sent); the server's verdict is pending
     /// (TLS 1.2: its Finished; TLS 1.3: the protected success indication or the first phase-2 data).
     case tlsClientFinishedSent
@@ -25,7 +25,7 @@ public enum EAPStep: Sendable, Codable, Equatable, CustomStringConvertible {
     /// PEAP: the inner method (type) is running.
     case innerMethod(type: UInt8)
     /// PEAP: the inner EAP-TLS handshake is running.
-    case innerTLSHandshake(lastSent: String?, lastReceived: String?)
+    case innerTLSHandshake(lastSent: TLSHandshakeType?, lastReceived: TLSHandshakeType?)
     /// PEAP: our inner Certificate…Finished were sent; the inner server's verdict is pending.
     case innerTLSClientFinishedSent
     /// PEAP: our inner MS-CHAPv2 Response (or Change-Password) was sent; its Success/Failure is pending.
@@ -49,14 +49,15 @@ public enum EAPStep: Sendable, Codable, Equatable, CustomStringConvertible {
         case .methodNegotiation(let proposed): return "method negotiation (Nak of type \(proposed))"
         case .method(let type): return "method \(EAPType(type))"
         case .tlsHandshake(let sent, let received):
-            return "TLS handshake (last sent \(sent ?? "nothing"), last received \(received ?? "nothing"))"
+            return "TLS handshake (last sent \(sent?.name ?? "nothing"), last received \(received?.name ?? "nothing"))"
         case .tlsClientFinishedSent: return "after our TLS Finished"
         case .tlsEstablished: return "TLS established"
         case .tunnelEstablished: return "PEAP tunnel established"
         case .innerIdentity: return "after the inner identity"
         case .innerMethod(let type): return "inner method \(EAPType(type))"
         case .innerTLSHandshake(let sent, let received):
-            return "inner TLS handshake (last sent \(sent ?? "nothing"), last received \(received ?? "nothing"))"
+            return "inner TLS handshake (last sent \(sent?.name ?? "nothing"), last received "
+                + "\(received?.name ?? "nothing"))"
         case .innerTLSClientFinishedSent: return "after our inner TLS Finished"
         case .innerMSCHAPv2Response: return "after the inner MS-CHAPv2 response"
         case .innerMethodSucceeded(let type): return "inner \(EAPType(type)) succeeded"
@@ -155,5 +156,29 @@ extension MSCHAPv2Failure: Codable {
         try container.encodeIfPresent(challenge, forKey: .challenge)
         try container.encodeIfPresent(version, forKey: .version)
         try container.encodeIfPresent(message, forKey: .message)
+    }
+}
+
+// MARK: - Codable for the Result TLV status carried in a failure
+
+extension EAPTLVResultStatus: Codable {
+    /// Encoded as its description (`"success"`, `"failure"`, `"status N"`), the form `--json` has carried.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        switch text {
+        case "success": self = .success
+        case "failure": self = .failure
+        default:
+            guard text.hasPrefix("status "), let value = UInt16(text.dropFirst("status ".count)) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "no Result TLV status \(text)")
+            }
+            self.init(rawValue: value)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
     }
 }

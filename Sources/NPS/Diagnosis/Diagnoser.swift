@@ -12,8 +12,10 @@ public enum Diagnoser {
     }
 
     /// The verdict from facts, with a given rule table (tests pass subsets). The first non-fallback rule that
-    /// fires wins; when none does, the first fallback. Later non-fallback rules that fire become alternatives,
-    /// after the winner's own, never surer than the winner.
+    /// fires wins; when none does, the first fallback. The winner's own second readings, then the later
+    /// non-fallback rules that also fire, become alternatives: each less sure than the verdict (unless the
+    /// verdict itself is only possible), and each naming something new: another Windows error, or a reason code
+    /// not named yet for its error (so the verdict's error and reasons never come back as an alternative).
     public static func diagnose(_ facts: DiagnosisFacts, rules: [DiagnosisRules.Rule] = DiagnosisRules.all)
         -> Diagnosis
     {
@@ -28,37 +30,47 @@ public enum Diagnoser {
                              evidence: ["outcome: \(facts.outcome.rawValue)"], rule: "none")
         }
         let rule = winner.rule
+        let windowsError = rule.windowsError(for: facts)
 
-        var alternatives = rule.alternatives
+        let ceiling = rule.confidence.lessSure
+        var alternatives: [Diagnosis.Alternative] = []
+        // The reasons already named for each Windows error: an alternative that names no new one repeats (one
+        // without reasons repeats an earlier one without reasons for the same error).
+        var named: [Int?: Set<Int>] = [windowsError: Set(rule.npsReasons)]
+        var namedWithoutReasons: Set<Int?> = rule.npsReasons.isEmpty ? [windowsError] : []
+        func add(_ candidate: Diagnosis.Alternative) {
+            let reasons = Set(candidate.npsReasons)
+            if reasons.isEmpty {
+                guard namedWithoutReasons.insert(candidate.windowsError).inserted else { return }
+            } else {
+                if let earlier = named[candidate.windowsError], reasons.isSubset(of: earlier) { return }
+                named[candidate.windowsError, default: []].formUnion(reasons)
+            }
+            var alternative = candidate
+            alternative.confidence = max(candidate.confidence, ceiling)
+            alternatives.append(alternative)
+        }
+        rule.alternatives.forEach(add)
         for (other, _) in fired where !other.fallback && other.id != rule.id {
-            guard !(other.windowsError == rule.windowsError && other.cause == rule.cause),
-                  !alternatives.contains(where: { $0.rule == other.id })
-            else { continue }
-            alternatives.append(Diagnosis.Alternative(
-                windowsError: other.windowsError, npsReasons: other.npsReasons, cause: other.cause,
-                confidence: max(other.confidence, rule.confidence), rule: other.id))
+            add(Diagnosis.Alternative(
+                windowsError: other.windowsError(for: facts), npsReasons: other.npsReasons, cause: other.cause,
+                confidence: other.confidence, rule: other.id))
         }
 
+        // The server's words and the pre-flight are always part of the evidence, each line once.
         var evidence = winner.lines
-        func mentioned(_ text: String) -> Bool { evidence.contains { $0.contains(text) } }
-        for message in facts.replyMessages where !mentioned(message) {
-            evidence.append("the server's Reply-Message: “\(message)”")
-        }
-        for text in facts.notifications where !mentioned(text) {
-            evidence.append("EAP Notification from the server: “\(text)”")
-        }
-        for finding in facts.preflight where !mentioned(finding.detail) {
-            evidence.append("pre-flight: " + PreflightAdvice.warning(for: finding))
-        }
+        func append(_ line: String) { if !evidence.contains(line) { evidence.append(line) } }
+        for message in facts.serverMessages where message.source != .msCHAP { append(facts.line(quoting: message)) }
+        for finding in facts.preflight { append(facts.line(for: finding)) }
 
         var cause = rule.cause
-        let messages = facts.serverMessages
-        if !messages.isEmpty {
-            cause += " The server says: " + messages.map { "“\($0)”" }.joined(separator: " ") + "."
+        let words = facts.serverMessages.filter { $0.source != .msCHAP }.map(\.text)
+        if !words.isEmpty {
+            cause += " The server says: " + words.map { "“\($0)”" }.joined(separator: " ") + "."
         }
         return Diagnosis(
-            title: title(windowsError: rule.windowsError, headline: rule.headline),
-            windowsError: rule.windowsError, npsReasons: rule.npsReasons, cause: cause, fix: rule.fix,
+            title: title(windowsError: windowsError, headline: rule.headline),
+            windowsError: windowsError, npsReasons: rule.npsReasons, cause: cause, fix: rule.fix,
             confidence: rule.confidence, evidence: evidence, rule: rule.id, alternatives: alternatives,
             related: rule.related)
     }
@@ -73,18 +85,46 @@ public enum Diagnoser {
 
     // MARK: - Text
 
+    /// How many evidence lines the short form shows: the facts that decided the verdict.
+    public static let decidingFacts = 3
+
+    /// The short form `auth` prints by default: the verdict, cause and fix, the facts that decided it and how
+    /// sure it is (about five lines); `render(_:width:)` has everything.
+    public static func renderShort(_ diagnosis: Diagnosis, width: Int = 100) -> String {
+        var out = wrap(diagnosis.title, width: width, first: "", rest: "  ")
+        out += wrap(diagnosis.cause, width: width, first: "Cause: ", rest: "       ")
+        out += wrap(diagnosis.fix, width: width, first: "Fix:   ", rest: "       ")
+        let facts = diagnosis.evidence.prefix(decidingFacts)
+        if !facts.isEmpty {
+            out += wrap(facts.joined(separator: "; "), width: width, first: "Seen:  ", rest: "       ")
+        }
+        var sure = diagnosis.confidence.rawValue
+        if !diagnosis.npsReasons.isEmpty {
+            sure += "; look for NPS reason " + diagnosis.npsReasons.map(String.init).joined(separator: ", ")
+                + " in event 6273"
+        }
+        out += wrap(sure + " (-v: all evidence, other readings)", width: width, first: "Confidence: ",
+                    rest: "            ")
+        return out.joined(separator: "\n")
+    }
+
+    /// "likely (rule x); NPS reason codes to look for in event 6273: 16, 8".
+    static func confidenceLine(_ diagnosis: Diagnosis) -> String {
+        var sure = "\(diagnosis.confidence.rawValue) (rule \(diagnosis.rule))"
+        if !diagnosis.npsReasons.isEmpty {
+            sure += "; NPS reason codes to look for in event 6273: "
+                + diagnosis.npsReasons.map(String.init).joined(separator: ", ")
+        }
+        return sure
+    }
+
     /// The human form: the verdict (error, cause, fix) first, then the evidence, the other readings and the
     /// related errors; every line at most `width` columns (a word longer than that stays whole).
     public static func render(_ diagnosis: Diagnosis, width: Int = 100) -> String {
         var out = wrap(diagnosis.title, width: width, first: "", rest: "  ")
         out += wrap(diagnosis.cause, width: width, first: "Cause: ", rest: "       ")
         out += wrap(diagnosis.fix, width: width, first: "Fix:   ", rest: "       ")
-        var sure = "\(diagnosis.confidence.rawValue) (rule \(diagnosis.rule))"
-        if !diagnosis.npsReasons.isEmpty {
-            sure += "; NPS reason codes to look for in event 6273: "
-                + diagnosis.npsReasons.map(String.init).joined(separator: ", ")
-        }
-        out += wrap(sure, width: width, first: "Confidence: ", rest: "            ")
+        out += wrap(confidenceLine(diagnosis), width: width, first: "Confidence: ", rest: "            ")
         if !diagnosis.evidence.isEmpty {
             out.append("Evidence:")
             for line in diagnosis.evidence { out += wrap(line, width: width, first: "  - ", rest: "    ") }

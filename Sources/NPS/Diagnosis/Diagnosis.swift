@@ -26,6 +26,14 @@ public struct Diagnosis: Sendable, Codable, Hashable, CustomStringConvertible {
 
         /// `certain < likely < possible`: sorting puts the surest first.
         public static func < (lhs: Confidence, rhs: Confidence) -> Bool { lhs.rank < rhs.rank }
+
+        /// One step less sure (`possible` stays `possible`): the most an alternative to this verdict may claim.
+        public var lessSure: Confidence {
+            switch self {
+            case .certain: return .likely
+            case .likely, .possible: return .possible
+            }
+        }
     }
 
     /// Another plausible reading of the same evidence.
@@ -86,7 +94,8 @@ public struct Diagnosis: Sendable, Codable, Hashable, CustomStringConvertible {
     public var rule: String
     /// Other readings: the rule's own second choices, then the later rules that also fired.
     public var alternatives: [Alternative]
-    /// Related Windows errors of other tunnels, e.g. 13801 (IKEv2) for a refused client certificate.
+    /// Other Windows errors of the same failure (845 beside 824 for crypto-binding); never IKE-only numbers, which
+    /// an EAP conversation cannot produce.
     public var related: [Int]
 
     public init(

@@ -1,5 +1,6 @@
 import Evidence
 import EAP
+import RADIUS
 import TLS
 
 /// The features of one conversation the diagnosis rules read, derived once from a `ConversationEvidence`.
@@ -27,6 +28,12 @@ public struct DiagnosisFacts: Sendable, Equatable {
         public var clientChain: [CertificateInfo]
         public var clientFinishedSent: Bool
         public var serverFinishedReceived: Bool
+        /// The last handshake messages sent and received (nil: none).
+        public var lastSent: TLSHandshakeType?
+        public var lastReceived: TLSHandshakeType?
+        /// The versions our ClientHello offered.
+        public var minimumVersionOffered: TLSVersion?
+        public var maximumVersionOffered: TLSVersion?
         /// The server accepted our side of the handshake: TLS ≤ 1.2 both Finished exchanged; TLS 1.3 the server
         /// also sent its success indication (RFC 9190 §2.5) or, in PEAP, the first phase-2 data.
         public var completed: Bool
@@ -45,6 +52,27 @@ public struct DiagnosisFacts: Sendable, Equatable {
 
         /// "TLS" or "inner TLS", for evidence lines.
         var name: String { layer == .outer ? "TLS" : "inner TLS" }
+
+        /// Our ClientHello is the only message either side sent: the server answered nothing but a refusal.
+        public var refusedAtClientHello: Bool {
+            lastSent == .clientHello && lastReceived == nil && alertsReceived.isEmpty && alertsSent.isEmpty
+        }
+    }
+
+    /// Words the server sent and what they state (`ServerStatement.read`).
+    public struct ServerMessage: Sendable, Equatable {
+        public enum Source: String, Sendable {
+            /// A Reply-Message attribute of the final reply (RFC 2865 §5.18).
+            case replyMessage
+            /// An EAP Notification (RFC 3748 §5.2).
+            case notification
+            /// The `M=` text of an MS-CHAP failure (RFC 2759 §6).
+            case msCHAP
+        }
+
+        public var text: String
+        public var source: Source
+        public var statements: [ServerStatement]
     }
 
     /// Where an MS-CHAP failure code came from.
@@ -95,14 +123,19 @@ public struct DiagnosisFacts: Sendable, Equatable {
     /// How many round trips got a verified reply.
     public var answeredCount: Int
     /// The code of the final verified reply (`Access-Reject`, …).
-    public var finalReplyCode: String?
+    public var finalReplyCode: RADIUSCode?
+    /// The EAP packet of the final verified reply (nil: none, or not recorded).
+    public var finalReplyEAP: EAPPacketSummary?
+    /// The final verified reply of an EAP conversation carried no EAP-Message at all: the server did not end the
+    /// EAP conversation itself (RFC 3579 §2.6.3 wants an EAP-Failure in an Access-Reject).
+    public var finalReplyWithoutEAP: Bool
     /// The final request carried the server's State.
     public var finalRequestHadState: Bool
 
     // MARK: EAP
 
-    /// `EAPPeerFailure.Kind` raw value (`eapFailure`, `serverValidation`, `tlsFailure`, …).
-    public var failureKind: String?
+    /// Why the EAP peer failed (`eapFailure`, `serverValidation`, `tlsFailure`, …).
+    public var failureKind: EAPPeerFailure.Kind?
     public var failureReason: String?
     /// Where the conversation stood when it ended (the failure's step, else the last step).
     public var step: EAPStep?
@@ -137,15 +170,21 @@ public struct DiagnosisFacts: Sendable, Equatable {
     public var phase2Skipped: Bool
     /// EAP Notification texts (RFC 3748 §5.2).
     public var notifications: [String]
+    /// PEAP: the crypto-binding policy the client ran with.
+    public var cryptoBindingPolicy: CryptoBindingPolicy?
     /// The peer received EAP-Failure (or an Access-Reject without EAP-Message, handled as one).
     public var eapFailureReceived: Bool
 
     // MARK: Everything else
 
     public var replyMessages: [String]
+    /// Everything the server said in words, with what it states: Reply-Messages, Notifications, MS-CHAP `M=`.
+    public var serverMessages: [ServerMessage]
     public var preflight: [PreflightFinding]
     public var mppeKeys: MPPEKeyCheck
+    /// For evidence lines only; ``localErrorCode`` says what it is.
     public var localError: String?
+    public var localErrorCode: LocalErrorCode?
 
     // MARK: - Derivation
 
@@ -157,6 +196,7 @@ public struct DiagnosisFacts: Sendable, Equatable {
         preflight = evidence.preflight
         mppeKeys = evidence.mppeKeys
         localError = evidence.localError
+        localErrorCode = evidence.localErrorCode
 
         // Transport.
         roundTrips = evidence.roundTrips
@@ -167,16 +207,22 @@ public struct DiagnosisFacts: Sendable, Equatable {
         foreignSourceDiscards = discarded.filter { $0.code == .foreignSource }
         unanswered = evidence.roundTrips.last.flatMap { $0.answered ? nil : $0 }
         largestAnsweredRequest = evidence.roundTrips.filter(\.answered).map(\.requestSize).max()
-        finalReplyCode = evidence.roundTrips.last(where: \.answered)?.replyCode
+        let finalAnswered = evidence.roundTrips.last(where: \.answered)
+        finalReplyCode = finalAnswered?.replyCode
+        finalReplyEAP = finalAnswered?.replyEAP
+        finalReplyWithoutEAP = evidence.eap != nil && finalAnswered.map { $0.requestEAP != nil && $0.replyEAP == nil }
+            ?? false
         finalRequestHadState = evidence.roundTrips.last?.requestHadState ?? false
 
         // EAP.
         let eap = evidence.eap
         let trace = eap?.trace ?? []
         isEAP = eap != nil
-        isPEAP = (eap?.method.uppercased().contains("PEAP") ?? false) || evidence.method.lowercased().hasPrefix("peap")
-            || trace.contains { if case .methodStarted(25) = $0 { return true } else { return false } }
+        let peap = EAPType.peap.rawValue
+        isPEAP = eap?.methodType == peap
+            || trace.contains { if case .methodStarted(peap) = $0 { return true } else { return false } }
         failureKind = eap?.failure?.kind
+        cryptoBindingPolicy = eap?.cryptoBindingPolicy
         failureReason = eap?.failure?.reason
         step = eap?.failure?.step ?? eap?.step
         notifications = []
@@ -189,7 +235,7 @@ public struct DiagnosisFacts: Sendable, Equatable {
         innerMethodRan = false
         msCHAPv2ServerVerified = false
         msCHAPv2Impostor = false
-        resultTLVFailure = eap?.failure?.resultTLV == "failure"
+        resultTLVFailure = eap?.failure?.resultTLV == .failure
         var lastMSCHAPFailure: MSCHAPv2Failure? = nil
         var cryptoBindingSeen: CryptoBindingOutcome? = nil
         var outerEstablished: Int? = nil
@@ -272,29 +318,35 @@ public struct DiagnosisFacts: Sendable, Equatable {
             innerHandshake = nil
         }
 
-        // MS-CHAP: the EAP failure (inner or bare), else the RADIUS attribute.
+        // MS-CHAP: the EAP failure (inner or bare), else the RADIUS attribute (decoded where it arrived).
         if let failure = eap?.failure?.mschapv2 ?? lastMSCHAPFailure {
             msCHAP = MSCHAPFailureFact(failure: failure, source: isPEAP ? .peap : .eap)
             unparsableMSCHAPError = nil
-        } else if let text = evidence.msCHAPError {
-            if let failure = try? MSCHAPv2Failure(parsing: text) {
-                msCHAP = MSCHAPFailureFact(failure: failure, source: .radius)
-                unparsableMSCHAPError = nil
-            } else {
-                msCHAP = nil
-                unparsableMSCHAPError = text
-            }
+        } else if let failure = evidence.msCHAPFailure {
+            msCHAP = MSCHAPFailureFact(failure: failure, source: .radius)
+            unparsableMSCHAPError = nil
         } else {
             msCHAP = nil
-            unparsableMSCHAPError = nil
+            unparsableMSCHAPError = evidence.msCHAPError
         }
-        if let localError = evidence.localError, localError.contains("MS-CHAP2-Success does not verify") {
-            msCHAPv2Impostor = true
-        }
+        if evidence.localErrorCode == .msCHAPv2SuccessInvalid { msCHAPv2Impostor = true }
 
-        let policy = failureKind == EAPPeerFailure.Kind.policy.rawValue
-        let namesBinding = failureReason?.lowercased().contains("crypto-binding") ?? false
-        cryptoBindingRequiredButAbsent = policy && (namesBinding || innerMethodRan)
+        // The server's words, each read once.
+        var messages: [ServerMessage] = evidence.replyMessages.map {
+            ServerMessage(text: $0, source: .replyMessage, statements: ServerStatement.read($0))
+        }
+        messages += notifications.map {
+            ServerMessage(text: $0, source: .notification, statements: ServerStatement.read($0))
+        }
+        if let text = msCHAP?.failure.message, !text.isEmpty {
+            messages.append(ServerMessage(text: text, source: .msCHAP, statements: ServerStatement.read(text)))
+        }
+        serverMessages = messages
+
+        // Policy refusals by our peer: a Crypto-Binding TLV the policy required and the server left out, else a
+        // success claimed without inner authentication.
+        let policy = failureKind == .policy
+        cryptoBindingRequiredButAbsent = policy && cryptoBindingPolicy == .required && cryptoBinding == .absent
         phase2Skipped = policy && !cryptoBindingRequiredButAbsent
     }
 
@@ -303,14 +355,14 @@ public struct DiagnosisFacts: Sendable, Equatable {
             layer: layer, version: tls.version, alertsReceived: tls.alertsReceived, alertsSent: tls.alertsSent,
             certificateRequested: tls.certificateRequested, acceptableClientCAs: tls.acceptableClientCAs,
             clientCertificate: tls.clientCertificateSent, clientChain: tls.clientChainSent,
-            clientFinishedSent: tls.handshakeMessagesSent.contains("Finished"),
-            serverFinishedReceived: tls.handshakeMessagesReceived.contains("Finished"),
+            clientFinishedSent: tls.handshakeMessagesSent.contains(.finished),
+            serverFinishedReceived: tls.handshakeMessagesReceived.contains(.finished),
+            lastSent: tls.lastHandshakeMessageSent, lastReceived: tls.lastHandshakeMessageReceived,
+            minimumVersionOffered: tls.minimumVersionOffered, maximumVersionOffered: tls.maximumVersionOffered,
             completed: completed, serverValidationFailure: tls.serverValidationFailure,
             serverCertificate: tls.serverChain.first)
     }
 
-    /// A verification failure that says the authenticators do not match (RADIUSError `…AuthenticatorMismatch`,
-    /// "most often the shared secret is wrong").
     /// Distinguished names compared without case and spaces ("CN=A, O=B" = "cn=a,o=b").
     static func normalizedName(_ name: String) -> String {
         String(name.lowercased().filter { $0 != " " })
@@ -338,40 +390,50 @@ public struct DiagnosisFacts: Sendable, Equatable {
         guard outcome == .reject, let handshake = certificateHandshake, handshake.clientCertificate != nil else {
             return nil
         }
-        let refusalKinds = [EAPPeerFailure.Kind.eapFailure, .tlsFailure, .innerFailure].map(\.rawValue)
-        guard let failureKind, refusalKinds.contains(failureKind) else { return nil }
+        guard let failureKind, [.eapFailure, .tlsFailure, .innerFailure].contains(failureKind) else { return nil }
         guard msCHAP == nil, handshake.serverValidationFailure == nil else { return nil }
         return handshake.clientFinishedSent || !handshake.alertsReceived.isEmpty ? handshake : nil
     }
 
-    /// The names of the TLS alerts the server sent, outer handshake first (e.g. `unknown_ca`).
-    public var alertNamesReceived: [String] {
-        [outerHandshake, innerHandshake].compactMap { $0 }.flatMap { $0.alertsReceived.map(\.name) }
+    /// The TLS alerts the server sent, outer handshake first.
+    public var alertsReceived: [TLSAlert.Kind] {
+        [outerHandshake, innerHandshake].compactMap { $0 }.flatMap { $0.alertsReceived.map(\.kind) }
     }
 
-    /// The names of the TLS alerts we sent (our refusal of the server's certificate, of its parameters).
-    public var alertNamesSent: [String] {
-        [outerHandshake, innerHandshake].compactMap { $0 }.flatMap { $0.alertsSent.map(\.name) }
+    /// The TLS alerts we sent (our refusal of the server's certificate, of its parameters).
+    public var alertsSent: [TLSAlert.Kind] {
+        [outerHandshake, innerHandshake].compactMap { $0 }.flatMap { $0.alertsSent.map(\.kind) }
     }
 
     /// The server refused our EAP method (outer or inner) after our Nak.
-    public var methodRefused: Bool { failedWith == .methodRefused }
+    public var methodRefused: Bool { failureKind == .methodRefused }
 
     /// An EAP conversation refused before any method began: no method request, no Nak.
     public var rejectedBeforeAnyMethod: Bool {
         outcome == .reject && isEAP && methodStarted == nil && nak == nil
-            && (failureKind == nil || failedWith == .eapFailure)
+            && (failureKind == nil || failureKind == .eapFailure)
     }
 
-    /// Server messages in order: Reply-Message attributes, then EAP Notifications.
-    public var serverMessages: [String] { replyMessages + notifications }
+    /// The first server message that states one of these, in the order the server said them.
+    public func serverStated(_ statements: Set<ServerStatement>) -> ServerMessage? {
+        serverMessages.first { !statements.isDisjoint(with: $0.statements) }
+    }
 
-    /// A server message contains one of the phrases (case-insensitive).
-    public func serverMessage(containing phrases: [String]) -> String? {
-        serverMessages.first { message in
-            let lower = message.lowercased()
-            return phrases.contains { lower.contains($0.lowercased()) }
+    /// What the server stated, in order, without repeats.
+    public var statements: [ServerStatement] {
+        var seen: [ServerStatement] = []
+        for statement in serverMessages.flatMap(\.statements) where !seen.contains(statement) {
+            seen.append(statement)
         }
+        return seen
+    }
+
+    /// NPS reason codes the server's own words name: the only reason codes a conversation can show (none travels
+    /// in an Access-Reject); every other reason code in a verdict is inferred.
+    public var statedReasons: [Int] {
+        var reasons: [Int] = []
+        for reason in statements.flatMap(\.reasons) where !reasons.contains(reason) { reasons.append(reason) }
+        return reasons
     }
 
     /// Pre-flight findings of one kind.
@@ -389,6 +451,4 @@ public struct DiagnosisFacts: Sendable, Equatable {
 
     /// The number of the final round trip (1-based), when there were any.
     public var finalRoundTripNumber: Int? { roundTrips.isEmpty ? nil : roundTrips.count }
-
-    public var failedWith: EAPPeerFailure.Kind? { failureKind.map(EAPPeerFailure.Kind.init(rawValue:)) }
 }

@@ -9,13 +9,19 @@ extension DiagnosisFacts {
     /// A request this size or larger may be IP-fragmented on common paths (1500-byte MTU less tunnels).
     static let fragmentSuspicionSize = 1000
 
-    private static let refusalKinds: Set<String> = Set(
-        [EAPPeerFailure.Kind.eapFailure, .tlsFailure, .innerFailure].map(\.rawValue))
-
     /// Alerts that say the two sides could not agree on TLS parameters (RFC 5246 §7.2.2, RFC 8446 §6.2).
-    private static let negotiationAlerts: Set<String> = [
-        "handshake_failure", "protocol_version", "insufficient_security", "inappropriate_fallback",
+    private static let negotiationAlerts: Set<TLSAlert.Kind> = [
+        .handshakeFailure, .protocolVersion, .insufficientSecurity, .inappropriateFallback,
     ]
+
+    /// Alerts that judge the client certificate (RFC 5246 §7.2.2, RFC 8446 §6.2): the certificate rows read them.
+    private static let certificateAlerts: Set<TLSAlert.Kind> = [
+        .badCertificate, .unsupportedCertificate, .certificateRevoked, .certificateExpired, .certificateUnknown,
+        .unknownCA, .accessDenied, .certificateRequired,
+    ]
+
+    /// The TLS version NPS speaks for EAP (it has no EAP over TLS 1.3; 1.0 and 1.1 are off on current Windows).
+    static let npsTLSVersion = TLSVersion.tls1_2
 
     // MARK: - Lines
 
@@ -23,8 +29,16 @@ extension DiagnosisFacts {
 
     /// "Access-Reject + EAP-Failure right after our TLS Finished (round trip 7)".
     func refusalLine(_ point: String) -> String {
-        let reply = finalReplyCode ?? (outcome == .accept ? "Access-Accept" : "Access-Reject")
-        return "\(reply)\(eapFailureReceived ? " + EAP-Failure" : "") \(point)\(roundTripSuffix)"
+        let reply = finalReplyCode?.description ?? (outcome == .accept ? "Access-Accept" : "Access-Reject")
+        let eap: String
+        if finalReplyWithoutEAP {
+            eap = " without EAP-Message"
+        } else if let packet = finalReplyEAP {
+            eap = packet.isFailure ? " + EAP-Failure" : ""
+        } else {
+            eap = eapFailureReceived ? " + EAP-Failure" : ""
+        }
+        return "\(reply)\(eap) \(point)\(roundTripSuffix)"
     }
 
     /// Where the conversation stood, as "after …" words.
@@ -35,15 +49,16 @@ extension DiagnosisFacts {
         case .methodNegotiation(let proposed): return "after our Nak of \(EAPType(proposed))"
         case .method(let type): return "during \(EAPType(type))"
         case .tlsHandshake(let sent, let received):
-            return "during the TLS handshake (last sent \(sent ?? "nothing"), last received \(received ?? "nothing"))"
+            return "during the TLS handshake (last sent \(sent?.name ?? "nothing"), last received "
+                + "\(received?.name ?? "nothing"))"
         case .tlsClientFinishedSent: return "right after our TLS Finished"
         case .tlsEstablished: return "after the TLS handshake completed"
         case .tunnelEstablished: return "after the PEAP tunnel was established"
         case .innerIdentity: return "after the inner identity\(innerIdentity.map { " \"\($0)\"" } ?? "")"
         case .innerMethod(let type): return "during the inner \(EAPType(type))"
         case .innerTLSHandshake(let sent, let received):
-            return "during the inner TLS handshake (last sent \(sent ?? "nothing"), last received "
-                + "\(received ?? "nothing"))"
+            return "during the inner TLS handshake (last sent \(sent?.name ?? "nothing"), last received "
+                + "\(received?.name ?? "nothing"))"
         case .innerTLSClientFinishedSent: return "right after our inner TLS Finished"
         case .innerMSCHAPv2Response: return "after our inner MS-CHAPv2 response"
         case .innerMethodSucceeded(let type): return "after the inner \(EAPType(type)) succeeded"
@@ -95,11 +110,28 @@ extension DiagnosisFacts {
                 + ", not our issuer \"\(certificate.issuer)\""]
     }
 
-    var preflightCleanLine: String {
+    /// "no pre-flight finding …", or the blocking findings.
+    var preflightLines: [String] {
         blockingPreflight.isEmpty
-            ? "no pre-flight finding against the client certificate (validity, Client Authentication EKU, chain; "
-                + "CRL when given)"
-            : "pre-flight: " + blockingPreflight.map(\.detail).joined(separator: "; ")
+            ? ["no pre-flight finding against the client certificate (validity, Client Authentication EKU, chain; "
+                + "CRL when given)"]
+            : blockingPreflight.map(line(for:))
+    }
+
+    /// The one line quoting a server message (rules and the Diagnoser write it the same way, so it appears once).
+    func line(quoting message: ServerMessage) -> String {
+        switch message.source {
+        case .replyMessage: return "the server's Reply-Message: “\(message.text)”"
+        case .notification: return "EAP Notification from the server: “\(message.text)”"
+        case .msCHAP:
+            let code = msCHAP.map { " (E=\($0.failure.errorCode))" } ?? ""
+            return "the server says “\(message.text)” in its MS-CHAP failure\(code)"
+        }
+    }
+
+    /// The one line for a pre-flight finding (what it would cause was said before the conversation ran).
+    func line(for finding: PreflightFinding) -> String {
+        "pre-flight: " + finding.detail
     }
 
     static func quoted(_ names: [String]) -> String {
@@ -154,17 +186,17 @@ extension DiagnosisFacts {
         guard outcome == .reject, let handshake = certificateHandshake, handshake.certificateRequested,
               handshake.clientCertificate == nil, !handshake.completed, serverValidationFailure == nil
         else { return nil }
-        let alerts = handshake.alertsReceived.map(\.name)
-        guard handshake.clientFinishedSent || alerts.contains("certificate_required")
-            || alerts.contains("handshake_failure")
+        let alerts = handshake.alertsReceived.map(\.kind)
+        guard handshake.clientFinishedSent || alerts.contains(.certificateRequired)
+            || alerts.contains(.handshakeFailure)
         else { return nil }
         return ["the server sent a CertificateRequest", "we sent no client certificate (none configured)"]
             + (alerts.isEmpty ? [] : alertLines(handshake)) + [refusalLine(certificatePoint(handshake))]
     }
 
-    func certificateAlert(_ names: Set<String>) -> [String]? {
+    func certificateAlert(_ kinds: Set<TLSAlert.Kind>) -> [String]? {
         guard let handshake = clientCertificateRefusal,
-              let alert = handshake.alertsReceived.first(where: { names.contains($0.name) })
+              let alert = handshake.alertsReceived.first(where: { kinds.contains($0.kind) })
         else { return nil }
         return ["the server sent the TLS alert \(alert.name) (\(alert.code)) \(certificatePoint(handshake))",
                 refusalLine(certificatePoint(handshake))]
@@ -175,12 +207,12 @@ extension DiagnosisFacts {
         guard outcome == .reject, serverValidationFailure == nil else { return nil }
         for handshake in [outerHandshake, innerHandshake].compactMap({ $0 }) where !handshake.completed {
             guard handshake.clientCertificate == nil || !handshake.clientFinishedSent else { continue }
-            if let alert = handshake.alertsReceived.first(where: { Self.negotiationAlerts.contains($0.name) }) {
+            if let alert = handshake.alertsReceived.first(where: { Self.negotiationAlerts.contains($0.kind) }) {
                 return ["the server sent the TLS alert \(alert.name) (\(alert.code)) \(certificatePoint(handshake)), "
                         + "before any certificate was judged", refusalLine(certificatePoint(handshake))]
                     + versionLines(handshake)
             }
-            if let alert = handshake.alertsSent.first(where: { Self.negotiationAlerts.contains($0.name) }) {
+            if let alert = handshake.alertsSent.first(where: { Self.negotiationAlerts.contains($0.kind) }) {
                 return ["we sent the TLS alert \(alert.name) (\(alert.code)): the server's choice is one we do not "
                         + "accept", refusalLine(certificatePoint(handshake))] + versionLines(handshake)
                     + (failureReason.map { ["the EAP peer: \($0)"] } ?? [])
@@ -193,10 +225,39 @@ extension DiagnosisFacts {
         handshake.version.map { ["negotiated TLS \($0.rawValue)"] } ?? ["no TLS version was agreed"]
     }
 
+    /// What our ClientHello offered, and whether NPS could take it.
+    private func offerLine(_ handshake: Handshake) -> String? {
+        guard let low = handshake.minimumVersionOffered, let high = handshake.maximumVersionOffered else {
+            return nil
+        }
+        let offered = low == high ? "only TLS \(low.rawValue)" : "TLS \(low.rawValue) to \(high.rawValue)"
+        let nps = Self.npsTLSVersion
+        return low <= nps && nps <= high
+            ? "our ClientHello offered \(offered), which NPS accepts: compare cipher suites and the server's "
+                + "TLS versions"
+            : "our ClientHello offered \(offered): not the TLS \(nps.rawValue) NPS speaks for EAP"
+    }
+
+    /// The server ended the EAP conversation (an EAP-Failure) as its answer to our ClientHello, without a
+    /// ServerHello and without an alert: it would not negotiate what we offered (FreeRADIUS and NPS refuse a TLS
+    /// version or cipher mismatch this way). A server that lost the conversation does not send an EAP-Failure.
+    func tlsRefusedAtClientHello() -> [String]? {
+        guard outcome == .reject, isEAP, serverValidationFailure == nil, !finalReplyWithoutEAP,
+              failureKind == .eapFailure || failureKind == .tlsFailure || failureKind == .innerFailure
+        else { return nil }
+        guard let handshake = [innerHandshake, outerHandshake].compactMap({ $0 }).first(where: \.refusedAtClientHello)
+        else { return nil }
+        let name = handshake.layer == .inner ? "inner ClientHello" : "ClientHello"
+        return [refusalLine("right after our \(name)"),
+                "no ServerHello and no TLS alert: the server would not negotiate what we offered"]
+            + (offerLine(handshake).map { [$0] } ?? [])
+    }
+
     func otherTLSAlert() -> [String]? {
         guard outcome == .reject, serverValidationFailure == nil else { return nil }
         for handshake in [outerHandshake, innerHandshake].compactMap({ $0 }) {
-            if let alert = handshake.alertsReceived.first(where: { $0.level == .fatal }) {
+            let judged = Self.certificateAlerts.union(Self.negotiationAlerts)
+            if let alert = handshake.alertsReceived.first(where: { $0.level == .fatal && !judged.contains($0.kind) }) {
                 return ["the server sent the TLS alert \(alert.name) (\(alert.code)) "
                         + certificatePoint(handshake), refusalLine(certificatePoint(handshake))]
             }
@@ -207,17 +268,17 @@ extension DiagnosisFacts {
     /// A refusal of our certificate that a pre-flight finding (or an expired CRL, or the server's message)
     /// explains.
     func certificateRefusedFor(preflight kinds: Set<PreflightFinding.Kind>, expiredCRL: Bool = false,
-                               messages: [String]) -> [String]? {
+                               stated statements: Set<ServerStatement>) -> [String]? {
         guard let handshake = clientCertificateRefusal else { return nil }
         var findings = preflight.filter { kinds.contains($0.kind) }
         if expiredCRL {
-            findings += preflight(.revocationUnchecked).filter { $0.detail.contains("(nextUpdate)") }
+            findings += preflight(.revocationUnchecked).filter { $0.crlProblem == .expired }
         }
-        let message = messages.isEmpty ? nil : serverMessage(containing: messages)
+        let message = serverStated(statements)
         guard !findings.isEmpty || message != nil else { return nil }
         var lines = [refusalLine(certificatePoint(handshake))] + alertLines(handshake)
-        if let message { lines.append("the server's message: “\(message)”") }
-        lines += findings.map { "pre-flight: \($0.detail)" }
+        if let message { lines.append(line(quoting: message)) }
+        lines += findings.map(line(for:))
         return lines + certificateLine(handshake)
     }
 
@@ -241,7 +302,7 @@ extension DiagnosisFacts {
                      "\(finished): the \(handshake.name) handshake completed, so the server accepted our "
                         + "certificate chain"]
         if resultTLVFailure { lines.append("the server's Result TLV said failure") }
-        return lines + caListLines(handshake) + [preflightCleanLine] + certificateLine(handshake)
+        return lines + caListLines(handshake) + preflightLines + certificateLine(handshake)
     }
 
     func certificateRefusedInHandshake() -> [String]? {
@@ -250,7 +311,7 @@ extension DiagnosisFacts {
         else { return nil }
         return [refusalLine(certificatePoint(handshake)), "no TLS alert received",
                 "the server never sent its Finished: it refused during the \(handshake.name) handshake"]
-            + caListLines(handshake) + [preflightCleanLine] + certificateLine(handshake)
+            + caListLines(handshake) + preflightLines + certificateLine(handshake)
     }
 
     // MARK: - The server failed to prove itself
@@ -284,16 +345,35 @@ extension DiagnosisFacts {
 
     // MARK: - MS-CHAP codes and phase 2
 
+    /// An MS-CHAP `E=` code, read as RFC 2759 defines it — unless the server's words say what the account's
+    /// state is (`M=Account locked out` with E=647): then the account rows judge, and the number's generic
+    /// meaning would contradict the server.
     func msCHAPError(_ code: Int) -> [String]? {
-        guard outcome != .accept, let msCHAP, msCHAP.failure.errorCode == code else { return nil }
+        guard outcome != .accept, let msCHAP, msCHAP.failure.errorCode == code,
+              !statements.contains(where: \.concernsTheAccount)
+        else { return nil }
         return msCHAPLines(msCHAP)
     }
 
+    /// An `E=` code outside the MS-CHAP catalogue (RFC 2759 §6, RFC 2433).
     func msCHAPErrorOther() -> [String]? {
-        guard outcome != .accept, let msCHAP, ![646, 647, 648, 649, 691, 709].contains(msCHAP.failure.errorCode) else {
+        guard outcome != .accept, let msCHAP, NPSKnowledge.msChapError(msCHAP.failure.errorCode) == nil else {
             return nil
         }
         return msCHAPLines(msCHAP)
+    }
+
+    /// The server said what state the account is in (locked out, disabled, expired), with or without an MS-CHAP
+    /// code: its words decide.
+    func accountStated(_ statement: ServerStatement) -> [String]? {
+        guard outcome == .reject, let message = serverStated([statement]) else { return nil }
+        var lines = [line(quoting: message)]
+        if let msCHAP {
+            lines.append("a Windows client shows the E= code: \(msCHAP.failure.errorCode) ("
+                         + NPSKnowledge.label(windowsError: msCHAP.failure.errorCode) + ")")
+        }
+        lines.append(refusalLine(isEAP ? stepPoint : "to the \(method.uppercased()) request for \"\(identity)\""))
+        return lines
     }
 
     private func msCHAPLines(_ fact: MSCHAPFailureFact) -> [String] {
@@ -316,7 +396,7 @@ extension DiagnosisFacts {
 
     func phase2FailedAfterInnerSuccess() -> [String]? {
         guard outcome == .reject, isPEAP, msCHAPv2ServerVerified, msCHAP == nil else { return nil }
-        guard resultTLVFailure || failedWith == .eapFailure || failedWith == .innerFailure else { return nil }
+        guard resultTLVFailure || failureKind == .eapFailure || failureKind == .innerFailure else { return nil }
         var lines = ["the server's MS-CHAPv2 authenticator response (S=) verified: it knows the password"
                      + (innerIdentity.map { " of \"\($0)\"" } ?? "")]
         if resultTLVFailure { lines.append("the server's Result TLV said failure") }
@@ -328,7 +408,7 @@ extension DiagnosisFacts {
         guard outcome == .reject, isPEAP, innerIdentitySent, msCHAP == nil, clientCertificateRefusal == nil else {
             return nil
         }
-        guard resultTLVFailure || failedWith == .eapFailure || failedWith == .innerFailure else { return nil }
+        guard resultTLVFailure || failureKind == .eapFailure || failureKind == .innerFailure else { return nil }
         var lines = [refusalLine(stepPoint)]
         if resultTLVFailure { lines.append("the server's Result TLV said failure") }
         lines.append("no MS-CHAP error code (E=) arrived")
@@ -361,15 +441,15 @@ extension DiagnosisFacts {
 
     func rejectedWithPolicyMessage() -> [String]? {
         guard outcome == .reject, clientCertificateRefusal == nil, msCHAP == nil,
-              let message = serverMessage(containing: ["policy", "permission", "not permitted", "not allowed",
-                                                       "denied by"])
+              let message = serverStated([.policyRefusal])
         else { return nil }
-        return [refusalLine(isEAP ? stepPoint : "to the \(method.uppercased()) request"),
-                "the server's message: “\(message)”"]
+        return [refusalLine(isEAP ? stepPoint : "to the \(method.uppercased()) request"), line(quoting: message)]
     }
 
     func passwordRejected() -> [String]? {
-        guard outcome == .reject, !isEAP, msCHAP == nil else { return nil }
+        guard outcome == .reject, !isEAP, msCHAP == nil, !statements.contains(where: \.concernsTheAccount) else {
+            return nil
+        }
         var lines = [refusalLine("to the \(method.uppercased()) request for \"\(identity)\"")]
         if let text = unparsableMSCHAPError {
             lines.append("MS-CHAP-Error \"\(text)\" does not parse as E=… R=… (RFC 2759 §6)")
@@ -379,9 +459,11 @@ extension DiagnosisFacts {
         return lines
     }
 
+    /// A follow-up carrying the server's State refused mid-method by an Access-Reject without EAP-Message: the
+    /// server that got it did not carry on the EAP conversation, as one that never started it does.
     func rejectedMidMethodWithState() -> [String]? {
         guard outcome == .reject, isEAP, methodStarted != nil, nak == nil, !innerIdentitySent, msCHAP == nil,
-              finalRequestHadState, answeredCount >= 2, failedWith == .eapFailure
+              finalRequestHadState, answeredCount >= 2, failureKind == .eapFailure, finalReplyWithoutEAP
         else { return nil }
         let handshakes = [outerHandshake, innerHandshake].compactMap { $0 }
         guard handshakes.allSatisfy({ $0.alertsReceived.isEmpty && !$0.clientFinishedSent }) else { return nil }
@@ -389,7 +471,7 @@ extension DiagnosisFacts {
         return [refusalLine(stepPoint),
                 "the refused request carried the server's State after \(earlier) answered round "
                     + "trip\(earlier == 1 ? "" : "s")",
-                "no TLS alert and no error code: nothing shows the server judged our credentials"]
+                "no EAP-Failure, no TLS alert, no error code: the server did not carry on our EAP conversation"]
     }
 
     // MARK: - Timeouts
@@ -463,7 +545,7 @@ extension DiagnosisFacts {
     // MARK: - Local problems and catch-alls
 
     func failureLines(kind: EAPPeerFailure.Kind) -> [String]? {
-        guard outcome != .accept, failedWith == kind else { return nil }
+        guard outcome != .accept, failureKind == kind else { return nil }
         return ["the EAP peer stopped \(stepPoint): \(failureReason ?? kind.rawValue)"]
     }
 

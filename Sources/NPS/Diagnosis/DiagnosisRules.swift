@@ -11,7 +11,12 @@ public enum DiagnosisRules {
     /// One row of the table.
     public struct Rule: Sendable {
         public let id: String
+        /// The Windows error of the verdict; with ``windowsErrorFromMSCHAP``, the one shown when no MS-CHAP code
+        /// arrived.
         public let windowsError: Int?
+        /// The verdict takes the MS-CHAP `E=` code when one arrived: the number is the RAS error a Windows client
+        /// shows (RFC 2759 §6), whatever the server's words add.
+        public let windowsErrorFromMSCHAP: Bool
         public let npsReasons: [Int]
         public let confidence: Diagnosis.Confidence
         /// A few words after "Windows error 853 (…): " in the title.
@@ -20,19 +25,22 @@ public enum DiagnosisRules {
         public let fix: String
         /// The rule's own second readings of the same evidence.
         public let alternatives: [Diagnosis.Alternative]
-        /// Windows errors of other tunnels for the same failure (13801: IKEv2).
+        /// Other Windows errors of the same failure a reader may meet (845 for crypto-binding); never IKE-only
+        /// numbers, which an EAP conversation cannot produce.
         public let related: [Int]
         /// A catch-all: it wins only when nothing else fires and never becomes another rule's alternative.
         public let fallback: Bool
         private let when: @Sendable (DiagnosisFacts) -> [String]?
 
         public init(
-            id: String, windowsError: Int?, npsReasons: [Int] = [], confidence: Diagnosis.Confidence,
-            headline: String, cause: String, fix: String, alternatives: [Diagnosis.Alternative] = [],
-            related: [Int] = [], fallback: Bool = false, when: @escaping @Sendable (DiagnosisFacts) -> [String]?
+            id: String, windowsError: Int?, windowsErrorFromMSCHAP: Bool = false, npsReasons: [Int] = [],
+            confidence: Diagnosis.Confidence, headline: String, cause: String, fix: String,
+            alternatives: [Diagnosis.Alternative] = [], related: [Int] = [], fallback: Bool = false,
+            when: @escaping @Sendable (DiagnosisFacts) -> [String]?
         ) {
             self.id = id
             self.windowsError = windowsError
+            self.windowsErrorFromMSCHAP = windowsErrorFromMSCHAP
             self.npsReasons = npsReasons
             self.confidence = confidence
             self.headline = headline
@@ -46,6 +54,12 @@ public enum DiagnosisRules {
 
         /// The evidence lines when the rule applies to these facts, else nil.
         public func evaluate(_ facts: DiagnosisFacts) -> [String]? { when(facts) }
+
+        /// The Windows error of the verdict on these facts.
+        public func windowsError(for facts: DiagnosisFacts) -> Int? {
+            guard windowsErrorFromMSCHAP, let code = facts.msCHAP?.failure.errorCode else { return windowsError }
+            return code
+        }
     }
 
     private static func alt(_ windowsError: Int?, _ reasons: [Int], _ cause: String, _ confidence: Diagnosis.Confidence)
@@ -69,7 +83,6 @@ public enum DiagnosisRules {
                  + "derived: the session fails right after authentication (Wi-Fi 4-way handshake, IKEv2 AUTH).",
              fix: "Look for a RADIUS proxy that re-encrypts MS-MPPE keys with another shared secret, or a server "
                  + "deriving keys from another MSK layout; compare with `eapol_test` (\"MPPE keys OK\").",
-             related: [13801],
              when: { $0.accepted(keys: .mismatch) }),
         Rule(id: "accepted-mppe-absent", windowsError: nil, confidence: .likely,
              headline: "accepted, but without MS-MPPE keys",
@@ -92,7 +105,6 @@ public enum DiagnosisRules {
                  + "stopped before sending its credentials.",
              fix: "Renew the NPS certificate and select the new one in every network policy (Constraints → "
                  + "Authentication Methods → the EAP type → Edit); if it is not yet valid, check the clocks.",
-             related: [13801],
              when: { $0.serverCertificateRefused([.expired, .notYetValid]) }),
         Rule(id: "server-cert-revoked", windowsError: 859, confidence: .certain,
              headline: "the client refused the server's revoked certificate",
@@ -100,7 +112,6 @@ public enum DiagnosisRules {
                  + "credentials.",
              fix: "Enroll a new NPS certificate (RAS and IAS Server template) and select it in the network "
                  + "policies' EAP properties.",
-             related: [13801],
              when: { $0.serverCertificateRefused([.revoked]) }),
         Rule(id: "server-root-untrusted", windowsError: 864, confidence: .certain,
              headline: "the client does not trust the server certificate's root",
@@ -108,7 +119,6 @@ public enum DiagnosisRules {
                  + "installed, or not ticked in the EAP profile).",
              fix: "Deploy the root CA to clients and tick it in the profile (TrustedRootCA in ProfileXML, "
                  + "'Trusted Root Certification Authorities' in the PEAP/EAP-TLS properties); npsprobe: --ca.",
-             related: [13801],
              when: { $0.serverCertificateRefused([.untrustedRoot]) }),
         Rule(id: "server-chain-incomplete", windowsError: 864, confidence: .likely,
              headline: "the client cannot chain the server's certificate to a trusted root",
@@ -117,7 +127,6 @@ public enum DiagnosisRules {
              fix: "Install the issuing CA in the NPS server's Intermediate Certification Authorities store so it "
                  + "sends the whole chain, or deploy the intermediate to clients.",
              alternatives: [alt(860, [], "another chain problem with the NPS certificate", .possible)],
-             related: [13801],
              when: { $0.serverCertificateRefused([.incompleteChain]) }),
         Rule(id: "server-cert-name", windowsError: 857, confidence: .certain,
              headline: "the server's certificate does not carry a name the client accepts",
@@ -125,7 +134,6 @@ public enum DiagnosisRules {
                  + "('Connect to these servers').",
              fix: "Put the NPS certificate's DNS name in the profile's server names (ServerNames in ProfileXML; "
                  + "npsprobe --server-name), or issue the NPS certificate with the expected name in its SAN.",
-             related: [13801],
              when: { $0.serverCertificateRefused([.nameMismatch]) }),
         Rule(id: "server-cert-eku", windowsError: 857, confidence: .likely,
              headline: "the server's certificate lacks Server Authentication",
@@ -133,7 +141,6 @@ public enum DiagnosisRules {
                  + "requires of the RADIUS server's certificate.",
              fix: "Issue the NPS certificate from the RAS and IAS Server template (Server Authentication) and "
                  + "select it in the network policies' EAP properties.",
-             related: [13801],
              when: { $0.serverCertificateRefused([.missingServerAuthEKU]) }),
         Rule(id: "server-cert-other", windowsError: 860, confidence: .likely,
              headline: "the client refused the server's certificate",
@@ -141,7 +148,6 @@ public enum DiagnosisRules {
                  + "revocation status).",
              fix: "Run `certutil -verify -urlfetch <NPS certificate>` where the clients are: it names the failing "
                  + "check; make the NPS certificate's CRL reachable from clients.",
-             related: [13801],
              when: { $0.serverCertificateRefused([.signatureFailure, .other]) }),
 
         // MARK: The server refused our certificate, and said why
@@ -157,15 +163,13 @@ public enum DiagnosisRules {
              cause: "The server answered the client certificate with the TLS alert certificate_expired.",
              fix: "Renew the certificate; check auto-enrollment or the Intune certificate profile (npsprobe "
                  + "explain 854).",
-             related: [13801],
-             when: { $0.certificateAlert(["certificate_expired"]) }),
+             when: { $0.certificateAlert([.certificateExpired]) }),
         Rule(id: "client-cert-revoked-alert", windowsError: 855, npsReasons: [256, 289], confidence: .certain,
              headline: "the server refused the client certificate as revoked",
              cause: "The server answered the client certificate with the TLS alert certificate_revoked.",
              fix: "Enroll a new certificate; if it was only on hold by mistake, unrevoke it and publish a new CRL "
                  + "(`certutil -revoke <serial> unrevoke`, `certutil -crl`).",
-             related: [13801],
-             when: { $0.certificateAlert(["certificate_revoked"]) }),
+             when: { $0.certificateAlert([.certificateRevoked]) }),
         Rule(id: "client-cert-untrusted-alert", windowsError: 853, npsReasons: [295, 286, 287, 265],
              confidence: .likely,
              headline: "the server does not trust the client certificate",
@@ -173,9 +177,8 @@ public enum DiagnosisRules {
                  + "it (unknown_ca, bad_certificate, certificate_unknown): an issuing CA it does not trust.",
              fix: ntAuthFix + " Send the intermediate CA along with the client certificate.",
              alternatives: [alt(861, [], "the client cannot chain its own certificate to a trusted root", .possible)],
-             related: [13801],
-             when: { $0.certificateAlert(["unknown_ca", "bad_certificate", "certificate_unknown",
-                                          "unsupported_certificate"]) }),
+             when: { $0.certificateAlert([.unknownCA, .badCertificate, .certificateUnknown,
+                                          .unsupportedCertificate]) }),
         Rule(id: "client-cert-access-denied-alert", windowsError: 853, npsReasons: [265, 272, 292, 297, 298],
              confidence: .possible,
              headline: "the server denied access to the client certificate",
@@ -183,8 +186,7 @@ public enum DiagnosisRules {
                  + "issuing CA is missing from NTAuth, the certificate maps to no single account, or a policy.",
              fix: ntAuthFix,
              alternatives: [alt(812, [48, 65], "a network policy refused the mapped account", .possible)],
-             related: [13801],
-             when: { $0.certificateAlert(["access_denied"]) }),
+             when: { $0.certificateAlert([.accessDenied]) }),
         Rule(id: "tls-settings-mismatch", windowsError: nil, npsReasons: [269], confidence: .likely,
              headline: "no Windows error certain: client and server share no TLS version or cipher suite",
              cause: "The TLS handshake failed before any certificate was judged: the two sides share no TLS "
@@ -196,6 +198,19 @@ public enum DiagnosisRules {
                                 .possible),
                             alt(691, [269], "SSTP clients report it as an authentication failure", .possible)],
              when: { $0.tlsNegotiationFailed() }),
+        Rule(id: "tls-refused-at-client-hello", windowsError: nil, npsReasons: [269], confidence: .likely,
+             headline: "no Windows error certain: the server refused our TLS ClientHello",
+             cause: "The server ended the conversation with an EAP-Failure as its answer to our ClientHello, without "
+                 + "a ServerHello or an alert: it accepts none of the TLS versions or cipher suites offered "
+                 + "(FreeRADIUS and NPS refuse a TLS mismatch this way).",
+             fix: "Offer what the server speaks: TLS 1.2 against NPS (npsprobe's default; --tls-min/--tls-max 1.2, "
+                 + "no narrowed --ciphers); on NPS enable TLS 1.2 (SCHANNEL\\Protocols) and compare "
+                 + "`Get-TlsCipherSuite`.",
+             alternatives: [alt(812, [269], "IKEv2 clients report the failed TLS negotiation as a policy refusal",
+                                .possible),
+                            alt(nil, [], "the follow-up reached a server that did not start the conversation (a "
+                                + "load balancer without persistence)", .possible)],
+             when: { $0.tlsRefusedAtClientHello() }),
         Rule(id: "tls-alert-other", windowsError: nil, confidence: .likely,
              headline: "no Windows error certain: the server aborted the TLS handshake",
              cause: "The server aborted the TLS handshake with an alert that does not concern the certificates "
@@ -214,29 +229,21 @@ public enum DiagnosisRules {
                  + "<cert>` on NPS; `certutil -crl` to renew). Certificates without a CDP need NPS's "
                  + "IgnoreNoRevocationCheck (HKLM\\SYSTEM\\CurrentControlSet\\Services\\RasMan\\PPP\\EAP\\13).",
              alternatives: [alt(853, [295], "the server does not trust the issuing CA", .possible)],
-             related: [13817],
-             when: { $0.certificateRefusedFor(preflight: [], expiredCRL: true,
-                                              messages: ["unable to get certificate crl", "crl has expired",
-                                                         "revocation offline", "revocation server was offline",
-                                                         "revocation function was unable",
-                                                         "unable to check revocation"]) }),
+             when: { $0.certificateRefusedFor(preflight: [], expiredCRL: true, stated: [.revocationUnavailable]) }),
         Rule(id: "client-cert-revoked", windowsError: 855, npsReasons: [256, 289], confidence: .likely,
              headline: "the client certificate is revoked",
              cause: "The server refused the client certificate without an alert, and the certificate is on its "
                  + "CA's CRL (the pre-flight found it there, or the server's message says so).",
              fix: "Enroll a new certificate; if it was only on hold by mistake, unrevoke it and publish a new CRL "
                  + "(`certutil -revoke <serial> unrevoke`, `certutil -crl`).",
-             related: [13801],
-             when: { $0.certificateRefusedFor(preflight: [.revoked], messages: ["revoked"]) }),
+             when: { $0.certificateRefusedFor(preflight: [.revoked], stated: [.certificateRevoked]) }),
         Rule(id: "client-cert-expired", windowsError: 854, npsReasons: [268, 278], confidence: .likely,
              headline: "the client certificate has expired",
              cause: "The server refused the client certificate without an alert, and the certificate (or a CA "
                  + "certificate sent with it) has expired.",
              fix: "Renew the certificate; check auto-enrollment or the Intune certificate profile (npsprobe "
                  + "explain 854).",
-             related: [13801],
-             when: { $0.certificateRefusedFor(preflight: [.expired], messages: ["certificate has expired",
-                                                                                "certificate expired"]) }),
+             when: { $0.certificateRefusedFor(preflight: [.expired], stated: [.certificateExpired]) }),
         Rule(id: "client-cert-not-yet-valid", windowsError: 854, npsReasons: [268, 278], confidence: .likely,
              headline: "the client certificate is not yet valid",
              cause: "The server refused the client certificate without an alert, and the certificate's validity "
@@ -244,8 +251,7 @@ public enum DiagnosisRules {
              fix: "Check the clocks of the client, the NPS server and the CA that issued it; or wait until "
                  + "notBefore.",
              alternatives: [alt(853, [279], "NPS reports the validity period of the chain as invalid", .possible)],
-             related: [13801],
-             when: { $0.certificateRefusedFor(preflight: [.notYetValid], messages: ["not yet valid"]) }),
+             when: { $0.certificateRefusedFor(preflight: [.notYetValid], stated: [.certificateNotYetValid]) }),
         Rule(id: "client-cert-no-client-auth", windowsError: 853, npsReasons: [296, 267, 283, 293, 73],
              confidence: .likely,
              headline: "the client certificate lacks Client Authentication",
@@ -253,10 +259,8 @@ public enum DiagnosisRules {
                  + "(1.3.6.1.5.5.7.3.2); NPS requires it.",
              fix: "Issue the certificate from a template with Client Authentication in its Application Policies "
                  + "(User or Workstation Authentication).",
-             related: [13801],
              when: { $0.certificateRefusedFor(preflight: [.missingClientAuthEKU],
-                                              messages: ["unsupported certificate purpose", "client authentication",
-                                                         "extended key usage"]) }),
+                                              stated: [.clientAuthenticationMissing]) }),
         Rule(id: "client-cert-chain-incomplete", windowsError: 853, npsReasons: [295, 286, 287], confidence: .likely,
              headline: "the client certificate does not chain to the expected CA",
              cause: "The server refused the client certificate, which does not chain to the CA it should with the "
@@ -264,10 +268,7 @@ public enum DiagnosisRules {
              fix: "Send the intermediate CA with the certificate (a chain file or a PKCS#12 with the chain); on "
                  + "NPS the root must be in Trusted Root CAs and the issuing CA in Intermediate CAs and NTAuth.",
              alternatives: [alt(861, [], "the client cannot chain its own certificate to a trusted root", .possible)],
-             related: [13801],
-             when: { $0.certificateRefusedFor(preflight: [.chainIncomplete],
-                                              messages: ["unable to get local issuer", "unknown ca",
-                                                         "self signed", "self-signed"]) }),
+             when: { $0.certificateRefusedFor(preflight: [.chainIncomplete], stated: [.issuerUntrusted]) }),
         Rule(id: "client-cert-issuer-not-requested", windowsError: 853, npsReasons: [295, 286, 287],
              confidence: .likely,
              headline: "the server does not accept the client certificate's issuing CA",
@@ -276,7 +277,6 @@ public enum DiagnosisRules {
              fix: "Use a certificate from a CA the server trusts, or make the server trust this issuing CA: on "
                  + "NPS, its root in Trusted Root CAs, the issuing CA in Intermediate CAs and NTAuth.",
              alternatives: [alt(861, [], "the client cannot chain its own certificate to a trusted root", .possible)],
-             related: [13801],
              when: { $0.certificateIssuerNotRequested() }),
         Rule(id: "client-cert-not-mapped", windowsError: 853, npsReasons: [16, 265], confidence: .likely,
              headline: "the server trusts the client certificate's chain but will not log it on",
@@ -286,11 +286,10 @@ public enum DiagnosisRules {
              fix: ntAuthFix,
              alternatives: [
                 alt(853, [272, 292, 297, 298], "the certificate maps to no AD account, or to several (UPN/SAN "
-                    + "mapping, User-Name not matching the certificate)", .likely),
+                    + "mapping, User-Name not matching the certificate)", .possible),
                 alt(812, [48, 65, 66], "a network policy refused the account after the certificate was accepted",
                     .possible),
              ],
-             related: [13801],
              when: { $0.certificateRefusedAfterHandshake() }),
         Rule(id: "client-cert-refused", windowsError: 853, npsReasons: [295, 265, 16], confidence: .likely,
              headline: "the server refused the client certificate",
@@ -303,7 +302,6 @@ public enum DiagnosisRules {
                     .possible),
                 alt(812, [258, 259], "the server cannot reach the certificate's CRL", .possible),
              ],
-             related: [13801],
              when: { $0.certificateRefusedInHandshake() }),
 
         // MARK: The server failed to prove itself, or the tunnel's protection failed
@@ -337,6 +335,29 @@ public enum DiagnosisRules {
                  + "the client trusts.",
              when: { $0.phase2SkippedSeen() }),
 
+        // MARK: The server said what state the account is in (its words outrank the number's generic meaning)
+        Rule(id: "account-locked-out", windowsError: 691, windowsErrorFromMSCHAP: true, npsReasons: [36, 64],
+             confidence: .certain,
+             headline: "the account is locked out",
+             cause: "The server says the account is locked out: failed logons reached the lockout threshold (AD "
+                 + "account lockout, NPS reason 36; RAS account lockout, 64). The password may well be right.",
+             fix: "Unlock the account (ADUC → the user → Account → Unlock account) or wait out the lockout "
+                 + "duration; find what keeps sending an old password (event 4740 on the PDC emulator names it).",
+             when: { $0.accountStated(.accountLockedOut) }),
+        Rule(id: "account-disabled", windowsError: 691, windowsErrorFromMSCHAP: true, npsReasons: [34],
+             confidence: .certain,
+             headline: "the account is disabled",
+             cause: "The server says the account is disabled (NPS reason 34).",
+             fix: "Enable the account in AD (ADUC → the user → Enable Account), after checking why it was "
+                 + "disabled.",
+             when: { $0.accountStated(.accountDisabled) }),
+        Rule(id: "account-expired", windowsError: 691, windowsErrorFromMSCHAP: true, npsReasons: [35],
+             confidence: .certain,
+             headline: "the account has expired",
+             cause: "The server says the account has expired (NPS reason 35).",
+             fix: "Extend the account's expiry in AD (ADUC → the user → Account → Account expires).",
+             when: { $0.accountStated(.accountExpired) }),
+
         // MARK: MS-CHAP error codes (inside PEAP, bare EAP-MSCHAPv2, or the MS-CHAP-Error attribute)
         Rule(id: "mschap-e691", windowsError: 691, npsReasons: [16, 8], confidence: .certain,
              headline: "the user name or password was refused",
@@ -355,7 +376,9 @@ public enum DiagnosisRules {
              headline: "the account is disabled",
              cause: "The account is disabled or expired in AD (MS-CHAP E=647).",
              fix: "Enable the account or extend its expiry in AD, after checking why it was disabled.",
-             alternatives: [alt(708, [35], "the account has expired", .possible)],
+             alternatives: [alt(708, [35], "the account has expired", .possible),
+                            alt(647, [36], "the account is locked out (FreeRADIUS answers lockout with E=647)",
+                                .possible)],
              when: { $0.msCHAPError(647) }),
         Rule(id: "mschap-e648", windowsError: 648, npsReasons: [33, 72], confidence: .certain,
              headline: "the password has expired",
@@ -430,15 +453,15 @@ public enum DiagnosisRules {
              alternatives: [alt(812, [48, 49, 65, 66], "a policy refused the request (same reject on the wire)",
                                 .possible)],
              when: { $0.passwordRejected() }),
-        Rule(id: "reject-lost-conversation", windowsError: nil, npsReasons: [], confidence: .possible,
+        Rule(id: "reject-lost-conversation", windowsError: nil, npsReasons: [], confidence: .likely,
              headline: "the server lost the conversation",
-             cause: "A follow-up carrying the server's State was refused mid-method with no alert or error code: "
-                 + "it reached a server that did not start the conversation (a load balancer without "
-                 + "persistence) or the server restarted.",
+             cause: "A follow-up carrying the server's State was refused mid-method by an Access-Reject without "
+                 + "EAP-Failure: it reached a server that did not start the conversation (a load balancer "
+                 + "without persistence) or the server restarted.",
              fix: "Keep each conversation on one NPS (source-IP persistence for UDP 1812 on the load balancer); "
                  + "look for NPS restarts at that time and reason 96/97 in the other servers' logs.",
-             alternatives: [alt(nil, [269], "the server refused our TLS parameters without sending an alert",
-                                .possible)],
+             alternatives: [alt(nil, [269], "the server refused our TLS parameters without an EAP-Failure or an "
+                                + "alert", .possible)],
              when: { $0.rejectedMidMethodWithState() }),
 
         // MARK: No usable reply

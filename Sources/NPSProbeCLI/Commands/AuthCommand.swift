@@ -27,16 +27,19 @@ struct AuthCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp(
         "Exit 0 when the outcome is this one: accept, reject, timeout, reject:853 (the diagnosed Windows error), "
-            + "reject:reason=16 (an NPS reason code).", valueName: "outcome"))
+            + "reject:reason=258 (an NPS reason code the server stated), reject:inferred-reason=16 (any of the "
+            + "reason codes the diagnosis infers: none travels on the wire).", valueName: "outcome"))
     var expect: CLIExpectation?
 
     func run() async throws {
         let recording = try capture.prepare()
+        var expectation = expect?.expectation
+        try expectation.map(CLIExpectation.check)
         let inputs = try self.inputs.prepare(keyLog: recording.keyLog, accounting: accounting.settings)
         let (prepared, dictionary) = (inputs.prepared, inputs.dictionary)
-        var expectation = expect?.expectation
         if expectation == nil, let definition = inputs.definition, definition.locations["expect"] != nil {
             expectation = definition.expectation
+            try expectation.map(CLIExpectation.check)
         }
 
         let transport = RADIUSTransport(maximumSocketsPerFamily: 1)
@@ -55,17 +58,15 @@ struct AuthCommand: AsyncParsableCommand {
                 Console.out("First conversation:")
                 Console.out(AuthText.render(
                     report: run.reports[0], diagnosis: Diagnoser.diagnose(run.reports[0].evidence),
-                    dictionary: dictionary))
-                Console.out("Resumed conversation:")
+                    dictionary: dictionary, verbose: output.verbose))
+                Console.out(AuthText.secondConversationTitle(run.report.evidence))
             }
-            Console.out(AuthText.render(report: run.report, diagnosis: run.diagnosis, dictionary: dictionary))
+            Console.out(AuthText.render(report: run.report, diagnosis: run.diagnosis, dictionary: dictionary,
+                                        verbose: output.verbose))
             if let accounting = run.accounting {
                 Console.out(AuthText.accountingLines(accounting).joined(separator: "\n"))
             }
-            if let met {
-                Console.out(met.passed ? "  as expected (\(met.expected))"
-                            : "  NOT as expected: wanted \(met.expected), got \(met.got)")
-            }
+            for line in met.map(AuthText.expectationLines) ?? [] { Console.out(line) }
         }
         // After the report, so a file that cannot be written does not hide the outcome.
         try recording.write()
@@ -95,7 +96,7 @@ struct AuthCommand: AsyncParsableCommand {
     }
 }
 
-/// `--expect accept|reject|timeout|reject:853|reject:reason=16`.
+/// `--expect accept|reject|timeout|reject:853|reject:reason=258|reject:inferred-reason=16`.
 struct CLIExpectation: ExpressibleByArgument {
     var expectation: Expectation
 
@@ -105,7 +106,10 @@ struct CLIExpectation: ExpressibleByArgument {
         expectation = Expectation(outcome)
         guard parts.count == 2 else { return }
         for item in parts[1].split(separator: ",") {
-            if item.hasPrefix("reason=") {
+            if item.hasPrefix("inferred-reason=") {
+                guard let reason = Int(item.dropFirst("inferred-reason=".count)) else { return nil }
+                expectation.inferredReasons.append(reason)
+            } else if item.hasPrefix("reason=") {
                 guard let reason = Int(item.dropFirst("reason=".count)) else { return nil }
                 expectation.reasons.append(reason)
             } else {
@@ -113,5 +117,11 @@ struct CLIExpectation: ExpressibleByArgument {
                 expectation.windowsErrors.append(error)
             }
         }
+    }
+
+    /// Refuses numbers no catalogue knows (exit 3) before anything is sent.
+    static func check(_ expectation: Expectation) throws(LocalError) {
+        guard let problem = expectation.problems.first else { return }
+        throw LocalError("--expect \(expectation): \(problem.message) (\(problem.hint))")
     }
 }

@@ -57,7 +57,7 @@ struct MethodVerdict {
     /// MPPE keys the server should have sent, from the client's view: (MS-MPPE-Send-Key, MS-MPPE-Recv-Key).
     var expectedMPPE: (send: [UInt8], receive: [UInt8])?
     var msCHAPError: String?
-    var localError: String?
+    var localError: (LocalErrorCode, String)?
 }
 
 /// The methods that need one Access-Request: PAP, CHAP, MS-CHAPv2.
@@ -127,9 +127,10 @@ struct SingleRoundTripMethod {
             guard let success = reply.attributes.vendorAttributes(vendor: Self.microsoft, type: 26).first,
                   success.count >= 43
             else {
-                return MethodVerdict(
-                    outcome: .error, localError: "Access-Accept without MS-CHAP2-Success: the server did not prove "
-                        + "it knows the password (RFC 2548 §2.3.3)")
+                return MethodVerdict(outcome: .error, localError: (
+                    .msCHAPv2SuccessMissing,
+                    "Access-Accept without MS-CHAP2-Success: the server did not prove it knows the password "
+                        + "(RFC 2548 §2.3.3)"))
             }
             let text = String(decoding: success.dropFirst(), as: UTF8.self)
             do {
@@ -138,15 +139,17 @@ struct SingleRoundTripMethod {
                     peerChallenge: state.peerChallenge, authenticatorChallenge: state.authenticatorChallenge,
                     userName: userName)
                 guard MSCHAPv2.checkAuthenticatorResponse(String(text.prefix(42)), expectedDigest: digest) else {
-                    return MethodVerdict(
-                        outcome: .error, localError: "MS-CHAP2-Success does not verify: the server is an impostor "
-                            + "or did not check the password (RFC 2759 §8.8)")
+                    return MethodVerdict(outcome: .error, localError: (
+                        .msCHAPv2SuccessInvalid,
+                        "MS-CHAP2-Success does not verify: the server is an impostor or did not check the password "
+                            + "(RFC 2759 §8.8)"))
                 }
                 let keys = try MSCHAPv2.peerKeys(passwordHash: state.passwordHash, ntResponse: state.ntResponse)
                 // The server's send key is the client's receive key (RFC 3079 §3.4).
                 return MethodVerdict(outcome: .accept, expectedMPPE: (send: keys.receive, receive: keys.send))
             } catch {
-                return MethodVerdict(outcome: .error, localError: "MS-CHAPv2 key derivation: \(error)")
+                return MethodVerdict(
+                    outcome: .error, localError: (.msCHAPv2KeyDerivation, "MS-CHAPv2 key derivation: \(error)"))
             }
         case .accessReject:
             var verdict = MethodVerdict(outcome: .reject)
@@ -156,10 +159,11 @@ struct SingleRoundTripMethod {
             return verdict
         case .accessChallenge:
             return MethodVerdict(
-                outcome: .error, localError: "the server answered \(method.name) with Access-Challenge; "
-                    + "challenge-response prompts are not supported for this method")
+                outcome: .error, localError: (.unexpectedReply, "the server answered \(method.name) with "
+                    + "Access-Challenge; challenge-response prompts are not supported for this method"))
         default:
-            return MethodVerdict(outcome: .error, localError: "unexpected reply \(reply.code)")
+            return MethodVerdict(
+                outcome: .error, localError: (.unexpectedReply, "unexpected reply \(reply.code)"))
         }
     }
 

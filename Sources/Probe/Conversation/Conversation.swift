@@ -48,7 +48,7 @@ public struct Conversation: Sendable {
         do {
             attributes += try method.requestAttributes()
         } catch {
-            evidence.localError = error.reason
+            evidence.fail(LocalErrorCode(error.code), error.reason)
             return ConversationReport(evidence: evidence, elapsed: clock.now - start)
         }
         attributes += request.attributes
@@ -56,7 +56,7 @@ public struct Conversation: Sendable {
         do {
             roundTrip = try await client.send(.accessRequest, attributes: attributes, observer: observer)
         } catch {
-            evidence.localError = error.reason
+            evidence.fail(LocalErrorCode(error.code), error.reason)
             return ConversationReport(evidence: evidence, elapsed: clock.now - start)
         }
         evidence.roundTrips = roundTrip.evidence
@@ -69,8 +69,8 @@ public struct Conversation: Sendable {
         evidence.replyMessages = reply.attributes.all(.replyMessage).map { String(decoding: $0, as: UTF8.self) }
         let verdict = method.verdict(on: reply)
         evidence.outcome = verdict.outcome
-        evidence.msCHAPError = verdict.msCHAPError
-        evidence.localError = verdict.localError
+        if let text = verdict.msCHAPError { evidence.record(msCHAPError: text) }
+        if let (code, message) = verdict.localError { evidence.fail(code, message) }
         if verdict.outcome == .accept {
             evidence.mppeKeys = Self.checkMPPEKeys(
                 in: reply, request: roundTrip.request, secret: client.configuration.secret,

@@ -32,12 +32,14 @@ struct EAPConversation {
         var lastReply: RADIUSPacket?
         var traceShown = 0
 
-        func finish(_ outcome: ConversationEvidence.Outcome, error: String? = nil, result: EAPPeerResult? = nil,
-                    failure: EAPPeerFailure? = nil) -> Ending {
+        func finish(_ outcome: ConversationEvidence.Outcome, error: (LocalErrorCode, String)? = nil,
+                    result: EAPPeerResult? = nil, failure: EAPPeerFailure? = nil) -> Ending {
             evidence.outcome = outcome
-            if let error { evidence.localError = error }
+            if let (code, message) = error { evidence.fail(code, message) }
             evidence.eap = EAPEvidence(configuration: configuration, peer: peer, result: result, failure: failure)
-            return Ending(evidence: evidence, finalRequest: lastRequest, finalReply: lastReply, result: result)
+            // The final reply is the Access-Accept or Access-Reject that ended it, not an earlier challenge.
+            let final = lastReply.flatMap { $0.code == .accessAccept || $0.code == .accessReject ? $0 : nil }
+            return Ending(evidence: evidence, finalRequest: lastRequest, finalReply: final, result: result)
         }
 
         while true {
@@ -48,7 +50,8 @@ struct EAPConversation {
             switch action {
             case .succeeded(let result):
                 guard let reply = lastReply, reply.code == .accessAccept else {
-                    return finish(.error, error: "EAP-Success arrived outside an Access-Accept", result: result)
+                    return finish(.error, error: (.unexpectedReply, "EAP-Success arrived outside an Access-Accept"),
+                                  result: result)
                 }
                 var ending = finish(.accept, result: result)
                 ending.evidence.mppeKeys = Conversation.checkMPPEKeys(
@@ -58,13 +61,19 @@ struct EAPConversation {
             case .failed(let failure):
                 // A refusal by the server, or by us (server certificate, impostor): a reject either way. A
                 // server that broke the protocol, or our own configuration, is an error.
-                let outcome: ConversationEvidence.Outcome =
-                    failure.kind == .protocolViolation || failure.kind == .configuration ? .error : .reject
-                return finish(outcome, error: outcome == .error ? failure.reason : nil, failure: failure)
+                switch failure.kind {
+                case .protocolViolation:
+                    return finish(.error, error: (.eapProtocolViolation, failure.reason), failure: failure)
+                case .configuration:
+                    return finish(.error, error: (.eapConfiguration, failure.reason), failure: failure)
+                case .eapFailure, .serverValidation, .impostor, .tlsFailure, .methodRefused, .innerFailure,
+                     .methodFailure, .policy:
+                    return finish(.reject, failure: failure)
+                }
             case .send(let eapPacket):
                 guard evidence.roundTrips.count < request.maximumRoundTrips else {
-                    return finish(.error, error: "the server kept the EAP conversation going for "
-                                  + "\(request.maximumRoundTrips) round trips; giving up")
+                    return finish(.error, error: (.roundTripLimit, "the server kept the EAP conversation going for "
+                                  + "\(request.maximumRoundTrips) round trips; giving up"))
                 }
                 var attributes = [RADIUSAttribute(.userName, string: request.userName)] + request.attributes
                 attributes += RADIUSAttribute.eapMessage(eapPacket)
@@ -75,7 +84,7 @@ struct EAPConversation {
                         .accessRequest, attributes: attributes, pinnedTo: pinned,
                         eapSummary: EAPDescriptions.packet(eapPacket), observer: observer)
                 } catch {
-                    return finish(.error, error: error.reason)
+                    return finish(.error, error: (LocalErrorCode(error.code), error.reason))
                 }
                 evidence.roundTrips += trip.evidence
                 evidence.server = "\(trip.server)"
@@ -83,9 +92,13 @@ struct EAPConversation {
                 guard let reply = trip.reply else { return finish(.timeout) }
                 lastReply = reply
                 pinned = trip.server
-                if let summary = reply.attributes.eapMessage.map(EAPDescriptions.packet),
-                   let index = evidence.roundTrips.indices.last {
-                    evidence.roundTrips[index].eap = (evidence.roundTrips[index].eap ?? "") + " → " + summary
+                if let index = evidence.roundTrips.indices.last {
+                    evidence.roundTrips[index].requestEAP = EAPPacketSummary(eapPacket)
+                    if let replyEAP = reply.attributes.eapMessage {
+                        evidence.roundTrips[index].eap = (evidence.roundTrips[index].eap ?? "") + " → "
+                            + EAPDescriptions.packet(replyEAP)
+                        evidence.roundTrips[index].replyEAP = EAPPacketSummary(replyEAP)
+                    }
                 }
                 evidence.replyMessages = reply.attributes.all(.replyMessage).map {
                     String(decoding: $0, as: UTF8.self)
@@ -95,19 +108,22 @@ struct EAPConversation {
                 switch reply.code {
                 case .accessChallenge:
                     guard let eapMessage else {
-                        return finish(.error, error: "Access-Challenge without EAP-Message (RFC 3579 §3.1)")
+                        return finish(.error, error: (.unexpectedReply,
+                                                      "Access-Challenge without EAP-Message (RFC 3579 §3.1)"))
                     }
                     action = peer.receive(eapMessage)
                 case .accessAccept:
                     guard let eapMessage else {
                         // RFC 3579 §2.6.3: an Access-Accept for EAP carries EAP-Success; without it the peer
                         // never learns the method succeeded and cannot check keys.
-                        return finish(.accept, error: "Access-Accept without EAP-Message: no EAP-Success reached "
-                                      + "the peer (RFC 3579 §2.6.3), so its keys were not checked")
+                        return finish(.accept, error: (.eapSuccessMissing, "Access-Accept without EAP-Message: no "
+                                      + "EAP-Success reached the peer (RFC 3579 §2.6.3), so its keys were not "
+                                      + "checked"))
                     }
                     action = peer.receive(eapMessage)
                     if case .send = action {
-                        return finish(.error, error: "the Access-Accept carried an EAP request instead of EAP-Success")
+                        return finish(.error, error: (.unexpectedReply, "the Access-Accept carried an EAP request "
+                                      + "instead of EAP-Success"))
                     }
                 case .accessReject:
                     action = eapMessage.map { peer.receive($0) } ?? peer.receiveRejectWithoutEAPMessage()
@@ -119,7 +135,7 @@ struct EAPConversation {
                         return finish(.reject, failure: failure)
                     }
                 default:
-                    return finish(.error, error: "unexpected \(reply.code) in an EAP conversation")
+                    return finish(.error, error: (.unexpectedReply, "unexpected \(reply.code) in an EAP conversation"))
                 }
             }
         }

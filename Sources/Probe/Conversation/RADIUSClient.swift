@@ -117,7 +117,7 @@ public struct RADIUSClient: Sendable {
             lastRequest = request
             for discarded in result.discarded { observer?(.discarded(discarded)) }
             var record = RoundTripEvidence(
-                server: "\(server)", requestCode: code.description, identifier: Int(request.identifier),
+                server: "\(server)", requestCode: code, identifier: Int(request.identifier),
                 requestSize: request.encodedLength, requestHadState: attributes.contains(.state),
                 transmissions: result.transmissions, latencyMilliseconds: result.elapsed.milliseconds,
                 discarded: result.discarded, discardedCount: result.discardedTotal, eap: eapSummary)
@@ -130,7 +130,7 @@ public struct RADIUSClient: Sendable {
                 } catch {
                     throw ProbeError(.badInput, "reply from \(server) failed to decode after verification: \(error)")
                 }
-                record.replyCode = reply.code.description
+                record.replyCode = reply.code
                 record.replySize = bytes.count
                 record.replyHasState = reply.attributes.contains(.state)
                 evidence.append(record)

@@ -441,7 +441,8 @@ struct FragmentParser {
     // MARK: expect / assert
 
     private static let expectHint =
-        "write accept, reject, timeout, {reject: 853}, {reject: {reason: 16}} or {reject: {error: 853, reason: [16]}}"
+        "write accept, reject, timeout, {reject: 853}, {reject: {reason: 258}}, {reject: {inferred_reason: 16}} or "
+            + "{reject: {error: 853, reason: [258]}}"
 
     mutating func expectation(_ value: YAMLValue) -> Expectation? {
         if value.broken { return nil }  // a failed ${…}, reported already
@@ -473,19 +474,25 @@ struct FragmentParser {
             }
             let detail = entry.value
             if let details = detail.entries {
-                let byKey = checkKeys(details, allowed: ["error", "reason"], context: "expect.\(entry.key)")
+                let byKey = checkKeys(details, allowed: ["error", "reason", "inferred_reason"],
+                                      context: "expect.\(entry.key)")
                 guard !byKey.isEmpty else {
                     if details.isEmpty {
-                        error(.badExpectation, detail.location, "expect.\(entry.key): give error: and/or reason:")
+                        error(.badExpectation, detail.location,
+                              "expect.\(entry.key): give error:, reason: and/or inferred_reason:")
                     }
                     return nil
                 }
-                let errors = byKey["error"].flatMap { codes($0.value, key: "expect.\(entry.key).error") } ?? []
-                let reasons = byKey["reason"].flatMap { codes($0.value, key: "expect.\(entry.key).reason") } ?? []
-                if (byKey["error"] != nil && errors.isEmpty) || (byKey["reason"] != nil && reasons.isEmpty) {
-                    return nil
+                var lists: [String: [Int]] = [:]
+                for key in ["error", "reason", "inferred_reason"] {
+                    guard let entry = byKey[key] else { continue }
+                    guard let list = codes(entry.value, key: "expect.\(outcome.rawValue).\(key)"), !list.isEmpty else {
+                        return nil
+                    }
+                    lists[key] = list
                 }
-                return Expectation(outcome, windowsErrors: errors, reasons: reasons)
+                return Expectation(outcome, windowsErrors: lists["error"] ?? [], reasons: lists["reason"] ?? [],
+                                   inferredReasons: lists["inferred_reason"] ?? [])
             }
             if detail.isNull { return Expectation(outcome) }
             guard let errors = codes(detail, key: "expect.\(entry.key)") else { return nil }

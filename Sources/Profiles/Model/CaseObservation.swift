@@ -25,8 +25,10 @@ public struct CaseObservation: Sendable, Hashable, Codable {
     public var outcome: Outcome
     /// The Windows error the diagnosis says a Windows client would show (691, 812, 853…).
     public var windowsError: Int?
-    /// NPS reason codes the diagnosis (or the NPS log) points at.
+    /// NPS reason codes the diagnosis points at: inferred, since none travels in an Access-Reject.
     public var npsReasons: [Int]
+    /// NPS reason codes the server stated in words (Reply-Message, EAP Notification, MS-CHAP `M=`).
+    public var statedReasons: [Int]
     /// `verified`, `mismatch`, `absent` or `not_applicable` (see `MPPEKeyCheck`).
     public var mppeKeys: String
     /// `verified`, `absent` or `failed`; nil when the method has no tunnel.
@@ -46,11 +48,13 @@ public struct CaseObservation: Sendable, Hashable, Codable {
     public init(
         outcome: Outcome, windowsError: Int? = nil, npsReasons: [Int] = [], mppeKeys: String = "not_applicable",
         cryptoBinding: String? = nil, latencyMs: Double = 0, replyAttributes: [ReplyAttribute] = [],
-        server: String? = nil, localError: String? = nil, accounting: String? = nil, accountingReason: String? = nil
+        server: String? = nil, localError: String? = nil, accounting: String? = nil, accountingReason: String? = nil,
+        statedReasons: [Int] = []
     ) {
         self.outcome = outcome
         self.windowsError = windowsError
         self.npsReasons = npsReasons
+        self.statedReasons = statedReasons
         self.mppeKeys = mppeKeys
         self.cryptoBinding = cryptoBinding
         self.latencyMs = latencyMs

@@ -205,7 +205,10 @@ private struct ValidationRun {
     }
 
     private mutating func checkIgnoredKeys(_ s: AuthSettings, method: AuthSettings.Method) {
-        if !method.usesTLS, let tls = s.tls, !tls.isEmpty {
+        if !method.usesTLS, s.tls?.resume == true {
+            error(.invalidValue, "tls.resume", "resume: \(method.rawValue) has no TLS session to resume",
+                  hint: "resumption (PEAP fast reconnect) needs eap-tls, peap-tls or peap-mschapv2")
+        } else if !method.usesTLS, let tls = s.tls, !tls.isEmpty {
             warning(.ignoredKey, "tls", "tls: is not used by \(method.rawValue)")
         }
         if !method.isPEAP, let peap = s.peap, !peap.isEmpty {
@@ -477,16 +480,8 @@ private struct ValidationRun {
     }
 
     private mutating func checkExpectation(_ definition: CaseDefinition) {
-        let expectation = definition.expectation
-        for code in expectation.windowsErrors where NPSKnowledge.windowsError(code) == nil {
-            let hint = NPSKnowledge.reasonCode(code) != nil
-                ? "\(code) is an NPS reason code: write {\(expectation.outcome.rawValue): {reason: \(code)}}"
-                : "npsprobe explain --list errors shows the known ones"
-            error(.badExpectation, "expect", "expect: \(code) is not a Windows error this tool knows", hint: hint)
-        }
-        for code in expectation.reasons where NPSKnowledge.reasonCode(code) == nil {
-            error(.badExpectation, "expect", "expect: \(code) is not an NPS reason code",
-                  hint: "npsprobe explain --list reasons shows them")
+        for problem in definition.expectation.problems {
+            error(.badExpectation, "expect", "expect: \(problem.message)", hint: problem.hint)
         }
     }
 

@@ -29,16 +29,31 @@ public struct PreflightFinding: Sendable, Codable, Equatable, CustomStringConver
         case revocationUnchecked
     }
 
+    /// Why a CRL cannot answer for the certificate (a ``Kind/revocationUnchecked`` finding).
+    public enum CRLProblem: String, Sendable, Codable {
+        /// The CRL file cannot be read or holds no CRL.
+        case unreadable
+        /// No CRL in the file comes from the certificate's issuer.
+        case noCRLFromIssuer
+        /// The issuer's CRL does not verify with the issuer's key.
+        case signatureInvalid
+        /// Every CRL from the issuer is past its nextUpdate (RFC 5280 §5.1.2.5).
+        case expired
+    }
+
     public var kind: Kind
     /// Human text naming the certificate and the numbers, e.g. "… expired 2024-01-01T00:00:00Z".
     public var detail: String
     /// Subject of the certificate concerned (nil when it concerns the files).
     public var certificate: String?
+    /// For ``Kind/revocationUnchecked``: why the CRL cannot answer.
+    public var crlProblem: CRLProblem?
 
-    public init(kind: Kind, detail: String, certificate: String? = nil) {
+    public init(kind: Kind, detail: String, certificate: String? = nil, crlProblem: CRLProblem? = nil) {
         self.kind = kind
         self.detail = detail
         self.certificate = certificate
+        self.crlProblem = crlProblem
     }
 
     public var description: String { "\(kind.rawValue): \(detail)" }
@@ -227,7 +242,7 @@ extension CertificatePreflight {
             crls = try readCRLs(file: crlFile)
         } catch {
             return [PreflightFinding(kind: .revocationUnchecked,
-                                     detail: "\(error.reason); revocation was not checked")]
+                                     detail: "\(error.reason); revocation was not checked", crlProblem: .unreadable)]
         }
         defer { crls.forEach { X509_CRL_free($0) } }
 
@@ -251,7 +266,7 @@ extension CertificatePreflight {
                         kind: .revocationUnchecked,
                         detail: "\(crlFile) holds no CRL from \"\(info.issuer)\", the issuer of the \(what); "
                             + "revocation was not checked",
-                        certificate: info.subject))
+                        certificate: info.subject, crlProblem: .noCRLFromIssuer))
                 }
                 continue
             }
@@ -278,7 +293,7 @@ extension CertificatePreflight {
                     kind: .revocationUnchecked,
                     detail: "the CRL from \"\(info.issuer)\" in \(crlFile) does not verify with that CA's key; "
                         + "revocation of the \(what) was not checked",
-                    certificate: info.subject))
+                    certificate: info.subject, crlProblem: .signatureInvalid))
             } else if let newest = verified.compactMap({ asn1TimeDate(X509_CRL_get0_nextUpdate($0)) }).max(),
                       newest < now, verified.allSatisfy({ X509_CRL_get0_nextUpdate($0) != nil })
             {
@@ -286,7 +301,7 @@ extension CertificatePreflight {
                     kind: .revocationUnchecked,
                     detail: "the CRL from \"\(info.issuer)\" in \(crlFile) expired \(iso8601String(newest)) "
                         + "(nextUpdate); a server with the same CRL cannot check the \(what)",
-                    certificate: info.subject))
+                    certificate: info.subject, crlProblem: .expired))
             }
         }
         return findings

@@ -324,6 +324,12 @@ package final class TLSConnection {
         }
     }
 
+    /// Records the version range our ClientHello offers (evidence for a refusal of the ClientHello).
+    func recordOffer(minimum: TLSVersion, maximum: TLSVersion) {
+        recorded.minimumVersionOffered = minimum
+        recorded.maximumVersionOffered = maximum
+    }
+
     func setServerNameIndication(_ name: String) throws(TLSError) {
         OpenSSLErrorQueue.clear()
         guard npsprobe_SSL_set_tlsext_host_name(ssl, name) == 1 else {
@@ -366,9 +372,13 @@ package final class TLSConnection {
         switch contentType {
         case SSL3_RT_HANDSHAKE:
             guard let type = bytes.first else { return }
-            let name = TLSEvent.handshakeName(type)
-            recorded.events.append(sent ? .handshakeSent(message: name) : .handshakeReceived(message: name))
-            if sent { recorded.lastHandshakeMessageSent = name } else { recorded.lastHandshakeMessageReceived = name }
+            let message = TLSHandshakeType(rawValue: type)
+            recorded.events.append(sent ? .handshakeSent(message: message) : .handshakeReceived(message: message))
+            if sent {
+                recorded.lastHandshakeMessageSent = message
+            } else {
+                recorded.lastHandshakeMessageReceived = message
+            }
             let fromServer = sent != isClient
             switch type {
             case 2 where fromServer:  // ServerHello

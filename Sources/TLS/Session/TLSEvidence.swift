@@ -24,8 +24,12 @@ public struct TLSEvidence: Sendable, Codable, Equatable {
     public var serverValidationFailure: ServerValidationFailure?
     /// Where the handshake stopped, as OpenSSL names its state (e.g. "SSLv3/TLS read server certificate").
     public var handshakeState: String = ""
-    public var lastHandshakeMessageSent: String?
-    public var lastHandshakeMessageReceived: String?
+    public var lastHandshakeMessageSent: TLSHandshakeType?
+    public var lastHandshakeMessageReceived: TLSHandshakeType?
+    /// The lowest and highest TLS versions our ClientHello offered (the client's configuration); nil on the
+    /// server side.
+    public var minimumVersionOffered: TLSVersion?
+    public var maximumVersionOffered: TLSVersion?
     /// The server accepted the offered session (abbreviated handshake / PSK).
     public var resumed: Bool = false
 
@@ -51,63 +55,95 @@ public struct TLSEvidence: Sendable, Codable, Equatable {
         events.compactMap { if case .alertSent(let alert) = $0 { return alert } else { return nil } }
     }
 
-    /// Names of the handshake messages we sent, in order.
-    public var handshakeMessagesSent: [String] {
-        events.compactMap { if case .handshakeSent(let name) = $0 { return name } else { return nil } }
+    /// The handshake messages we sent, in order.
+    public var handshakeMessagesSent: [TLSHandshakeType] {
+        events.compactMap { if case .handshakeSent(let type) = $0 { return type } else { return nil } }
     }
 
-    /// Names of the handshake messages we received, in order.
-    public var handshakeMessagesReceived: [String] {
-        events.compactMap { if case .handshakeReceived(let name) = $0 { return name } else { return nil } }
+    /// The handshake messages we received, in order.
+    public var handshakeMessagesReceived: [TLSHandshakeType] {
+        events.compactMap { if case .handshakeReceived(let type) = $0 { return type } else { return nil } }
     }
 }
 
 /// One thing that crossed the wire during the handshake (or after it, for alerts).
 public enum TLSEvent: Sendable, Codable, Equatable, CustomStringConvertible {
-    /// "ClientHello", "Certificate", "ClientKeyExchange", "CertificateVerify", "Finished", …
-    case handshakeSent(message: String)
-    /// "ServerHello", "Certificate", "CertificateRequest", "ServerHelloDone", "NewSessionTicket", …
-    case handshakeReceived(message: String)
+    /// ClientHello, Certificate, ClientKeyExchange, CertificateVerify, Finished, …
+    case handshakeSent(message: TLSHandshakeType)
+    /// ServerHello, Certificate, CertificateRequest, ServerHelloDone, NewSessionTicket, …
+    case handshakeReceived(message: TLSHandshakeType)
     case changeCipherSpecSent, changeCipherSpecReceived
     case alertSent(alert: TLSAlert), alertReceived(alert: TLSAlert)
 
     public var description: String {
         switch self {
-        case .handshakeSent(let name): return "→ \(name)"
-        case .handshakeReceived(let name): return "← \(name)"
+        case .handshakeSent(let type): return "→ \(type)"
+        case .handshakeReceived(let type): return "← \(type)"
         case .changeCipherSpecSent: return "→ ChangeCipherSpec"
         case .changeCipherSpecReceived: return "← ChangeCipherSpec"
         case .alertSent(let alert): return "→ alert \(alert)"
         case .alertReceived(let alert): return "← alert \(alert)"
         }
     }
+}
 
-    /// RFC 5246 §7.4 / RFC 8446 §4 HandshakeType names.
-    static func handshakeName(_ type: UInt8) -> String {
-        switch type {
-        case 0: return "HelloRequest"
-        case 1: return "ClientHello"
-        case 2: return "ServerHello"
-        case 3: return "HelloVerifyRequest"
-        case 4: return "NewSessionTicket"
-        case 5: return "EndOfEarlyData"
-        case 6: return "HelloRetryRequest"
-        case 8: return "EncryptedExtensions"
-        case 11: return "Certificate"
-        case 12: return "ServerKeyExchange"
-        case 13: return "CertificateRequest"
-        case 14: return "ServerHelloDone"
-        case 15: return "CertificateVerify"
-        case 16: return "ClientKeyExchange"
-        case 20: return "Finished"
-        case 21: return "CertificateURL"
-        case 22: return "CertificateStatus"
-        case 23: return "SupplementalData"
-        case 24: return "KeyUpdate"
-        case 67: return "NextProtocol"
-        case 254: return "MessageHash"
-        default: return "HandshakeType(\(type))"
+/// A TLS HandshakeType (RFC 5246 §7.4, RFC 8446 §4): the first octet of a handshake message.
+///
+/// Encoded as its RFC name (`"ClientHello"`, `"HandshakeType(99)"` for unassigned values), the form `--json`
+/// has always carried; the diagnosis compares the typed value.
+public struct TLSHandshakeType: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    public static let helloRequest = TLSHandshakeType(rawValue: 0)
+    public static let clientHello = TLSHandshakeType(rawValue: 1)
+    public static let serverHello = TLSHandshakeType(rawValue: 2)
+    public static let newSessionTicket = TLSHandshakeType(rawValue: 4)
+    public static let encryptedExtensions = TLSHandshakeType(rawValue: 8)
+    public static let certificate = TLSHandshakeType(rawValue: 11)
+    public static let serverKeyExchange = TLSHandshakeType(rawValue: 12)
+    public static let certificateRequest = TLSHandshakeType(rawValue: 13)
+    public static let serverHelloDone = TLSHandshakeType(rawValue: 14)
+    public static let certificateVerify = TLSHandshakeType(rawValue: 15)
+    public static let clientKeyExchange = TLSHandshakeType(rawValue: 16)
+    public static let finished = TLSHandshakeType(rawValue: 20)
+
+    private static let names: [UInt8: String] = [
+        0: "HelloRequest", 1: "ClientHello", 2: "ServerHello", 3: "HelloVerifyRequest", 4: "NewSessionTicket",
+        5: "EndOfEarlyData", 6: "HelloRetryRequest", 8: "EncryptedExtensions", 11: "Certificate",
+        12: "ServerKeyExchange", 13: "CertificateRequest", 14: "ServerHelloDone", 15: "CertificateVerify",
+        16: "ClientKeyExchange", 20: "Finished", 21: "CertificateURL", 22: "CertificateStatus",
+        23: "SupplementalData", 24: "KeyUpdate", 67: "NextProtocol", 254: "MessageHash",
+    ]
+
+    /// The RFC name, e.g. "ClientHello"; "HandshakeType(N)" for values without one.
+    public var name: String { Self.names[rawValue] ?? "HandshakeType(\(rawValue))" }
+    public var description: String { name }
+
+    /// The type a name stands for: an RFC name or "HandshakeType(N)" (what ``name`` writes).
+    public init?(name: String) {
+        if let entry = Self.names.first(where: { $0.value == name }) {
+            rawValue = entry.key
+        } else if name.hasPrefix("HandshakeType("), name.hasSuffix(")"),
+                  let value = UInt8(name.dropFirst("HandshakeType(".count).dropLast()) {
+            rawValue = value
+        } else {
+            return nil
         }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let name = try container.decode(String.self)
+        guard let type = TLSHandshakeType(name: name) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "no TLS handshake type \(name)")
+        }
+        self = type
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(name)
     }
 }
 
@@ -135,8 +171,32 @@ public struct TLSAlert: Sendable, Codable, Equatable, CustomStringConvertible {
 
     public var description: String { "\(level) \(name) (\(code))" }
 
-    public static let closeNotify: UInt8 = 0
-    public static let unknownCA: UInt8 = 48
+    /// The AlertDescription, typed: what the diagnosis compares.
+    public var kind: Kind { Kind(rawValue: code) }
+
+    /// An AlertDescription (RFC 8446 §6.2, RFC 5246 §7.2.2): the constants the diagnosis asks about.
+    public struct Kind: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        public let rawValue: UInt8
+        public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+        public static let closeNotify = Kind(rawValue: 0)
+        public static let handshakeFailure = Kind(rawValue: 40)
+        public static let badCertificate = Kind(rawValue: 42)
+        public static let unsupportedCertificate = Kind(rawValue: 43)
+        public static let certificateRevoked = Kind(rawValue: 44)
+        public static let certificateExpired = Kind(rawValue: 45)
+        public static let certificateUnknown = Kind(rawValue: 46)
+        public static let unknownCA = Kind(rawValue: 48)
+        public static let accessDenied = Kind(rawValue: 49)
+        public static let decodeError = Kind(rawValue: 50)
+        public static let protocolVersion = Kind(rawValue: 70)
+        public static let insufficientSecurity = Kind(rawValue: 71)
+        public static let inappropriateFallback = Kind(rawValue: 86)
+        public static let certificateRequired = Kind(rawValue: 116)
+
+        public var name: String { TLSAlert.name(for: rawValue) }
+        public var description: String { name }
+    }
 
     /// RFC 8446 §6 AlertDescription, plus the RFC 5246 values TLS 1.3 retired.
     public static func name(for code: UInt8) -> String {

@@ -94,6 +94,7 @@ public final class TLSClientContext: Sendable {
     public func makeSession(resuming: TLSResumptionState? = nil) throws(TLSError) -> TLSSession {
         let connection = try TLSConnection(
             context: context, owner: self, policy: policy, keyLog: configuration.keyLog)
+        connection.recordOffer(minimum: configuration.minimumVersion, maximum: configuration.maximumVersion)
         if let name = configuration.serverNameIndication { try connection.setServerNameIndication(name) }
         if let resuming { try connection.setResumption(resuming) }
         return TLSSession(connection: connection)

@@ -85,7 +85,7 @@ extension EAPPeerConfiguration {
 
 extension Array where Element == EAPTraceEvent {
     /// The TLS handshake messages the peer sent on its outer session, from the trace.
-    var outerHandshakeSent: [String] {
+    var outerHandshakeSent: [TLSHandshakeType] {
         compactMap { if case .tlsEvent(.handshakeSent(let name)) = $0 { return name } else { return nil } }
     }
 

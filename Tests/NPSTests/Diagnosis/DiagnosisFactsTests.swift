@@ -18,7 +18,7 @@ import Testing
         #expect(during.layer == .outer)
         #expect(during.clientFinishedSent && !during.serverFinishedReceived && !during.completed)
         #expect(during.clientCertificate?.subject == "CN=carol@diag.test")
-        #expect(refused.failureKind == "eapFailure")
+        #expect(refused.failureKind == .eapFailure)
         #expect(refused.step == .tlsClientFinishedSent)
 
         let after = try #require(try facts("tls-retired (the seed's NTAuth case)").clientCertificateRefusal)
@@ -85,11 +85,11 @@ import Testing
     }
 
     @Test func alertsAndRefusals() throws {
-        #expect(try facts("tls-rogue with the alert").alertNamesReceived == ["unknown_ca"])
-        #expect(try facts("tls-rogue").alertNamesReceived.isEmpty)
+        #expect(try facts("tls-rogue with the alert").alertsReceived == [.unknownCA])
+        #expect(try facts("tls-rogue").alertsReceived.isEmpty)
         // We refuse the server's certificate with our own alert.
         let wrongName = try facts("tls-wrong-name")
-        #expect(!wrongName.alertNamesSent.isEmpty && wrongName.alertNamesReceived.isEmpty)
+        #expect(!wrongName.alertsSent.isEmpty && wrongName.alertsReceived.isEmpty)
         #expect(wrongName.serverValidationFailure?.failure.kind == .nameMismatch)
 
         let outsider = try facts("peap-outsider-policy (refused at the identity)")
@@ -144,10 +144,47 @@ import Testing
                                                                    .eapFailure])
         let facts = DiagnosisFacts(evidence)
         #expect(facts.notifications == ["Your account is locked"])
-        #expect(facts.serverMessage(containing: ["LOCKED"]) == "Your account is locked")
+        #expect(facts.serverMessages.map(\.source) == [.notification])
+        #expect(facts.statements == [.accountLockedOut])
+        #expect(facts.statedReasons == [36])
         let diagnosis = Diagnoser.diagnose(evidence)
-        #expect(diagnosis.evidence.contains("EAP Notification from the server: “Your account is locked”"))
+        #expect(diagnosis.rule == "account-locked-out")
+        #expect(diagnosis.evidence.filter { $0 == "EAP Notification from the server: “Your account is locked”" }
+            .count == 1, "quoted once: \(diagnosis.evidence)")
         #expect(diagnosis.cause.contains("“Your account is locked”"))
+    }
+
+    /// The server's words are read once, by the statement table: what each lab server and NPS extension says.
+    @Test(arguments: [
+        ("Account locked out", [ServerStatement.accountLockedOut]),
+        ("Account disabled", [.accountDisabled]),
+        ("Password expired", [.passwordExpired]),
+        ("TLS: client certificate refused: unable to get certificate CRL (X509 error 3)", [.revocationUnavailable]),
+        ("Access denied by policy", [.policyRefusal]),
+        ("Authentication failed", []),
+        ("Request processed by lab-nps-02", []),
+    ])
+    func serverStatements(text: String, statements: [ServerStatement]) {
+        #expect(ServerStatement.read(text) == statements)
+        #expect(ServerStatement.read(text.uppercased()) == statements, "without case")
+    }
+
+    @Test func statementTableIsData() {
+        #expect(Set(ServerStatement.table.map(\.statement)) == Set(ServerStatement.allCases), "one row each")
+        for row in ServerStatement.table {
+            #expect(!row.phrases.isEmpty && row.phrases.allSatisfy { $0 == $0.lowercased() }, "\(row.statement)")
+            for reason in row.reasons { #expect(NPSKnowledge.reasonCode(reason) != nil, "\(row.statement)") }
+        }
+    }
+
+    /// The MS-CHAP-Error attribute is decoded where it arrives (the Probe), not in the diagnosis.
+    @Test func msCHAPErrorIsDecodedWhereItArrives() {
+        var evidence = ConversationEvidence(outcome: .reject, method: "mschapv2", identity: "bob")
+        evidence.record(msCHAPError: "E=691 R=0 V=3 M=Authentication failed")
+        #expect(evidence.msCHAPFailure?.errorCode == 691)
+        #expect(evidence.msCHAPFailure?.message == "Authentication failed")
+        evidence.record(msCHAPError: "not an MS-CHAP error")
+        #expect(evidence.msCHAPFailure == nil && evidence.msCHAPError == "not an MS-CHAP error")
     }
 }
 

@@ -34,6 +34,13 @@ import Testing
             #expect(rule.cause.count <= 320 && rule.fix.count <= 400, "\(rule.id): short texts")
             for alternative in rule.alternatives {
                 #expect(alternative.rule == nil && !alternative.cause.isEmpty, "\(rule.id)")
+                // A second reading is less sure than the row (issue 12: alternatives with the verdict's confidence).
+                #expect(alternative.confidence > rule.confidence || rule.confidence == .possible,
+                        "\(rule.id): an alternative as sure as the verdict")
+            }
+            // Related errors are ones an EAP conversation can produce: no IKE-only numbers (issue 12).
+            for code in rule.related {
+                #expect(NPSKnowledge.windowsError(code)?.source != .ike, "\(rule.id): IKE error \(code) related")
             }
         }
         // Catch-alls come after every specific rule they could shadow.
@@ -49,7 +56,7 @@ import Testing
         #expect(diagnosis.rule == "client-cert-expired")
         let alternative = try #require(diagnosis.alternatives.first { $0.rule == "client-cert-refused" })
         #expect(alternative.windowsError == 853)
-        #expect(alternative.confidence == .likely)
+        #expect(alternative.confidence == .possible, "less sure than the likely verdict")
         #expect(diagnosis.candidateWindowsErrors == [854, 853])
     }
 
@@ -58,8 +65,12 @@ import Testing
         let diagnosis = Diagnoser.diagnose(try scenario("tls-expired with the alert"))
         #expect(diagnosis.rule == "client-cert-expired-alert")
         #expect(diagnosis.confidence == .certain)
-        let preflight = try #require(diagnosis.alternatives.first { $0.rule == "client-cert-expired" })
-        #expect(preflight.confidence == .likely)
+        // The pre-flight rule fires too, but names the same error and reasons: no repeat of the verdict.
+        #expect(DiagnosisRules.all.first { $0.id == "client-cert-expired" }?.evaluate(DiagnosisFacts(
+            try scenario("tls-expired with the alert"))) != nil)
+        #expect(!diagnosis.alternatives.contains { $0.windowsError == 854 })
+        // Nor does "an alert that does not concern the certificates" alternate: this one does.
+        #expect(!diagnosis.alternatives.contains { $0.rule == "tls-alert-other" })
         #expect(!diagnosis.alternatives.contains { $0.rule == "reject-unexplained" }, "fallbacks never alternate")
     }
 
@@ -76,7 +87,7 @@ import Testing
     /// pap-outsider-policy and pap-alice-wrong look the same on the wire: 691 is likely, 812 possible.
     @Test func papRejectNamesBothReadings() throws {
         let diagnosis = Diagnoser.diagnose(EvidenceBuilder.single(method: "pap", identity: "outsider",
-                                                                  outcome: .reject, replyCode: "Access-Reject"))
+                                                                  outcome: .reject, replyCode: .accessReject))
         #expect(diagnosis.windowsError == 691)
         #expect(diagnosis.confidence == .likely)
         #expect(diagnosis.candidateWindowsErrors == [691, 812])
@@ -84,12 +95,34 @@ import Testing
         #expect(diagnosis.alternatives.first?.npsReasons.contains(65) == true)
     }
 
+    /// Issue 12: alternatives repeated the verdict (853/295 twice) with the verdict's confidence. Over the whole
+    /// corpus, each alternative names another Windows error or a reason code not named yet for its error, and is
+    /// less sure than the verdict (unless the verdict itself is only possible).
+    @Test(arguments: Scenario.all)
+    func alternativesNameSomethingNewAndAreLessSure(_ scenario: Scenario) throws {
+        let diagnosis = Diagnoser.diagnose(try scenario.build())
+        var named: [Int?: Set<Int>] = [diagnosis.windowsError: Set(diagnosis.npsReasons)]
+        var withoutReasons: Set<Int?> = diagnosis.npsReasons.isEmpty ? [diagnosis.windowsError] : []
+        for alternative in diagnosis.alternatives {
+            let reasons = Set(alternative.npsReasons)
+            if reasons.isEmpty {
+                #expect(withoutReasons.insert(alternative.windowsError).inserted, "\(alternative) repeats")
+            } else {
+                #expect(!reasons.isSubset(of: named[alternative.windowsError] ?? []), "\(alternative) repeats")
+                named[alternative.windowsError, default: []].formUnion(reasons)
+            }
+            #expect(alternative.confidence > diagnosis.confidence || diagnosis.confidence == .possible,
+                    "\(alternative.confidence) beside a \(diagnosis.confidence) verdict")
+        }
+        #expect(diagnosis.related.allSatisfy { NPSKnowledge.windowsError($0)?.source != .ike })
+    }
+
     @Test func theSeedCaseListsTheMappingNext() throws {
         let diagnosis = Diagnoser.diagnose(try scenario("tls-retired (the seed's NTAuth case)"))
         #expect(diagnosis.cause.contains("NTAuth"))
         #expect(diagnosis.fix.contains("certutil -enterprise -addstore NTAuth"))
         #expect(diagnosis.alternatives.first?.cause.contains("maps to no AD account") == true)
-        #expect(diagnosis.related == [13801])
+        #expect(diagnosis.related.isEmpty, "no IKE error for an EAP refusal")
     }
 
     // MARK: Order semantics on a table of our own
@@ -116,8 +149,8 @@ import Testing
         #expect(diagnosis.rule == "first")
         #expect(diagnosis.evidence == ["first saw it"])
         #expect(diagnosis.alternatives.map(\.cause) == ["first second", "second cause."])
-        // The later rule is certain on its own, but no surer than the winner here.
-        #expect(diagnosis.alternatives.last?.confidence == .likely)
+        // The later rule is certain on its own, but less sure than the likely winner here.
+        #expect(diagnosis.alternatives.last?.confidence == .possible)
         #expect(diagnosis.alternatives.last?.rule == "second")
         #expect(diagnosis.title == "Windows error 691 (ERROR_AUTHENTICATION_FAILURE): first headline")
     }

@@ -118,8 +118,7 @@ private func alertRequest(_ reply: [UInt8], description: UInt8) -> [UInt8] {
 }
 
 private func isClientHelloSent(_ step: EAPStep) -> Bool {
-    if case .tlsHandshake(let sent, nil) = step, sent == "ClientHello" { return true }
-    return false
+    step == .tlsHandshake(lastSent: .clientHello, lastReceived: nil)
 }
 
 // MARK: - The corpus
@@ -238,8 +237,20 @@ extension Scenario {
             try eapTLS("alice") { round, _, reply in round == 1 ? alertRequest(reply, description: 50) : nil }
         },
         Scenario("tls-forgetful (follow-ups reach another backend)", rule: "reject-lost-conversation", error: nil,
-                 .possible, mentions: ["carried the server's State after 1 answered round trip",
-                                       "last sent ClientHello"]) {
+                 .likely, mentions: ["Access-Reject without EAP-Message during the TLS handshake",
+                                     "carried the server's State after 1 answered round trip",
+                                     "last sent ClientHello", "did not carry on our EAP conversation"]) {
+            // The lab's forgetful backend: a State it never issued gets a bare Access-Reject.
+            try eapTLS("alice") { _, step, _ in isClientHelloSent(step) ? EvidenceBuilder.rejectWithoutEAP : nil }
+        },
+        Scenario("TLS 1.0 only, refused at the ClientHello (no alert, as FreeRADIUS)",
+                 rule: "tls-refused-at-client-hello", error: nil, .likely, reasons: [269],
+                 mentions: ["Access-Reject + EAP-Failure right after our ClientHello",
+                            "our ClientHello offered only TLS 1.0: not the TLS 1.2 NPS speaks"]) {
+            try eapTLS("alice", version: .tls1_0, serverVersion: .tls1_2)
+        },
+        Scenario("refused at the ClientHello with an EAP-Failure", rule: "tls-refused-at-client-hello",
+                 error: nil, .likely, reasons: [269], mentions: ["offered only TLS 1.2, which NPS accepts"]) {
             try eapTLS("alice") { _, step, reply in isClientHelloSent(step) ? failure(reply) : nil }
         },
         Scenario("premature EAP-Success", rule: "protocol-violation", error: nil, .certain,
@@ -354,6 +365,16 @@ extension Scenario {
             try peapTLS("mallory")
         },
         Scenario("peap-tls", rule: "accepted", error: nil, .certain) { try peapTLS("alice") },
+        Scenario("peap-mschapv2-locked (E=647 M=Account locked out, as FreeRADIUS)", rule: "account-locked-out",
+                 error: 647, .certain, reasons: [36],
+                 mentions: ["the server says “Account locked out” in its MS-CHAP failure (E=647)",
+                            "a Windows client shows the E= code: 647"]) {
+            try peap(faults: [.accountRefused(code: 647, message: "Account locked out")])
+        },
+        Scenario("peap-mschapv2-disabled (E=691 M=Account disabled, as FreeRADIUS)", rule: "account-disabled",
+                 error: 691, .certain, reasons: [34], mentions: ["“Account disabled”"]) {
+            try peap(faults: [.accountRefused(code: 691, message: "Account disabled")])
+        },
         Scenario("bare EAP-MSCHAPv2, wrong password", rule: "mschap-e691", error: 691, .certain,
                  mentions: ["EAP-MSCHAPv2 Failure E=691 R=0", "after our MS-CHAPv2 response"]) {
             var options = TestEAPServer.Options(method: .mschapv2)
@@ -368,58 +389,74 @@ extension Scenario {
 
     static let radiusCases: [Scenario] = [
         Scenario("pap-alice", rule: "accepted", error: nil, .certain, mentions: ["Access-Accept (round trip 1)"]) {
-            EvidenceBuilder.single(method: "pap", outcome: .accept, replyCode: "Access-Accept")
+            EvidenceBuilder.single(method: "pap", outcome: .accept, replyCode: .accessAccept)
         },
         Scenario("pap-alice-wrong", rule: "password-reject", error: 691, .likely, reasons: [16, 8],
                  mentions: ["Access-Reject to the PAP request for \"alice\" (round trip 1)"]) {
-            EvidenceBuilder.single(method: "pap", outcome: .reject, replyCode: "Access-Reject")
+            EvidenceBuilder.single(method: "pap", outcome: .reject, replyCode: .accessReject)
         },
         Scenario("pap refused with a policy message", rule: "reject-policy-message", error: 812, .likely,
                  mentions: ["“Access denied by policy”"], messageDriven: true) {
-            EvidenceBuilder.single(method: "pap", outcome: .reject, replyCode: "Access-Reject",
+            EvidenceBuilder.single(method: "pap", outcome: .reject, replyCode: .accessReject,
                                    replyMessages: ["Access denied by policy"])
         },
         Scenario("mschapv2 E=691 in MS-CHAP-Error", rule: "mschap-e691", error: 691, .certain,
                  mentions: ["MS-CHAP-Error \"E=691 R=0", "in the Access-Reject (round trip 1)"]) {
-            EvidenceBuilder.single(method: "mschapv2", outcome: .reject, replyCode: "Access-Reject",
+            EvidenceBuilder.single(method: "mschapv2", outcome: .reject, replyCode: .accessReject,
                                    msCHAPError: "E=691 R=0 \(msCHAPChallenge) V=3 M=Authentication failure")
         },
+        Scenario("mschapv2-locked (MS-CHAP-Error E=647 M=Account locked out)", rule: "account-locked-out",
+                 error: 647, .certain, reasons: [36], mentions: ["“Account locked out”"]) {
+            EvidenceBuilder.single(method: "mschapv2", identity: "locked-user", outcome: .reject,
+                                   replyCode: .accessReject,
+                                   msCHAPError: "E=647 R=0 \(msCHAPChallenge) V=3 M=Account locked out")
+        },
+        Scenario("mschapv2 E=647 M=Account expired", rule: "account-expired", error: 647, .certain, reasons: [35]) {
+            EvidenceBuilder.single(method: "mschapv2", outcome: .reject, replyCode: .accessReject,
+                                   msCHAPError: "E=647 R=0 \(msCHAPChallenge) V=3 M=Account expired")
+        },
+        Scenario("pap refused with a lockout Reply-Message", rule: "account-locked-out", error: 691, .certain,
+                 reasons: [36], mentions: ["the server's Reply-Message: “Your account has been locked out”"],
+                 messageDriven: true) {
+            EvidenceBuilder.single(method: "pap", outcome: .reject, replyCode: .accessReject,
+                                   replyMessages: ["Your account has been locked out"])
+        },
         Scenario("mschapv2 E=649", rule: "mschap-e649", error: 649, .certain, reasons: [65]) {
-            EvidenceBuilder.single(method: "mschapv2", outcome: .reject, replyCode: "Access-Reject",
+            EvidenceBuilder.single(method: "mschapv2", outcome: .reject, replyCode: .accessReject,
                                    msCHAPError: "E=649 R=0 \(msCHAPChallenge) V=3")
         },
         Scenario("mschapv2 E=646", rule: "mschap-e646", error: 646, .certain, reasons: [37]) {
-            EvidenceBuilder.single(method: "mschapv2", outcome: .reject, replyCode: "Access-Reject",
+            EvidenceBuilder.single(method: "mschapv2", outcome: .reject, replyCode: .accessReject,
                                    msCHAPError: "E=646 R=0 \(msCHAPChallenge) V=3")
         },
         Scenario("mschapv2 E=647", rule: "mschap-e647", error: 647, .certain, reasons: [34]) {
-            EvidenceBuilder.single(method: "mschapv2", outcome: .reject, replyCode: "Access-Reject",
+            EvidenceBuilder.single(method: "mschapv2", outcome: .reject, replyCode: .accessReject,
                                    msCHAPError: "E=647 R=0 \(msCHAPChallenge) V=3")
         },
         Scenario("mschapv2 E=709", rule: "mschap-e709", error: 709, .certain, reasons: [17]) {
-            EvidenceBuilder.single(method: "mschapv2", outcome: .reject, replyCode: "Access-Reject",
+            EvidenceBuilder.single(method: "mschapv2", outcome: .reject, replyCode: .accessReject,
                                    msCHAPError: "E=709 R=0 \(msCHAPChallenge) V=3")
         },
         Scenario("mschapv2 with an unknown code", rule: "mschap-other", error: nil, .possible,
                  mentions: ["E=4242"]) {
-            EvidenceBuilder.single(method: "mschapv2", outcome: .reject, replyCode: "Access-Reject",
+            EvidenceBuilder.single(method: "mschapv2", outcome: .reject, replyCode: .accessReject,
                                    msCHAPError: "E=4242 R=0 V=3")
         },
         Scenario("mschapv2 with an unparsable MS-CHAP-Error", rule: "password-reject", error: 691, .likely,
                  mentions: ["does not parse"]) {
-            EvidenceBuilder.single(method: "mschapv2", outcome: .reject, replyCode: "Access-Reject",
+            EvidenceBuilder.single(method: "mschapv2", outcome: .reject, replyCode: .accessReject,
                                    msCHAPError: "no error code here")
         },
         Scenario("mschapv2 accept whose MS-CHAP2-Success does not verify", rule: "mschapv2-impostor", error: nil,
-                 .certain, mentions: ["MS-CHAP2-Success does not verify"]) {
-            EvidenceBuilder.single(
-                method: "mschapv2", outcome: .error, replyCode: "Access-Accept",
-                localError: "MS-CHAP2-Success does not verify: the server is an impostor or did not check the "
-                    + "password (RFC 2759 §8.8)")
+                 .certain, mentions: ["the server's MS-CHAPv2 authenticator response (S=) does not prove"]) {
+            EvidenceBuilder.single(method: "mschapv2", outcome: .error, replyCode: .accessAccept,
+                                   localError: .msCHAPv2SuccessInvalid)
         },
-        Scenario("unreadable key file", rule: "local-error", error: nil, .certain, mentions: ["local error: key"]) {
-            ConversationEvidence(outcome: .error, method: "eap-tls", identity: "alice",
-                                 localError: "key file /nope.key does not exist")
+        Scenario("unreadable key file", rule: "local-error", error: nil, .certain,
+                 mentions: ["local error: \(EvidenceBuilder.localErrorWords)"]) {
+            var evidence = ConversationEvidence(outcome: .error, method: "eap-tls", identity: "alice")
+            evidence.fail(.credentials, EvidenceBuilder.localErrorWords)
+            return evidence
         },
         Scenario("nothing known", rule: "unexplained", error: nil, .possible, mentions: ["outcome: error"]) {
             ConversationEvidence(outcome: .error, method: "pap", identity: "alice")
@@ -476,10 +513,10 @@ extension Scenario {
         Scenario("timeout after an answered request without State", rule: "timeout", error: 809, .possible,
                  mentions: ["1 of 2 round trips answered"]) {
             let answered = RoundTripEvidence(
-                server: EvidenceBuilder.serverAddress, requestCode: "Access-Request", identifier: 1, requestSize: 90,
-                requestHadState: false, transmissions: 1, latencyMilliseconds: 2, replyCode: "Access-Reject")
+                server: EvidenceBuilder.serverAddress, requestCode: .accessRequest, identifier: 1, requestSize: 90,
+                requestHadState: false, transmissions: 1, latencyMilliseconds: 2, replyCode: .accessReject)
             let lost = RoundTripEvidence(
-                server: EvidenceBuilder.serverAddress, requestCode: "Access-Request", identifier: 2, requestSize: 90,
+                server: EvidenceBuilder.serverAddress, requestCode: .accessRequest, identifier: 2, requestSize: 90,
                 requestHadState: false, transmissions: 3, latencyMilliseconds: 9000)
             return ConversationEvidence(outcome: .timeout, method: "pap", identity: "alice",
                                         roundTrips: [answered, lost])

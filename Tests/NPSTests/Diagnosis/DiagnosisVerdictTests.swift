@@ -1,3 +1,4 @@
+import EAP
 import Evidence
 import Foundation
 import NPS
@@ -107,5 +108,87 @@ import Testing
     @Test func scenarioNamesAreUnique() {
         let names = Scenario.all.map(\.name)
         #expect(Set(names).count == names.count)
+    }
+}
+
+/// Rewording a message must not change a verdict (issue 9): the diagnosis reads typed evidence, never our own
+/// English. Every human text the client writes (local errors, the peer's failure reasons, discard reasons, round-trip
+/// summaries, pre-flight details, certificate-check details, crypto-binding reasons, OpenSSL's state) is replaced,
+/// and every scenario keeps its verdict. The server's own words (Reply-Message, Notification, MS-CHAP `M=`) are
+/// observation and stay.
+@Suite struct DiagnosisWordingTests {
+    /// Every text of our own making in the evidence, rewritten by `reword`.
+    static func reworded(_ evidence: ConversationEvidence, _ reword: (String) -> String) -> ConversationEvidence {
+        var out = evidence
+        out.localError = out.localError.map(reword)
+        out.preflight = out.preflight.map { var finding = $0; finding.detail = reword(finding.detail); return finding }
+        out.roundTrips = out.roundTrips.map { trip in
+            var trip = trip
+            trip.eap = trip.eap.map(reword)
+            trip.discarded = trip.discarded.map {
+                var datagram = $0
+                datagram.reason = reword($0.reason)
+                return datagram
+            }
+            return trip
+        }
+        func binding(_ outcome: CryptoBindingOutcome) -> CryptoBindingOutcome {
+            if case .failed(let reason) = outcome { return .failed(reason: reword(reason)) }
+            return outcome
+        }
+        func tls(_ evidence: TLSEvidence?) -> TLSEvidence? {
+            guard var evidence else { return nil }
+            evidence.handshakeState = reword(evidence.handshakeState)
+            if var failure = evidence.serverValidationFailure {
+                failure.detail = reword(failure.detail)
+                failure.openSSLError = failure.openSSLError.map(reword)
+                evidence.serverValidationFailure = failure
+            }
+            return evidence
+        }
+        if var eap = out.eap {
+            if var failure = eap.failure {
+                failure.reason = reword(failure.reason)
+                eap.failure = failure
+            }
+            eap.cryptoBinding = binding(eap.cryptoBinding)
+            eap.tls = tls(eap.tls)
+            eap.innerTLS = tls(eap.innerTLS)
+            eap.trace = eap.trace.map { event in
+                if case .cryptoBinding(let outcome) = event { return .cryptoBinding(outcome: binding(outcome)) }
+                return event
+            }
+            out.eap = eap
+        }
+        return out
+    }
+
+    /// The verdict without its evidence lines (which quote the words, as they should).
+    static func verdict(_ evidence: ConversationEvidence) -> Diagnosis {
+        var diagnosis = Diagnoser.diagnose(evidence)
+        diagnosis.evidence = []
+        return diagnosis
+    }
+
+    /// The phrases the diagnosis once matched on (issue 9) and words of other verdicts: planted in every text of
+    /// ours, they must not steer it.
+    static let misleading = [
+        "MS-CHAP2-Success does not verify", "crypto-binding is required", "expired (nextUpdate)", "PEAP",
+        "Finished", "ClientHello", "shared secret", "Account locked out", "access denied by policy", "revoked",
+    ]
+
+    @Test(arguments: Scenario.all)
+    func sameVerdictWhateverOurWordsSay(_ scenario: Scenario) throws {
+        let evidence = try scenario.build()
+        let original = Self.verdict(evidence)
+        let scrambled = Self.reworded(evidence) { String($0.reversed()) + " ⁂" }
+        #expect(Self.verdict(scrambled) == original, "reversed words")
+        for (index, phrase) in Self.misleading.enumerated() {
+            let planted = Self.reworded(evidence) { _ in "\(phrase) (\(index))" }
+            #expect(Self.verdict(planted) == original, "every text of ours says \"\(phrase)\"")
+        }
+        // The rewording reached something: our words were in this evidence at all.
+        #expect(scrambled != evidence || evidence.eap == nil && evidence.localError == nil
+            && evidence.roundTrips.allSatisfy { $0.eap == nil && $0.discarded.isEmpty })
     }
 }

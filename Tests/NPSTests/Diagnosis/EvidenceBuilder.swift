@@ -32,16 +32,22 @@ enum EvidenceBuilder {
         return 20 + (2 + userName.utf8.count) + 6 + 18 + eapAttributes + (state ? 20 : 0)
     }
 
-    static func replyCode(_ eap: [UInt8]) -> String {
+    /// The RADIUS code that carries a server's EAP packet (RFC 3579 §2.6): Success in an Access-Accept, Failure in
+    /// an Access-Reject, a Request in an Access-Challenge.
+    static func replyCode(_ eap: [UInt8]) -> RADIUSCode {
         switch eap.first {
-        case 3: return "Access-Accept"
-        case 4: return "Access-Reject"
-        default: return "Access-Challenge"
+        case 3: return .accessAccept
+        case 4: return .accessReject
+        default: return .accessChallenge
         }
     }
 
-    /// One conversation, recorded. `tamper(round, step, packet)` may replace the server's EAP packet of a round;
-    /// `step` is where the peer stood when it sent the request being answered.
+    /// What `tamper` returns for "an Access-Reject without EAP-Message" (a server that lost the conversation).
+    static let rejectWithoutEAP: [UInt8] = []
+
+    /// One conversation, recorded. `tamper(round, step, packet)` may replace the server's EAP packet of a round
+    /// (``rejectWithoutEAP``: answer with a bare Access-Reject); `step` is where the peer stood when it sent the
+    /// request being answered.
     static func run(
         _ configuration: EAPPeerConfiguration, server: TestEAPServer, method: String, path: Path = .clean,
         preflight: [PreflightFinding] = [], replyMessages: [String] = [],
@@ -62,22 +68,25 @@ enum EvidenceBuilder {
             }
             if lost {
                 trips.append(RoundTripEvidence(
-                    server: serverAddress, requestCode: "Access-Request", identifier: round & 0xFF, requestSize: size,
+                    server: serverAddress, requestCode: .accessRequest, identifier: round & 0xFF, requestSize: size,
                     requestHadState: round > 0, transmissions: 3, latencyMilliseconds: 9000,
-                    eap: "Response \(packet.count) B"))
+                    eap: "Response \(packet.count) B", requestEAP: EAPPacketSummary(packet)))
                 timedOut = true
                 break
             }
             var reply = server.receive(packet).bytes
             if let replacement = tamper?(round, peer.step, reply) { reply = replacement }
-            let code = replyCode(reply)
+            let bare = reply.isEmpty
+            let code = bare ? .accessReject : replyCode(reply)
             trips.append(RoundTripEvidence(
-                server: serverAddress, requestCode: "Access-Request", identifier: round & 0xFF, requestSize: size,
+                server: serverAddress, requestCode: .accessRequest, identifier: round & 0xFF, requestSize: size,
                 requestHadState: round > 0, transmissions: 1, latencyMilliseconds: 2,
-                replyCode: code, replySize: reply.count + 60, replyHasState: code == "Access-Challenge",
-                eap: "Response \(packet.count) B → \(reply.count) B"))
-            action = peer.receive(reply)
-            if case .send = action, code == "Access-Reject" { action = peer.receiveRejectWithoutEAPMessage() }
+                replyCode: code, replySize: reply.count + 60, replyHasState: code == .accessChallenge,
+                eap: "Response \(packet.count) B → \(reply.count) B", requestEAP: EAPPacketSummary(packet),
+                replyEAP: bare ? nil : EAPPacketSummary(reply)))
+            // As the Probe does (EAPConversation): a reject ends the conversation whatever it carried.
+            action = bare ? peer.receiveRejectWithoutEAPMessage() : peer.receive(reply)
+            if case .send = action, code == .accessReject { action = peer.receiveRejectWithoutEAPMessage() }
             round += 1
         }
 
@@ -95,35 +104,50 @@ enum EvidenceBuilder {
             evidence.mppeKeys = server.msk.map { $0 == result.msk ? .verified : .mismatch } ?? .absent
             evidence.eap = EAPEvidence(configuration: configuration, peer: peer, result: result, failure: nil)
         case .failed(let failure):
-            let local = failure.kind == .protocolViolation || failure.kind == .configuration
-            evidence.outcome = local ? .error : .reject
-            if local { evidence.localError = failure.reason }
+            // As the Probe does (EAPConversation): the server breaking the protocol, or our own settings, are
+            // local errors; every other failure is a refusal.
+            switch failure.kind {
+            case .protocolViolation:
+                evidence.outcome = .error
+                evidence.fail(.eapProtocolViolation, failure.reason)
+            case .configuration:
+                evidence.outcome = .error
+                evidence.fail(.eapConfiguration, failure.reason)
+            default:
+                evidence.outcome = .reject
+            }
             evidence.eap = EAPEvidence(configuration: configuration, peer: peer, result: nil, failure: failure)
         case .send:
-            evidence.localError = "the conversation did not end"
+            evidence.fail(.roundTripLimit, "the conversation did not end")
         }
         return evidence
     }
 
     // MARK: - Non-EAP and transport-only evidence
 
-    /// A PAP/CHAP/MS-CHAPv2 conversation of one request, answered with `replyCode` (nil: never answered).
+    /// Words the diagnosis must not read: what a local error's text says is for people; its code decides.
+    static let localErrorWords = "words for people, whatever they say"
+
+    /// A PAP/CHAP/MS-CHAPv2 conversation of one request, answered with `replyCode` (nil: never answered). The
+    /// MS-CHAP-Error text is the server's, recorded as the Probe records it (decoded where it arrived).
     static func single(
-        method: String, identity: String = "alice", outcome: ConversationEvidence.Outcome, replyCode: String?,
+        method: String, identity: String = "alice", outcome: ConversationEvidence.Outcome, replyCode: RADIUSCode?,
         msCHAPError: String? = nil, replyMessages: [String] = [], discarded: [DiscardedDatagram] = [],
-        transmissions: Int = 1, localError: String? = nil, mppeKeys: MPPEKeyCheck = .notApplicable
+        transmissions: Int = 1, localError: LocalErrorCode? = nil, mppeKeys: MPPEKeyCheck = .notApplicable
     ) -> ConversationEvidence {
         let trip = RoundTripEvidence(
-            server: serverAddress, requestCode: "Access-Request", identifier: 7, requestSize: 92,
+            server: serverAddress, requestCode: .accessRequest, identifier: 7, requestSize: 92,
             requestHadState: false, transmissions: transmissions, latencyMilliseconds: replyCode == nil ? 9000 : 3,
             replyCode: replyCode,
             replySize: replyCode == nil ? nil : 38, discarded: discarded)
-        return ConversationEvidence(
+        var evidence = ConversationEvidence(
             outcome: outcome, method: method, identity: identity, server: serverAddress, roundTrips: [trip],
-            replyMessages: replyMessages, msCHAPError: msCHAPError, localError: localError, mppeKeys: mppeKeys)
+            replyMessages: replyMessages, mppeKeys: mppeKeys)
+        if let msCHAPError { evidence.record(msCHAPError: msCHAPError) }
+        if let localError { evidence.fail(localError, localErrorWords) }
+        return evidence
     }
 
-    /// The reason the Probe records for a reply signed with another secret: the RADIUS verifier's own words.
     /// The datagram the transport records for a reply signed with another secret: typed by the real verifier.
     static func wrongSecretDiscard(code: RADIUSCode = .accessReject, from: String = "127.0.0.1:1812") throws
         -> DiscardedDatagram

@@ -156,7 +156,7 @@ extension EAPPacket {
 extension TLSEvidence {
     /// The step a handshake in progress has reached, from what was sent and received.
     func handshakeStep(inner: Bool) -> EAPStep {
-        if lastHandshakeMessageSent == "Finished" {
+        if lastHandshakeMessageSent == .finished {
             return inner ? .innerTLSClientFinishedSent : .tlsClientFinishedSent
         }
         return inner
