@@ -142,12 +142,16 @@ public struct RoundTripEvidence: Sendable, Codable, Equatable {
     public var discardedCount: Int
     /// A one-line EAP summary of what the request and reply carried, e.g. `Response/TLS 1398 B → Request/TLS`.
     public var eap: String?
+    /// The local address and port the request left from (`127.0.0.2:40001`): one per conversation, as a NAS.
+    public var source: String?
+    /// Where the verified reply came from (behind a balancer: the address that answered).
+    public var replyFrom: String?
 
     public init(
         server: String, requestCode: String, identifier: Int, requestSize: Int, requestHadState: Bool,
         transmissions: Int, latencyMilliseconds: Double, replyCode: String? = nil, replySize: Int? = nil,
         replyHasState: Bool = false, discarded: [DiscardedDatagram] = [], discardedCount: Int? = nil,
-        eap: String? = nil
+        eap: String? = nil, source: String? = nil, replyFrom: String? = nil
     ) {
         self.server = server
         self.requestCode = requestCode
@@ -162,6 +166,8 @@ public struct RoundTripEvidence: Sendable, Codable, Equatable {
         self.discarded = discarded
         self.discardedCount = discardedCount ?? discarded.count
         self.eap = eap
+        self.source = source
+        self.replyFrom = replyFrom
     }
 
     public var answered: Bool { replyCode != nil }
