@@ -102,20 +102,3 @@ public enum CaseRunner {
         }
     }
 }
-
-extension AuthenticationMethod {
-    /// The same method offering `state` for TLS session resumption; nil for methods without TLS.
-    public func resuming(_ state: TLSResumptionState) -> AuthenticationMethod? {
-        guard case .eap(var configuration, let name) = self else { return nil }
-        switch configuration.method {
-        case .tls(let context, _):
-            configuration.method = .tls(context, resuming: state)
-        case .peap(var peap):
-            peap.resuming = state
-            configuration.method = .peap(peap)
-        case .mschapv2:
-            return nil
-        }
-        return .eap(configuration, name: name)
-    }
-}

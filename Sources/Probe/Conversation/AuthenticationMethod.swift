@@ -17,6 +17,22 @@ public enum AuthenticationMethod: Sendable {
     /// (`eap-tls`, `peap-mschapv2`, …). The peer's TLS contexts are shared by every conversation.
     case eap(EAPPeerConfiguration, name: String)
 
+    /// The same method offering `state` for TLS session resumption (EAP-TLS, PEAP's outer tunnel: fast
+    /// reconnect); nil for methods without TLS.
+    public func resuming(_ state: TLSResumptionState) -> AuthenticationMethod? {
+        guard case .eap(var configuration, let name) = self else { return nil }
+        switch configuration.method {
+        case .tls(let context, _):
+            configuration.method = .tls(context, resuming: state)
+        case .peap(var peap):
+            peap.resuming = state
+            configuration.method = .peap(peap)
+        case .mschapv2:
+            return nil
+        }
+        return .eap(configuration, name: name)
+    }
+
     /// The name used in reports and `--json` (`method`).
     public var name: String {
         switch self {
