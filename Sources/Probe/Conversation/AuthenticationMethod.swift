@@ -17,6 +17,15 @@ public enum AuthenticationMethod: Sendable {
     /// (`eap-tls`, `peap-mschapv2`, …). The peer's TLS contexts are shared by every conversation.
     case eap(EAPPeerConfiguration, name: String)
 
+    /// EAP-TLS and PEAP run TLS (and can resume a session); PAP, CHAP, MS-CHAPv2, EAP-MSCHAPv2 do not.
+    public var usesTLS: Bool {
+        guard case .eap(let configuration, _) = self else { return false }
+        switch configuration.method {
+        case .tls, .peap: return true
+        case .mschapv2: return false
+        }
+    }
+
     /// The same method offering `state` for TLS session resumption (EAP-TLS, PEAP's outer tunnel: fast
     /// reconnect); nil for methods without TLS.
     public func resuming(_ state: TLSResumptionState) -> AuthenticationMethod? {

@@ -104,6 +104,8 @@ public struct LoadStatistics: Sendable {
         public var accepted = 0
         public var conversations = 0
 
+        public init() {}
+
         mutating func merge(_ other: StageCounts) {
             scheduled += other.scheduled
             notStarted += other.notStarted

@@ -80,6 +80,11 @@ public struct SocketPlan: Sendable, Equatable {
         self.maximumSocketsPerAddress = max(self.socketsPerAddress, maximumSocketsPerAddress)
     }
 
+    /// True for a numeric IPv4 or IPv6 address (what a source address must be: it is bound, not resolved).
+    public static func isIPAddress(_ text: String) -> Bool {
+        (try? SocketAddress(ipAddress: text, port: 0)) != nil
+    }
+
     /// Sockets per address that `conversations` in flight need (256 each), spread over `addresses` addresses.
     public static func socketsNeeded(forInFlight conversations: Int, addresses: Int) -> Int {
         let perAddress = (max(1, conversations) + max(1, addresses) - 1) / max(1, addresses)
