@@ -39,6 +39,9 @@ public final class TestRADIUSServer: ChannelInboundHandler, @unchecked Sendable 
         public var acceptAttributes: [RADIUSAttribute] = []
         /// Names this server in a Reply-Message `node=<name>` on every reply, so tests can tell members apart.
         public var nodeName: String?
+        /// A stall: requests arriving from `start` (after the server started) for `length` are answered only at
+        /// the stall's end, as a server that froze (a garbage collection, a full disk) and then caught up.
+        public var stall: (start: Duration, length: Duration)?
 
         public init() {}
     }
@@ -57,6 +60,11 @@ public final class TestRADIUSServer: ChannelInboundHandler, @unchecked Sendable 
         public var conversationsFromSeveralSources = 0
         /// Requests carrying a State this server never issued (or already finished).
         public var unknownStates = 0
+        /// New requests that reused a source address, port and identifier whose previous request (another
+        /// authenticator) was still being answered: a client that lets identifiers collide (RFC 2865 §3).
+        public var identifierCollisions = 0
+        /// Source addresses and ports requests came from, and how many requests each sent.
+        public var requestsBySource: [String: Int] = [:]
     }
 
     private struct Conversation {
@@ -77,6 +85,9 @@ public final class TestRADIUSServer: ChannelInboundHandler, @unchecked Sendable 
     private var cache: [CacheKey: CachedReply] = [:]
     private var nextState: UInt64 = 1
     private let stats = Mutex(Statistics())
+    /// Requests being answered (their reply delayed), by source and identifier: their authenticators.
+    private var answering: [CacheKey: [UInt8]] = [:]
+    private let started = NIODeadline.now()
 
     private struct CacheKey: Hashable {
         var source: SocketAddress
@@ -124,8 +135,14 @@ public final class TestRADIUSServer: ChannelInboundHandler, @unchecked Sendable 
             stats.withLock { $0.badRequests += 1 }
             return
         }
-        stats.withLock { $0.requests += 1 }
         let key = CacheKey(source: envelope.remoteAddress, identifier: request.identifier)
+        let collides = answering[key].map { $0 != request.authenticator } ?? false
+        stats.withLock {
+            $0.requests += 1
+            $0.requestsBySource["\(envelope.remoteAddress.ipAddress ?? "?"):\(envelope.remoteAddress.port ?? 0)",
+                                default: 0] += 1
+            if collides { $0.identifierCollisions += 1 }
+        }
         if let cached = cache[key], cached.authenticator == request.authenticator {
             stats.withLock { $0.retransmissionsAnswered += 1 }
             send(cached.bytes, to: envelope.remoteAddress, context: context)
@@ -135,9 +152,18 @@ public final class TestRADIUSServer: ChannelInboundHandler, @unchecked Sendable 
         guard let reply = answer(request, from: envelope.remoteAddress) else { return }
         let encoded = reply.encode()
         cache[key] = CachedReply(authenticator: request.authenticator, bytes: encoded)
-        if behaviour.replyDelay > .zero {
+        var delay = Self.timeAmount(behaviour.replyDelay)
+        if let stall = behaviour.stall {
+            let now = NIODeadline.now()
+            let begins = started + Self.timeAmount(stall.start)
+            let ends = begins + Self.timeAmount(stall.length)
+            if now >= begins && now < ends { delay = max(delay, ends - now) }
+        }
+        if delay > .zero {
             let channel = context.channel
-            context.eventLoop.scheduleTask(in: Self.timeAmount(behaviour.replyDelay)) {
+            answering[key] = request.authenticator
+            context.eventLoop.scheduleTask(in: delay) { [self] in
+                if answering[key] == request.authenticator { answering[key] = nil }
                 channel.writeAndFlush(
                     AddressedEnvelope(remoteAddress: envelope.remoteAddress,
                                       data: channel.allocator.buffer(bytes: encoded)), promise: nil)

@@ -134,6 +134,8 @@ public final class RADIUSTransport: Sendable {
         /// Sockets being opened, per bind address (they count toward the plan's bounds).
         var opening: [String: Int] = [:]
         var nextAddress = 0
+        /// Per bind address, where the next search for a socket starts.
+        var nextSocket: [String: Int] = [:]
         var closed = false
     }
 
@@ -234,11 +236,21 @@ public final class RADIUSTransport: Sendable {
                     pool.opening[address, default: 0] += 1
                     return .open(address)
                 }
-                // The least leased socket with room (ties: the oldest), so conversations spread over source ports.
-                let best = here.filter { pool.entries[$0].leases < SocketPlan.conversationsPerSocket }
-                    .min { pool.entries[$0].leases < pool.entries[$1].leases }
+                // The least leased socket with room, ties taken in turn, so conversations spread over source ports
+                // even when each ends before the next starts.
+                var best: Int?
+                if !here.isEmpty {
+                    let turn = pool.nextSocket[address, default: 0]
+                    for offset in 0..<here.count {
+                        let index = here[(turn + offset) % here.count]
+                        let leases = pool.entries[index].leases
+                        guard leases < SocketPlan.conversationsPerSocket else { continue }
+                        if best == nil || leases < pool.entries[best!].leases { best = index }
+                    }
+                }
                 if let best {
                     pool.entries[best].leases += 1
+                    pool.nextSocket[address] = (here.firstIndex(of: best)! + 1) % here.count
                     return .use(pool.entries[best].socket)
                 }
                 if here.count + opening < plan.maximumSocketsPerAddress {
