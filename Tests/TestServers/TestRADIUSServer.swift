@@ -88,6 +88,7 @@ public final class TestRADIUSServer: ChannelInboundHandler, @unchecked Sendable 
     /// Requests being answered (their reply delayed), by source and identifier: their authenticators.
     private var answering: [CacheKey: [UInt8]] = [:]
     private let started = NIODeadline.now()
+    private let stateTag = withUnsafeBytes(of: UInt32.random(in: 0...UInt32.max)) { Array($0) }
 
     private struct CacheKey: Hashable {
         var source: SocketAddress
@@ -225,7 +226,8 @@ public final class TestRADIUSServer: ChannelInboundHandler, @unchecked Sendable 
             conversation = Conversation(server: make(), source: source)
             let id = nextState
             nextState += 1
-            state = withUnsafeBytes(of: id.bigEndian) { Array($0) } + Array("npsprobe".utf8)
+            // Unique to this server (as NPS's are), so a State that reaches another member is unknown there.
+            state = withUnsafeBytes(of: id.bigEndian) { Array($0) } + stateTag + Array("npsprobe".utf8)
             stats.withLock {
                 $0.conversationsStarted += 1
                 $0.openConversations += 1

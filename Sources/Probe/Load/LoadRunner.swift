@@ -110,12 +110,14 @@ public struct LoadResult: Sendable {
 /// Runs a load: a scheduler decides when each conversation starts (open loop at its intended time, or closed
 /// loop as one ends); each runs as its own task over the shared `Conversation` (one transport, one RADIUS
 /// client, the TLS contexts loaded once), on its own socket lease, with its own request from `requests`.
-/// Finished conversations are folded into the statistics as compact records; nothing per conversation is kept.
+/// Finished conversations are folded into the statistics as compact records; nothing per conversation is kept
+/// (`onRecord` sees each record as it is made, for outputs that want them: interval logs, per-node views).
 public enum LoadRunner {
     public static func run(
         _ requests: LoadRequests, conversation: Conversation, scheduler initial: LoadScheduler,
         control: LoadControl = LoadControl(),
-        progress: (@Sendable (LoadProgress) -> Void)? = nil, progressInterval: Duration = .seconds(1)
+        progress: (@Sendable (LoadProgress) -> Void)? = nil, progressInterval: Duration = .seconds(1),
+        onRecord: (@Sendable (LoadConversationRecord) -> Void)? = nil
     ) async -> LoadResult {
         let clock = ContinuousClock()
         let start = clock.now
@@ -154,6 +156,7 @@ public enum LoadRunner {
                         let record = LoadConversationRecord(
                             load, arrival: arrival, actualStart: actualStart, end: end, report: report)
                         shared.statistics.withLock { $0.record(record, report: report) }
+                        onRecord?(record)
                         shared.inFlight.subtract(1, ordering: .relaxed)
                         if closedLoop { control.wake() }
                     }

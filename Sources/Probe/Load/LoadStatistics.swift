@@ -16,8 +16,10 @@ public struct LoadConversationRecord: Sendable {
     public var actualStart: Duration
     public var end: Duration
     public var outcome: ConversationEvidence.Outcome
-    /// The local address and port it sent from (one per conversation).
+    /// The local address and port it sent from (one per conversation)…
     public var source: String?
+    /// …and whether every round trip left from it (the transport's promise; a test checks it).
+    public var singleSource: Bool
     /// Per round trip, where the verified reply came from (nil: unanswered).
     public var replySources: [String?]
     public var resumption: LoadRequest.Resumption
@@ -33,8 +35,8 @@ public struct LoadConversationRecord: Sendable {
 
     public init(
         number: Int, stage: Int?, identityIndex: Int, intendedStart: Duration, actualStart: Duration,
-        end: Duration, outcome: ConversationEvidence.Outcome, source: String?, replySources: [String?],
-        resumption: LoadRequest.Resumption = .notAsked, resumed: Bool = false
+        end: Duration, outcome: ConversationEvidence.Outcome, source: String?, singleSource: Bool = true,
+        replySources: [String?], resumption: LoadRequest.Resumption = .notAsked, resumed: Bool = false
     ) {
         self.number = number
         self.stage = stage
@@ -44,6 +46,7 @@ public struct LoadConversationRecord: Sendable {
         self.end = end
         self.outcome = outcome
         self.source = source
+        self.singleSource = singleSource
         self.replySources = replySources
         self.resumption = resumption
         self.resumed = resumed
@@ -56,7 +59,8 @@ public struct LoadConversationRecord: Sendable {
         self.init(
             number: arrival.number, stage: arrival.stage, identityIndex: request.identityIndex,
             intendedStart: arrival.intended, actualStart: actualStart, end: end, outcome: evidence.outcome,
-            source: evidence.roundTrips.first?.source, replySources: evidence.roundTrips.map(\.replyFrom),
+            source: evidence.roundTrips.first?.source,
+            singleSource: Set(evidence.roundTrips.map(\.source)).count <= 1, replySources: evidence.roundTrips.map(\.replyFrom),
             resumption: request.resumption, resumed: evidence.eap?.resumed ?? false)
     }
 }
