@@ -40,6 +40,31 @@ struct LoadCommand: AsyncParsableCommand {
         _ = try identities.settings(callingStationId: nil)
     }
 
+    /// The header line: what the run will do.
+    static func describe(_ scheduler: LoadScheduler, sockets: SocketPlan) -> String {
+        var parts: [String] = []
+        switch scheduler.schedule {
+        case .open(let stages, let maximum):
+            let rates = stages.map { stage in
+                (stage.fromRate == stage.toRate ? String(format: "%g/s", stage.fromRate)
+                    : String(format: "%g..%g/s", stage.fromRate, stage.toRate))
+                    + (stage.duration.map { String(format: " for %g s", $0.seconds) } ?? "")
+            }
+            parts.append("open loop at " + rates.joined(separator: ", then "))
+            parts.append("at most \(maximum) in flight")
+        case .closed(let concurrency):
+            parts.append("closed loop of \(concurrency)")
+        }
+        if case .closed = scheduler.schedule, let duration = scheduler.duration {
+            parts.append(String(format: "for %g s", duration.seconds))
+        }
+        if let count = scheduler.count { parts.append("at most \(count) conversations") }
+        let addresses = sockets.sourceAddresses.isEmpty ? "the default source address"
+            : sockets.sourceAddresses.joined(separator: ", ")
+        parts.append("\(sockets.socketsPerAddress) source port(s) on \(addresses)")
+        return parts.joined(separator: ", ")
+    }
+
     /// Exit statuses of an interrupted run: 128 + the signal, as a shell reports a process it stopped.
     static func interruptedStatus(_ reason: String) -> Int32 { reason == "SIGTERM" ? 143 : 130 }
 
@@ -47,6 +72,25 @@ struct LoadCommand: AsyncParsableCommand {
         let plan = try schedule.plan()
         let socketPlan = try sources.plan(maximumInFlight: plan.maximumInFlight)
         var poolSettings = try identities.settings(callingStationId: nil)
+        let control = LoadControl()
+        let clearLine = isatty(STDERR_FILENO) != 0 ? "\r\u{1B}[K" : ""
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
+        let watcher = Task {
+            var seen = 0
+            for await signal in signals {
+                seen += 1
+                let name = signal.description
+                if seen == 1 {
+                    control.stop(reason: name)
+                    Console.err(clearLine + "npsprobe: \(name): starting no more conversations; waiting for those in "
+                                + "flight (again to stop at once)")
+                } else {
+                    Console.err("npsprobe: \(name) again: stopping at once, no report")
+                    Foundation.exit(Self.interruptedStatus(name))
+                }
+            }
+        }
+
         let inputs = try self.inputs.prepare { settings throws(LocalError) in
             poolSettings.callingStationId = settings.nas?.callingStationId
             do throws(ProfileError) {
@@ -66,24 +110,6 @@ struct LoadCommand: AsyncParsableCommand {
             throw LocalError("--resume-ratio needs a TLS method (eap-tls, peap-tls, peap-mschapv2)")
         }
 
-        let control = LoadControl()
-        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
-        let watcher = Task {
-            var seen = 0
-            for await signal in signals {
-                seen += 1
-                let name = signal.description
-                if seen == 1 {
-                    control.stop(reason: name)
-                    Console.err("\r\u{1B}[Knpsprobe: \(name): starting no more conversations; waiting for those in "
-                                + "flight (again to stop at once)")
-                } else {
-                    Console.err("npsprobe: \(name) again: stopping at once, no report")
-                    Foundation.exit(Self.interruptedStatus(name))
-                }
-            }
-        }
-
         let transport = RADIUSTransport(plan: socketPlan)
         let conversation = Conversation(client: RADIUSClient(transport: transport, configuration: inputs.prepared.client))
         do {
@@ -93,6 +119,7 @@ struct LoadCommand: AsyncParsableCommand {
             throw LocalError(error.reason)
         }
         let printer: ProgressPrinter? = output.quiet ? nil : ProgressPrinter(terminal: isatty(STDERR_FILENO) != 0)
+        if printer != nil { Console.err("npsprobe: load: \(Self.describe(plan.scheduler, sockets: socketPlan)) (Ctrl-C stops and reports)") }
         var report: (@Sendable (LoadProgress) -> Void)?
         if let printer { report = { printer.print($0) } }
         let result = await LoadRunner.run(

@@ -1,0 +1,224 @@
+import Foundation
+import LabSupport
+import NIOPosix
+@testable import NPSProbeCLI
+import TestServers
+import Testing
+
+/// `npsprobe load` as a user runs it: the built binary against an in-process server (no lab), Ctrl-C and SIGTERM
+/// in the middle of a run, a slow server's missed rate in the report, option errors.
+@Suite(.serialized) struct LoadCommandTests {
+    /// A PAP server on loopback answering after `delay`, for the length of `body`.
+    static func withServer<T>(delay: Duration, _ body: (TestRADIUSServer) throws -> T) async throws -> T {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        var behaviour = TestRADIUSServer.Behaviour()
+        behaviour.users = ["bob": "bob-pass"]
+        behaviour.replyDelay = delay
+        let server = try await TestRADIUSServer.start(group: group, behaviour: behaviour)
+        let result = Result { try body(server) }
+        await server.close()
+        try await group.shutdownGracefully()
+        return try result.get()
+    }
+
+    static var environment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["LOAD_SECRET"] = "testing123"
+        environment["LOAD_PASSWORD"] = "bob-pass"
+        return environment
+    }
+
+    static func papArguments(_ server: TestRADIUSServer) -> [String] {
+        ["load", "--server", server.address, "--secret-env", "LOAD_SECRET", "--method", "pap", "--identity", "bob",
+         "--password-env", "LOAD_PASSWORD", "--timeout", "2", "--retries", "0"]
+    }
+
+    static func countsAddUp(_ json: [String: Any]) -> Bool {
+        let parts = ["accepted", "rejected", "timed_out", "errors", "not_started"].compactMap { json[$0] as? Int }
+        return parts.count == 5 && parts.reduce(0, +) == json["scheduled"] as? Int
+    }
+
+    @Test(arguments: [(SIGINT, "SIGINT", Int32(130)), (SIGTERM, "SIGTERM", Int32(143))])
+    func aSignalStopsTheRunPrintsTheReportAndWritesTheFiles(signal: Int32, name: String, status: Int32)
+        async throws
+    {
+        let file = ScratchFile(Data(), suffix: ".json")
+        let output = try await Self.withServer(delay: .milliseconds(400)) { server in
+            let running = try NPSProbeBinary.start(
+                Self.papArguments(server) + ["--rate", "20/s", "--duration", "60", "--json-out", file.path,
+                                             "--sockets", "2"] + (signal == SIGTERM ? ["--json"] : []),
+                environment: Self.environment)
+            // Once it has started (its header line), let it send some conversations, several of them still waiting
+            // for their answer, then interrupt it.
+            for _ in 0..<400 where !running.stderrSoFar.contains("npsprobe: load: open loop") { usleep(50_000) }
+            usleep(1_000_000)
+            running.send(signal)
+            return try running.wait(timeout: .seconds(20))
+        }
+        #expect(output.status == status, "\(output.stderr)")
+        #expect(output.stderr.contains("\(name): starting no more conversations"))
+        let written = try jsonObject(String(decoding: try Data(contentsOf: URL(fileURLWithPath: file.path)), as: UTF8.self))
+        #expect(written["interrupted"] as? String == name)
+        #expect(Self.countsAddUp(written), "\(written)")
+        // Those in flight at the signal finished with their answer: nothing was cut off.
+        let scheduled = try #require(written["scheduled"] as? Int)
+        #expect((10...40).contains(scheduled), "about 1 s at 20/s: \(scheduled)")
+        #expect(written["accepted"] as? Int == scheduled)
+        #expect(try #require(written["duration_s"] as? Double) < 5)
+        if signal == SIGTERM {
+            // --json: the same object on stdout.
+            #expect(try jsonObject(output.stdout)["scheduled"] as? Int == scheduled)
+        } else {
+            #expect(output.stdout.contains("INTERRUPTED by SIGINT"))
+            #expect(output.stdout.contains("accepted \(scheduled)  rejected 0  no answer 0  errors 0  not started 0"))
+        }
+    }
+
+    @Test func aSlowServerShowsTheMissedRateInTheReport() async throws {
+        let file = ScratchFile(Data(), suffix: ".json")
+        let output = try await Self.withServer(delay: .milliseconds(300)) { server in
+            try NPSProbeBinary.run(
+                Self.papArguments(server) + ["--rate", "50/s", "--duration", "1", "--max-in-flight", "3",
+                                             "--json-out", file.path, "--quiet"],
+                environment: Self.environment)
+        }
+        // Arrivals that could not start fail the run (exit 1), are counted and explained.
+        #expect(output.status == 1, "\(output.stderr)")
+        #expect(output.stdout.contains("WARNING: asked 50.0/s, achieved"), "\(output.stdout)")
+        #expect(output.stdout.contains("could not start with 3 in flight"))
+        let json = try jsonObject(String(decoding: try Data(contentsOf: URL(fileURLWithPath: file.path)), as: UTF8.self))
+        #expect(json["rate_missed"] as? Bool == true)
+        #expect(json["asked_per_second"] as? Double == 50)
+        #expect(try #require(json["achieved_per_second"] as? Double) < 20)
+        #expect(try #require(json["not_started"] as? Int) > 30)
+        #expect(Self.countsAddUp(json))
+        #expect(json["schedule"] as? String == "open" && json["max_in_flight"] as? Int == 3)
+        // The fields `load --json` always had are still there.
+        for key in ["method", "concurrency", "conversations", "accepted", "rejected", "timed_out", "errors",
+                    "mppe_mismatches", "duration_s", "per_second", "latency_ms", "round_trips", "retransmissions",
+                    "discarded_replies", "by_server", "error_samples"] {
+            #expect(json[key] != nil, "\(key)")
+        }
+        #expect(try #require((json["latency_ms"] as? [String: Double])?["p50"]) >= 300)
+    }
+
+    @Test func aClosedLoopSpreadsOverItsSourcePortsAndNumbersItsDevices() async throws {
+        let output = try await Self.withServer(delay: .zero) { server in
+            try NPSProbeBinary.run(
+                Self.papArguments(server) + ["--concurrency", "8", "--count", "200", "--sockets", "4", "--json",
+                                             "--source-address", "127.0.0.1", "--source-address", "127.0.0.3",
+                                             "--calling-station-id", "02-00-00-{n:06x}"],
+                environment: Self.environment)
+        }
+        #expect(output.status == 0, "\(output.stderr)")
+        let json = try jsonObject(output.stdout)
+        #expect(json["accepted"] as? Int == 200 && Self.countsAddUp(json))
+        #expect(json["schedule"] as? String == "closed" && json["asked_per_second"] == nil)
+        let sources = try #require(json["by_source"] as? [String: Int])
+        #expect(sources.count == 8 && sources.values.allSatisfy { $0 >= 10 }, "\(sources)")
+        #expect(Set(sources.keys.map { $0.split(separator: ":")[0] }) == ["127.0.0.1", "127.0.0.3"])
+    }
+
+    @Test(arguments: [
+        (["--rate", "10"], "--rate needs --duration or --count"),
+        (["--rate", "10/s", "--stage", "5s@10/s", "--duration", "5"], "give --rate or --stage, not both"),
+        (["--stage", "5s@fast"], "is not a rate"),
+        (["--stage", "5@10..20..30/s"], "a ramp is FROM..TO"),
+        (["--rate", "1000/s", "--duration", "5", "--max-in-flight", "600", "--sockets", "2"], "600 in flight need 3"),
+        (["--max-in-flight", "5"], "--max-in-flight is for --rate/--stage"),
+        (["--source-address", "nas1.example", "--count", "1"], "is not an IPv4 or IPv6 address"),
+        (["--identities", "10", "--identity-file", "x.csv"], "give one identity pool"),
+        (["--resume-ratio", "1.5"], "--resume-ratio must be 0…1"),
+        (["--count", "1", "--calling-station-id", "02-{m}"], "unknown placeholder {m}"),
+        (["--count", "1", "--resume-ratio", "0.5"], "--resume-ratio needs a TLS method"),
+    ])
+    func badLoadOptionsAreLocalErrorsNamingTheOption(arguments: [String], message: String) throws {
+        let output = try NPSProbeBinary.run(
+            ["load", "--server", "127.0.0.1:18999", "--secret-env", "LOAD_SECRET", "--method", "pap", "--identity",
+             "bob", "--password-env", "LOAD_PASSWORD", "--quiet"] + arguments,
+            environment: Self.environment)
+        #expect(output.status == 3, "\(arguments): \(output.stdout)")
+        #expect(output.stderr.contains(message), "\(arguments): \(output.stderr)")
+    }
+
+    @Test func anIdentityFileLineThatIsNotIdentityCommaPasswordIsNamedByLine() throws {
+        let csv = ScratchFile(Data("identity,password\nalice,\"a,b\"\n# a comment\n\nbob\n".utf8), suffix: ".csv")
+        let output = try NPSProbeBinary.run(
+            ["load", "--server", "127.0.0.1:18999", "--secret-env", "LOAD_SECRET", "--method", "pap",
+             "--identity-file", csv.path, "--count", "1", "--quiet"], environment: Self.environment)
+        #expect(output.status == 3)
+        #expect(output.stderr.contains("\(csv.path):5:1: expected identity,password (2 fields), found 1"),
+                "\(output.stderr)")
+    }
+
+    @Test func stagesAndRatesParse() throws {
+        #expect(try LoadScheduleOptions.parseRate("500/s", option: "") == 500)
+        #expect(try LoadScheduleOptions.parseRate("600/m", option: "") == 10)
+        #expect(try LoadScheduleOptions.parseDuration("1.5s", option: "") == .milliseconds(1500))
+        #expect(try LoadScheduleOptions.parseDuration("2m", option: "") == .seconds(120))
+        #expect(try LoadScheduleOptions.parseDuration("250ms", option: "") == .milliseconds(250))
+        let ramp = try LoadScheduleOptions.parseStage("60s@100..800/s")
+        #expect(ramp.duration == .seconds(60) && ramp.fromRate == 100 && ramp.toRate == 800)
+        let flat = try LoadScheduleOptions.parseStage("30s@100/s")
+        #expect(flat.fromRate == 100 && flat.toRate == 100)
+    }
+}
+
+/// Short bounded load runs against the lab whose counts add up, for each family of methods, and a balancer that
+/// forgets State counted as what it is.
+@Suite(.enabled(if: LabEnvironment.shouldRun), .serialized)
+struct LabLoadTests {
+    func load(_ arguments: [String]) throws -> (status: Int32, json: [String: Any], stderr: String) {
+        let lab = try LabEnvironment.require()
+        var environment = ProcessInfo.processInfo.environment
+        environment["LAB_SECRET"] = lab.secret
+        environment["LAB_PASSWORD"] = "bob-pass"
+        environment["LAB_PAP_PASSWORD"] = "alice-pass"
+        let output = try NPSProbeBinary.run(
+            ["load", "--json", "--quiet", "--secret-env", "LAB_SECRET", "--ca", lab.pki("root-ca.pem"),
+             "--server-name", lab.serverName, "--rate", "25/s", "--duration", "2", "--sockets", "2",
+             "--source-address", "127.0.0.1", "--source-address", "127.0.0.2",
+             "--calling-station-id", "02-00-00-{n:06x}"] + arguments,
+            environment: environment)
+        return (output.status, try jsonObject(output.stdout), output.stderr)
+    }
+
+    static func countsAddUp(_ json: [String: Any]) -> Bool { LoadCommandTests.countsAddUp(json) }
+
+    @Test(arguments: ["eap-tls", "peap-mschapv2", "peap-tls", "pap"])
+    func aShortRunIsAcceptedAndItsCountsAddUp(method: String) throws {
+        let lab = try LabEnvironment.require()
+        var arguments = ["--method", method]
+        switch method {
+        case "pap":
+            arguments += ["--server", lab.address("MAIN"), "--identity", "alice", "--password-env", "LAB_PAP_PASSWORD"]
+        case "peap-mschapv2":
+            arguments += ["--server", lab.address("HOSTAPD"), "--identity", "bob", "--outer-identity", "anonymous",
+                          "--password-env", "LAB_PASSWORD"]
+        default:
+            arguments += ["--server", lab.address(method == "peap-tls" ? "HOSTAPD" : "MAIN"),
+                          "--identity", "alice@lab.npsprobe.test", "--cert", lab.pki("client-rsa.pem"),
+                          "--key", lab.pki("client-rsa.key")]
+        }
+        let (status, json, stderr) = try load(arguments)
+        #expect(status == 0, "\(method): \(stderr) \(json)")
+        #expect(Self.countsAddUp(json), "\(json)")
+        #expect(json["scheduled"] as? Int == 50 && json["accepted"] as? Int == 50, "\(json)")
+        #expect(json["mppe_mismatches"] as? Int == 0)
+        #expect(json["asked_per_second"] as? Double == 25)
+        // Two source addresses × two ports: four NAS ports, as a balancer would see them.
+        #expect((json["by_source"] as? [String: Int])?.count == 4)
+    }
+
+    @Test func aBalancerThatForgetsStateRejectsWhatItSplitAndTheCountsStillAddUp() throws {
+        let lab = try LabEnvironment.require()
+        let (status, json, _) = try load([
+            "--method", "eap-tls", "--server", lab.address("FORGETFUL"), "--identity", "alice@lab.npsprobe.test",
+            "--cert", lab.pki("client-rsa.pem"), "--key", lab.pki("client-rsa.key"),
+        ])
+        #expect(status == 1)
+        #expect(Self.countsAddUp(json))
+        #expect(json["accepted"] as? Int == 0)
+        #expect(json["rejected"] as? Int == json["scheduled"] as? Int, "\(json)")
+    }
+}
