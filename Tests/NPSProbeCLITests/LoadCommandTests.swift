@@ -221,4 +221,25 @@ struct LabLoadTests {
         #expect(json["accepted"] as? Int == 0)
         #expect(json["rejected"] as? Int == json["scheduled"] as? Int, "\(json)")
     }
+
+    @Test func identitiesFromACertificateFolderAndACSVFileEachAuthenticate() throws {
+        let lab = try LabEnvironment.require()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("npsprobe-certs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in ["client-rsa.pem", "client-rsa.key", "client-ecdsa.pem", "client-ecdsa.key"] {
+            try FileManager.default.createSymbolicLink(
+                atPath: folder.appendingPathComponent(name).path, withDestinationPath: lab.pki(name))
+        }
+        let certificates = try load([
+            "--method", "eap-tls", "--server", lab.address("MAIN"), "--certificate-dir", folder.path,
+        ])
+        #expect(certificates.status == 0, "\(certificates.stderr)")
+        #expect(certificates.json["accepted"] as? Int == 50 && certificates.json["identities"] as? Int == 2)
+
+        let csv = ScratchFile(Data("identity,password\nalice,alice-pass\ngrace,grace-pass\n".utf8), suffix: ".csv")
+        let passwords = try load(["--method", "pap", "--server", lab.address("MAIN"), "--identity-file", csv.path])
+        #expect(passwords.status == 0, "\(passwords.stderr)")
+        #expect(passwords.json["accepted"] as? Int == 50 && passwords.json["identities"] as? Int == 2)
+    }
 }

@@ -13,19 +13,21 @@ struct LoadCommand: AsyncParsableCommand {
         commandName: "load",
         abstract: "Load-test RADIUS servers: many authentications as NASes send them, rates and latency percentiles.",
         discussion: """
-            Takes the same options as `auth` (or a --profile). Credentials and TLS contexts are loaded once.
-            Each conversation keeps one source address and port for all its round trips, as a NAS does
-            (balancers persist on them); sockets carry 256 conversations each.
-            Open loop (--rate, --stage): conversations start at their intended times whatever is in flight,
-            up to --max-in-flight (arrivals beyond are counted as not started), and latency is measured from
-            the intended start, so a stalled server shows in the percentiles. Closed loop (--concurrency):
-            a new conversation starts when one ends. A run is always bounded (--duration, --count, stages).
-            Ctrl-C (or SIGTERM) stops starting conversations, lets those in flight finish (each within its
-            retransmission schedule), then prints the report and writes --json-out; a second one stops at once.
-            Only send load to servers you own.
-            Exit status: 0 when every scheduled conversation started and was accepted (or --allow-failures),
-            1 otherwise, 3 local error, 130 after Ctrl-C (SIGINT) and 143 after SIGTERM (the report is printed and
-            the files written all the same).
+            Takes the same options as `auth` (or a --profile). Credentials and TLS contexts are loaded once. \
+            Each conversation keeps one source address and port for all its round trips, as a NAS does \
+            (balancers persist on them); a socket carries 256 conversations at once.
+
+            Open loop (--rate, --stage): conversations start at their intended times whatever is in flight, \
+            up to --max-in-flight (arrivals beyond are counted as not started), and latency is measured from \
+            the intended start, so a stalled server shows in the percentiles. Closed loop (--concurrency): a \
+            new conversation starts when one ends. A run is always bounded (--duration, --count, stages).
+
+            Ctrl-C (or SIGTERM) stops starting conversations and lets those in flight finish (each within its \
+            retransmission schedule); the report is printed and --json-out written all the same. A second \
+            Ctrl-C stops at once, without a report. Only send load to servers you own.
+
+            Exit status: 0 when every scheduled conversation started and was accepted (or --allow-failures), \
+            1 otherwise, 3 local error, 130 after Ctrl-C (SIGINT), 143 after SIGTERM.
             """)
 
     @OptionGroup var inputs: CaseOptions
