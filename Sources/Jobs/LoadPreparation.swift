@@ -44,16 +44,7 @@ public enum LoadPreparation {
         if let directory = identities.certificateDirectory {
             let files = try certificateFiles(in: directory)
             var tls = settings.tls ?? .init()
-            tls.certificate = nil
-            tls.key = nil
-            tls.pkcs12 = nil
-            switch files[0] {
-            case .pem(let certificate, let key):
-                tls.certificate = certificate
-                tls.key = key
-            case .pkcs12(let path):
-                tls.pkcs12 = path
-            }
+            files[0].use(in: &tls)
             settings.tls = tls
         }
         if identities.resumeRatio > 0 {
@@ -181,6 +172,20 @@ public enum LoadPreparation {
             case .pkcs12(let path): return path
             }
         }
+
+        /// Makes `tls` use this certificate (and only it).
+        func use(in tls: inout AuthSettings.TLS) {
+            tls.certificate = nil
+            tls.key = nil
+            tls.pkcs12 = nil
+            switch self {
+            case .pem(let certificate, let key):
+                tls.certificate = certificate
+                tls.key = key
+            case .pkcs12(let path):
+                tls.pkcs12 = path
+            }
+        }
     }
 
     /// The folder's certificates in name order: `*.p12`/`*.pfx`, and `*.pem`/`*.crt` with the `*.key` of the same
@@ -226,16 +231,7 @@ public enum LoadPreparation {
         }
         for file in try certificateFiles(in: directory) {
             var tls = base
-            tls.certificate = nil
-            tls.key = nil
-            tls.pkcs12 = nil
-            switch file {
-            case .pem(let certificate, let key):
-                tls.certificate = certificate
-                tls.key = key
-            case .pkcs12(let path):
-                tls.pkcs12 = path
-            }
+            file.use(in: &tls)
             let credentials: TLSCredentials
             do {
                 credentials = try CasePreparation.loadCredentials(
