@@ -14,9 +14,13 @@ public struct LoadIdentitySettings: Sendable {
     /// `--calling-station-id` with a `{n}` placeholder.
     public var callingStationId: String?
     public var resumeRatio: Double
+    /// `--source-address` was given: NAS-IP-Address follows each conversation's source address unless
+    /// `--nas-ip-address` (or the profile) sets one.
+    public var nasAddressFromSource: Bool
 
     public init(numbered: Int? = nil, file: String? = nil, certificateDirectory: String? = nil,
-                callingStationId: String? = nil, resumeRatio: Double = 0) {
+                callingStationId: String? = nil, resumeRatio: Double = 0, nasAddressFromSource: Bool = false) {
+        self.nasAddressFromSource = nasAddressFromSource
         self.numbered = numbered
         self.file = file
         self.certificateDirectory = certificateDirectory
@@ -82,7 +86,9 @@ public enum LoadPreparation {
         if let directory = identities.certificateDirectory {
             pool = .entries(try certificateEntries(directory, settings: settings, environment: environment))
         }
-        return LoadIdentities(pool: pool, callingStationId: calling, resumeRatio: identities.resumeRatio)
+        return LoadIdentities(
+            pool: pool, callingStationId: calling, resumeRatio: identities.resumeRatio,
+            nasAddressFromSource: identities.nasAddressFromSource && settings.nas?.ipAddress == nil)
     }
 
     // MARK: - CSV

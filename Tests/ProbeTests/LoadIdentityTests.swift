@@ -43,6 +43,20 @@ struct LoadIdentityTests {
         #expect(requests.request(for: 4).identityIndex == 1)
     }
 
+    @Test func nasIPAddressFollowsTheSourceAddressWhenAsked() {
+        var base = Self.papBase()
+        base.attributes.insert(RADIUSAttribute(.nasIPAddress, [127, 0, 0, 1]), at: 0)
+        let following = LoadRequests(base: base, identities: LoadIdentities(nasAddressFromSource: true))
+        func nasIP(_ request: AuthenticationRequest) -> [[UInt8]] { request.attributes.all(.nasIPAddress) }
+        #expect(nasIP(following.request(for: 0, source: "127.0.0.2").request) == [[127, 0, 0, 2]])
+        // The wildcard address says nothing about the source: the prepared NAS-IP-Address stays.
+        #expect(nasIP(following.request(for: 0, source: "0.0.0.0").request) == [[127, 0, 0, 1]])
+        let six = following.request(for: 0, source: "::1").request
+        #expect(six.attributes.all(.nasIPv6Address) == [Array(repeating: 0, count: 15) + [1]] && nasIP(six).isEmpty)
+        let fixed = LoadRequests(base: base, identities: LoadIdentities())
+        #expect(nasIP(fixed.request(for: 0, source: "127.0.0.2").request) == [[127, 0, 0, 1]])
+    }
+
     @Test func aListReplacesIdentitiesAndPasswordsEvenInsidePEAP() throws {
         let pki = try PeerTestPKI.get()
         let peap = PEAPConfiguration(

@@ -74,6 +74,7 @@ struct LoadCommand: AsyncParsableCommand {
         let plan = try schedule.plan()
         let socketPlan = try sources.plan(maximumInFlight: plan.maximumInFlight)
         var poolSettings = try identities.settings(callingStationId: nil)
+        poolSettings.nasAddressFromSource = !sources.sourceAddresses.isEmpty
         let control = LoadControl()
         let clearLine = isatty(STDERR_FILENO) != 0 ? "\r\u{1B}[K" : ""
         let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)

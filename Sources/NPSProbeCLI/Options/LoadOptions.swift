@@ -148,7 +148,8 @@ struct LoadSourceOptions: ParsableArguments {
 
     @Option(name: .customLong("source-address"), help: ArgumentHelp(
         "Send from this local address (repeatable; conversations take them in turn). NPS tells RADIUS clients "
-            + "apart by source address; on loopback 127.0.0.2, 127.0.0.3… work without setup.", valueName: "address"))
+            + "apart by source address; NAS-IP-Address follows it unless --nas-ip-address is given. On loopback "
+            + "127.0.0.2, 127.0.0.3… work without setup.", valueName: "address"))
     var sourceAddresses: [String] = []
 
     /// The transport's socket plan for `maximumInFlight` conversations at once.

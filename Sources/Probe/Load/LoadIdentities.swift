@@ -115,11 +115,16 @@ public struct LoadIdentities: Sendable {
     /// The share of conversations that offer a saved TLS session of their identity (PEAP fast reconnect,
     /// EAP-TLS resumption), 0…1. A conversation whose identity has no saved session yet runs in full.
     public var resumeRatio: Double
+    /// NAS-IP-Address (or NAS-IPv6-Address) follows each conversation's source address, as each NAS would send
+    /// its own (for `--source-address` without `--nas-ip-address`).
+    public var nasAddressFromSource: Bool
 
-    public init(pool: Pool = .single, callingStationId: NumberPattern? = nil, resumeRatio: Double = 0) {
+    public init(pool: Pool = .single, callingStationId: NumberPattern? = nil, resumeRatio: Double = 0,
+                nasAddressFromSource: Bool = false) {
         self.pool = pool
         self.callingStationId = callingStationId
         self.resumeRatio = min(max(resumeRatio, 0), 1)
+        self.nasAddressFromSource = nasAddressFromSource
     }
 
     /// How many identities the pool holds.
@@ -191,8 +196,9 @@ public final class LoadRequests: Sendable {
         patterns = (pattern(base.userName), pattern(eap), pattern(inner), pattern(mschap))
     }
 
-    /// The request for conversation `number` (0-based, in schedule order).
-    public func request(for number: Int) -> LoadRequest {
+    /// The request for conversation `number` (0-based, in schedule order), sent from `source` (the bound IP
+    /// address of its socket; nil or a wildcard address: unknown).
+    public func request(for number: Int, source: String? = nil) -> LoadRequest {
         let index = number % identities.count
         var entry: LoadIdentities.Entry?
         if case .entries(let entries) = identities.pool, !entries.isEmpty { entry = entries[index] }
@@ -207,6 +213,22 @@ public final class LoadRequests: Sendable {
             let value = RADIUSAttribute(.callingStationId, string: calling.expand(number: number + 1))
             request.attributes.removeAll { $0.type == value.type }
             request.attributes.append(value)
+        }
+        if identities.nasAddressFromSource, let source {
+            var attribute: RADIUSAttribute?
+            if let v4 = IPv4Address(source), v4.octets != [0, 0, 0, 0] {
+                attribute = RADIUSAttribute(.nasIPAddress, v4.octets)
+            } else if let v6 = IPv6Address(source), v6.octets.contains(where: { $0 != 0 }) {
+                attribute = RADIUSAttribute(.nasIPv6Address, v6.octets)
+            }
+            if let attribute {
+                let types = [RADIUSAttributeType.nasIPAddress.rawValue, RADIUSAttributeType.nasIPv6Address.rawValue]
+                if let index = request.attributes.firstIndex(where: { types.contains($0.type) }) {
+                    request.attributes[index] = attribute
+                } else {
+                    request.attributes.insert(attribute, at: 0)
+                }
+            }
         }
         var resumption = LoadRequest.Resumption.notAsked
         if identities.asksToResume(number) {

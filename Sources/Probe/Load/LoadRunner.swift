@@ -126,6 +126,7 @@ public enum LoadRunner {
         let closedLoop: Bool
         if case .closed = initial.schedule { closedLoop = true } else { closedLoop = false }
         let transport = conversation.client.transport
+        let firstServer = conversation.client.configuration.servers.first
 
         let reporter = progress.map { report in
             Task {
@@ -146,9 +147,12 @@ public enum LoadRunner {
                     shared.inFlight.add(1, ordering: .relaxed)
                     shared.started.add(1, ordering: .relaxed)
                     group.addTask {
-                        let load = requests.request(for: arrival.number)
-                        let sockets = ConversationSockets(transport: transport)
                         let actualStart = clock.now - start
+                        let sockets = ConversationSockets(transport: transport)
+                        // The socket first, so the request can carry its source address (NAS-IP-Address).
+                        var source: String?
+                        if let firstServer { source = try? await sockets.lease(toward: firstServer).localIP }
+                        let load = requests.request(for: arrival.number, source: source)
                         let report = await conversation.run(load.request, sockets: sockets, observer: nil)
                         sockets.release()
                         let end = clock.now - start

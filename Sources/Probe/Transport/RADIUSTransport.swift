@@ -321,6 +321,8 @@ public final class SocketLease: Sendable {
 
     /// The source address and port, `127.0.0.2:40001` (the wildcard address when bound to it).
     public var local: String { socket.local }
+    /// The bound IP address alone, `127.0.0.2` (`0.0.0.0` or `::` when bound to the wildcard).
+    public var localIP: String? { socket.channel.localAddress?.ipAddress }
 
     public func release() {
         if !released.exchange(true, ordering: .acquiringAndReleasing) { transport.release(socket) }
