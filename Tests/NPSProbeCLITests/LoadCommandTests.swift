@@ -8,14 +8,29 @@ import Testing
 /// `npsprobe load` as a user runs it: the built binary against an in-process server (no lab), Ctrl-C and SIGTERM
 /// in the middle of a run, a slow server's missed rate in the report, option errors.
 @Suite(.serialized) struct LoadCommandTests {
-    /// A PAP server on loopback answering after `delay`, for the length of `body`.
-    static func withServer<T>(delay: Duration, _ body: (TestRADIUSServer) throws -> T) async throws -> T {
+    /// Runs `body` (which blocks: it waits for a subprocess) on a Dispatch queue, off Swift's cooperative pool, so
+    /// the tests running beside it keep their threads.
+    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
+    /// A PAP server on loopback answering after `delay`, for the length of `body` (run off the cooperative pool).
+    static func withServer<T: Sendable>(delay: Duration, _ body: @escaping @Sendable (TestRADIUSServer) throws -> T)
+        async throws -> T
+    {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var behaviour = TestRADIUSServer.Behaviour()
         behaviour.users = ["bob": "bob-pass"]
         behaviour.replyDelay = delay
         let server = try await TestRADIUSServer.start(group: group, behaviour: behaviour)
-        let result = Result { try body(server) }
+        let result: Result<T, any Error>
+        do {
+            result = .success(try await offPool { try body(server) })
+        } catch {
+            result = .failure(error)
+        }
         await server.close()
         try await group.shutdownGracefully()
         return try result.get()
@@ -43,9 +58,10 @@ import Testing
         async throws
     {
         let file = ScratchFile(Data(), suffix: ".json")
+        let path = file.path
         let output = try await Self.withServer(delay: .milliseconds(400)) { server in
             let running = try NPSProbeBinary.start(
-                Self.papArguments(server) + ["--rate", "20/s", "--duration", "60", "--json-out", file.path,
+                Self.papArguments(server) + ["--rate", "20/s", "--duration", "60", "--json-out", path,
                                              "--sockets", "2"] + (signal == SIGTERM ? ["--json"] : []),
                 environment: Self.environment)
             // Once it has started (its header line), let it send some conversations, several of them still waiting
@@ -62,7 +78,7 @@ import Testing
         #expect(Self.countsAddUp(written), "\(written)")
         // Those in flight at the signal finished with their answer: nothing was cut off.
         let scheduled = try #require(written["scheduled"] as? Int)
-        #expect((10...40).contains(scheduled), "about 1 s at 20/s: \(scheduled)")
+        #expect((5...60).contains(scheduled), "about 1 s at 20/s: \(scheduled)")
         #expect(written["accepted"] as? Int == scheduled)
         #expect(try #require(written["duration_s"] as? Double) < 5)
         if signal == SIGTERM {
@@ -76,10 +92,11 @@ import Testing
 
     @Test func aSlowServerShowsTheMissedRateInTheReport() async throws {
         let file = ScratchFile(Data(), suffix: ".json")
+        let path = file.path
         let output = try await Self.withServer(delay: .milliseconds(300)) { server in
             try NPSProbeBinary.run(
                 Self.papArguments(server) + ["--rate", "50/s", "--duration", "1", "--max-in-flight", "3",
-                                             "--json-out", file.path, "--quiet"],
+                                             "--json-out", path, "--quiet"],
                 environment: Self.environment)
         }
         // Arrivals that could not start fail the run (exit 1), are counted and explained.
@@ -132,20 +149,25 @@ import Testing
         (["--count", "1", "--calling-station-id", "02-{m}"], "unknown placeholder {m}"),
         (["--count", "1", "--resume-ratio", "0.5"], "--resume-ratio needs a TLS method"),
     ])
-    func badLoadOptionsAreLocalErrorsNamingTheOption(arguments: [String], message: String) throws {
-        let output = try NPSProbeBinary.run(
-            ["load", "--server", "127.0.0.1:18999", "--secret-env", "LOAD_SECRET", "--method", "pap", "--identity",
-             "bob", "--password-env", "LOAD_PASSWORD", "--quiet"] + arguments,
-            environment: Self.environment)
+    func badLoadOptionsAreLocalErrorsNamingTheOption(arguments: [String], message: String) async throws {
+        let output = try await Self.offPool {
+            try NPSProbeBinary.run(
+                ["load", "--server", "127.0.0.1:18999", "--secret-env", "LOAD_SECRET", "--method", "pap", "--identity",
+                 "bob", "--password-env", "LOAD_PASSWORD", "--quiet"] + arguments,
+                environment: Self.environment)
+        }
         #expect(output.status == 3, "\(arguments): \(output.stdout)")
         #expect(output.stderr.contains(message), "\(arguments): \(output.stderr)")
     }
 
-    @Test func anIdentityFileLineThatIsNotIdentityCommaPasswordIsNamedByLine() throws {
+    @Test func anIdentityFileLineThatIsNotIdentityCommaPasswordIsNamedByLine() async throws {
         let csv = ScratchFile(Data("identity,password\nalice,\"a,b\"\n# a comment\n\nbob\n".utf8), suffix: ".csv")
-        let output = try NPSProbeBinary.run(
-            ["load", "--server", "127.0.0.1:18999", "--secret-env", "LOAD_SECRET", "--method", "pap",
-             "--identity-file", csv.path, "--count", "1", "--quiet"], environment: Self.environment)
+        let path = csv.path
+        let output = try await Self.offPool {
+            try NPSProbeBinary.run(
+                ["load", "--server", "127.0.0.1:18999", "--secret-env", "LOAD_SECRET", "--method", "pap",
+                 "--identity-file", path, "--count", "1", "--quiet"], environment: Self.environment)
+        }
         #expect(output.status == 3)
         #expect(output.stderr.contains("\(csv.path):5:1: expected identity,password (2 fields), found 1"),
                 "\(output.stderr)")
@@ -168,25 +190,27 @@ import Testing
 /// forgets State counted as what it is.
 @Suite(.enabled(if: LabEnvironment.shouldRun), .serialized)
 struct LabLoadTests {
-    func load(_ arguments: [String]) throws -> (status: Int32, json: [String: Any], stderr: String) {
+    func load(_ arguments: [String]) async throws -> (status: Int32, json: [String: Any], stderr: String) {
         let lab = try LabEnvironment.require()
         var environment = ProcessInfo.processInfo.environment
         environment["LAB_SECRET"] = lab.secret
         environment["LAB_PASSWORD"] = "bob-pass"
         environment["LAB_PAP_PASSWORD"] = "alice-pass"
-        let output = try NPSProbeBinary.run(
-            ["load", "--json", "--quiet", "--secret-env", "LAB_SECRET", "--ca", lab.pki("root-ca.pem"),
-             "--server-name", lab.serverName, "--rate", "25/s", "--duration", "2", "--sockets", "2",
-             "--source-address", "127.0.0.1", "--source-address", "127.0.0.2",
-             "--calling-station-id", "02-00-00-{n:06x}"] + arguments,
-            environment: environment)
+        let common = ["load", "--json", "--quiet", "--secret-env", "LAB_SECRET", "--ca", lab.pki("root-ca.pem"),
+                      "--server-name", lab.serverName, "--rate", "25/s", "--duration", "2", "--sockets", "2",
+                      "--source-address", "127.0.0.1", "--source-address", "127.0.0.2",
+                      "--calling-station-id", "02-00-00-{n:06x}"]
+        let fixed = environment
+        let output = try await LoadCommandTests.offPool {
+            try NPSProbeBinary.run(common + arguments, environment: fixed)
+        }
         return (output.status, try jsonObject(output.stdout), output.stderr)
     }
 
     static func countsAddUp(_ json: [String: Any]) -> Bool { LoadCommandTests.countsAddUp(json) }
 
     @Test(arguments: ["eap-tls", "peap-mschapv2", "peap-tls", "pap"])
-    func aShortRunIsAcceptedAndItsCountsAddUp(method: String) throws {
+    func aShortRunIsAcceptedAndItsCountsAddUp(method: String) async throws {
         let lab = try LabEnvironment.require()
         var arguments = ["--method", method]
         switch method {
@@ -200,7 +224,7 @@ struct LabLoadTests {
                           "--identity", "alice@lab.npsprobe.test", "--cert", lab.pki("client-rsa.pem"),
                           "--key", lab.pki("client-rsa.key")]
         }
-        let (status, json, stderr) = try load(arguments)
+        let (status, json, stderr) = try await load(arguments)
         #expect(status == 0, "\(method): \(stderr) \(json)")
         #expect(Self.countsAddUp(json), "\(json)")
         #expect(json["scheduled"] as? Int == 50 && json["accepted"] as? Int == 50, "\(json)")
@@ -210,9 +234,9 @@ struct LabLoadTests {
         #expect((json["by_source"] as? [String: Int])?.count == 4)
     }
 
-    @Test func aBalancerThatForgetsStateRejectsWhatItSplitAndTheCountsStillAddUp() throws {
+    @Test func aBalancerThatForgetsStateRejectsWhatItSplitAndTheCountsStillAddUp() async throws {
         let lab = try LabEnvironment.require()
-        let (status, json, _) = try load([
+        let (status, json, _) = try await load([
             "--method", "eap-tls", "--server", lab.address("FORGETFUL"), "--identity", "alice@lab.npsprobe.test",
             "--cert", lab.pki("client-rsa.pem"), "--key", lab.pki("client-rsa.key"),
         ])
@@ -222,7 +246,7 @@ struct LabLoadTests {
         #expect(json["rejected"] as? Int == json["scheduled"] as? Int, "\(json)")
     }
 
-    @Test func identitiesFromACertificateFolderAndACSVFileEachAuthenticate() throws {
+    @Test func identitiesFromACertificateFolderAndACSVFileEachAuthenticate() async throws {
         let lab = try LabEnvironment.require()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("npsprobe-certs-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -231,14 +255,14 @@ struct LabLoadTests {
             try FileManager.default.createSymbolicLink(
                 atPath: folder.appendingPathComponent(name).path, withDestinationPath: lab.pki(name))
         }
-        let certificates = try load([
+        let certificates = try await load([
             "--method", "eap-tls", "--server", lab.address("MAIN"), "--certificate-dir", folder.path,
         ])
         #expect(certificates.status == 0, "\(certificates.stderr)")
         #expect(certificates.json["accepted"] as? Int == 50 && certificates.json["identities"] as? Int == 2)
 
         let csv = ScratchFile(Data("identity,password\nalice,alice-pass\ngrace,grace-pass\n".utf8), suffix: ".csv")
-        let passwords = try load(["--method", "pap", "--server", lab.address("MAIN"), "--identity-file", csv.path])
+        let passwords = try await load(["--method", "pap", "--server", lab.address("MAIN"), "--identity-file", csv.path])
         #expect(passwords.status == 0, "\(passwords.stderr)")
         #expect(passwords.json["accepted"] as? Int == 50 && passwords.json["identities"] as? Int == 2)
     }
