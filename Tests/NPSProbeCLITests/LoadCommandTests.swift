@@ -90,6 +90,39 @@ import Testing
         }
     }
 
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    func progressIsOneLineRewrittenInPlaceOnATerminalAndPlainLinesOtherwise() async throws {
+        let binary = try #require(NPSProbeBinary.executable)
+        let (terminal, plain) = try await Self.withServer(delay: .zero) { server in
+            let arguments = Self.papArguments(server) + ["--rate", "20/s", "--sockets", "1"]
+            // util-linux `script` gives the command a pseudo-terminal and copies what it shows to our stdout.
+            let command = ([binary.path] + arguments + ["--duration", "1.5"]).map { "'\($0)'" }.joined(separator: " ")
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+            process.arguments = ["-q", "-e", "-c", command, "/dev/null"]
+            process.environment = Self.environment
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            let shown = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            let plain = try NPSProbeBinary.run(arguments + ["--duration", "5.5"], environment: Self.environment)
+            return (shown, plain)
+        }
+        // On a terminal: the line is rewritten in place (carriage return, erase line) several times, then erased
+        // before the report.
+        let rewrites = terminal.components(separatedBy: "\r\u{1B}[K").count - 1
+        #expect(rewrites >= 4, "\(terminal.debugDescription)")
+        #expect(terminal.contains("asked 20/s  achieved"))
+        #expect(terminal.contains("30 pap conversations in"))
+        // Not a terminal: no escape codes, one plain line at 5 s.
+        #expect(plain.status == 0)
+        #expect(!plain.stderr.contains("\u{1B}"))
+        let lines = plain.stderr.split(separator: "\n").filter { $0.contains("achieved") }
+        #expect(lines.count == 1 && lines[0].contains("5.0 s  asked 20/s"), "\(plain.stderr)")
+    }
+
     @Test func aSlowServerShowsTheMissedRateInTheReport() async throws {
         let file = ScratchFile(Data(), suffix: ".json")
         let path = file.path
