@@ -122,7 +122,9 @@ struct LoadCommand: AsyncParsableCommand {
             throw LocalError(error.reason)
         }
         let printer: ProgressPrinter? = output.quiet ? nil : ProgressPrinter(terminal: isatty(STDERR_FILENO) != 0)
-        if printer != nil { Console.err("npsprobe: load: \(Self.describe(plan.scheduler, sockets: socketPlan)) (Ctrl-C stops and reports)") }
+        if printer != nil {
+            Console.err("npsprobe: load: \(Self.describe(plan.scheduler, sockets: socketPlan)) (Ctrl-C stops and reports)")
+        }
         var report: (@Sendable (LoadProgress) -> Void)?
         if let printer { report = { printer.print($0) } }
         let result = await LoadRunner.run(
@@ -134,6 +136,8 @@ struct LoadCommand: AsyncParsableCommand {
 
         let loadReport = LoadReport(result: result, method: request.method.name, identities: pool.count,
                                 resumeRatio: pool.resumeRatio)
+        Console.out(output.json ? try JSONOutput.render(loadReport) : loadReport.text)
+        if output.json { for warning in loadReport.warnings { Console.warn(warning) } }
         if let path = output.jsonOut {
             do {
                 try Data((try JSONOutput.render(loadReport) + "\n").utf8).write(
@@ -142,8 +146,6 @@ struct LoadCommand: AsyncParsableCommand {
                 throw LocalError("cannot write \(path): \(error)")
             }
         }
-        Console.out(output.json ? try JSONOutput.render(loadReport) : loadReport.text)
-        if output.json { for warning in loadReport.warnings { Console.warn(warning) } }
         if let interruption = result.interruption { throw ExitCode(Self.interruptedStatus(interruption)) }
         let statistics = result.statistics
         let failed = statistics.conversations - statistics.accepted + statistics.mppeMismatches + statistics.notStarted
