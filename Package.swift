@@ -46,7 +46,8 @@ let package = Package(
         .target(name: "TLS", dependencies: ["COpenSSL"]),
         /// RADIUS wire format (RFC 2865/2866/2869/3162/3579/5176/5997/2548) and FreeRADIUS-format dictionaries.
         .target(name: "RADIUS", dependencies: ["TLS"]),
-        /// EAP packets, the peer state machine and its methods: EAP-TLS, PEAPv0, MS-CHAPv2, EAP-TLV.
+        /// EAP packets, the peer state machine and its methods behind one protocol (EAP-TLS, PEAPv0, MS-CHAPv2,
+        /// EAP-MD5; each described once and registered in `EAPMethodKind.registered`), EAP-TLV.
         .target(name: "EAP", dependencies: ["TLS"]),
         /// What one conversation observed (round trips, the EAP trace, TLS handshakes, pre-flight findings), as
         /// typed, Codable data: Probe fills it, NPS judges it, Reports prints it.
@@ -64,10 +65,11 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
-        /// YAML profiles and suites: the model, `${VAR}` substitution, validation with file:line:column, expectations.
+        /// YAML profiles and suites: the model (its EAP methods are the EAP target's), `${VAR}` substitution,
+        /// validation with file:line:column, expectations.
         .target(
             name: "Profiles",
-            dependencies: ["NPS", "Evidence", "RADIUS", "TLS", .product(name: "Yams", package: "Yams")]
+            dependencies: ["NPS", "Evidence", "RADIUS", "EAP", "TLS", .product(name: "Yams", package: "Yams")]
         ),
         /// The jobs: a case prepared from its settings (credentials and TLS contexts loaded once) and run, suites
         /// of cases, load runs.

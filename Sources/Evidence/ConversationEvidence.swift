@@ -252,7 +252,7 @@ extension EAPEvidence {
             self.failure = Failure(
                 kind: failure.kind.rawValue, step: failure.step, reason: failure.reason, mschapv2: failure.msCHAPv2,
                 resultTLV: failure.resultTLV.map { "\($0)" })
-            if case .peap(let peap) = configuration.method { innerMethod = Self.name(peap.inner.type) }
+            if let inner = configuration.method.peap?.inner { innerMethod = Self.name(inner.type) }
             for event in peer.trace {
                 if case .cryptoBinding(let outcome) = event { cryptoBinding = outcome }
             }

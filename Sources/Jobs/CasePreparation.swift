@@ -17,6 +17,8 @@ public struct PreparedCase: Sendable {
     public var resume: Bool
     /// Things the user should hear about (insecure server checks, pre-flight findings, defaults chosen).
     public var warnings: [String]
+    /// How the EAP method was configured, so a load run can configure it again for each identity of a pool.
+    public var eapRecipe: EAPMethodRecipe?
 }
 
 /// Turns `AuthSettings` (from a profile, a suite case or the `auth` command line) into a `PreparedCase`:
@@ -86,6 +88,7 @@ public enum CasePreparation {
             try reference.resolve(environment: environment, at: location)
         }
         let authentication: AuthenticationMethod
+        var eapRecipe: EAPMethodRecipe?
         var preflight: [PreflightFinding] = []
         var userName = identity
         switch method {
@@ -95,7 +98,7 @@ public enum CasePreparation {
             authentication = .chap(password: try password())
         case .mschapv2:
             authentication = .msCHAPv2(password: try password())
-        case .eapMSCHAPv2, .eapTLS, .peapTLS, .peapMSCHAPv2:
+        case .eap(let eapMethod):
             let tls = settings.tls ?? .init()
             if tls.insecure == true {
                 warnings.append("the server's certificate is NOT checked (insecure): any server, or an attacker, "
@@ -114,36 +117,34 @@ public enum CasePreparation {
             let outerIdentity = settings.effectiveOuterIdentity ?? identity
             let innerIdentity = settings.effectiveInnerIdentity ?? identity
             userName = outerIdentity
+            // What the method's description says it needs: the TLS context that carries our certificate (EAP-TLS,
+            // PEAP's inner EAP-TLS), a password, and for PEAP a tunnel context without our certificate.
+            let tunnel = eapMethod.inner != nil ? try context(tls, credentials: nil, fail: fail) : nil
+            let credentials = EAPMethodCredentials(
+                identity: innerIdentity, password: method.usesPassword ? try password() : nil,
+                newPassword: newPassword,
+                tls: method.usesClientCertificate ? try context(tls, credentials: clientCredentials, fail: fail) : nil)
+            let binding: CryptoBindingPolicy
+            switch settings.peap?.cryptoBinding ?? .optional {
+            case .disabled: binding = .disabled
+            case .optional: binding = .optional
+            case .required: binding = .required
+            }
             let peerMethod: EAPMethodConfiguration
-            switch method {
-            case .eapTLS:
-                peerMethod = .tls(try context(tls, credentials: clientCredentials, fail: fail), resuming: nil)
-            case .eapMSCHAPv2:
-                peerMethod = .mschapv2(MSCHAPv2Credentials(
-                    username: innerIdentity, password: try password(), newPassword: newPassword))
-            default:
-                let inner: PEAPInnerMethod = method == .peapTLS
-                    ? .tls(try context(tls, credentials: clientCredentials, fail: fail))
-                    : .mschapv2(MSCHAPv2Credentials(
-                        username: innerIdentity, password: try password(), newPassword: newPassword))
-                let binding: CryptoBindingPolicy
-                switch settings.peap?.cryptoBinding ?? .optional {
-                case .disabled: binding = .disabled
-                case .optional: binding = .optional
-                case .required: binding = .required
-                }
-                peerMethod = .peap(PEAPConfiguration(
-                    outer: try context(tls, credentials: nil, fail: fail), resuming: nil,
-                    innerIdentity: innerIdentity, inner: inner, cryptoBinding: binding, soh: .nak))
+            do {
+                peerMethod = try eapMethod.configuration(credentials, tunnel: tunnel, cryptoBinding: binding, soh: .nak)
+            } catch {
+                throw fail(.invalidValue, "\(method.rawValue): \(error.reason)")
             }
             authentication = .eap(
-                EAPPeerConfiguration(identity: outerIdentity, method: peerMethod, fragmentSize: fragmentSize),
-                name: method.rawValue)
+                EAPPeerConfiguration(identity: outerIdentity, method: peerMethod, fragmentSize: fragmentSize))
+            eapRecipe = EAPMethodRecipe(
+                method: eapMethod, credentials: credentials, tunnel: tunnel, cryptoBinding: binding, soh: .nak)
         }
         let request = AuthenticationRequest(
             userName: userName, method: authentication, attributes: attributes, preflight: preflight)
         return PreparedCase(client: client, request: request, resume: settings.tls?.resume ?? false,
-                            warnings: warnings)
+                            warnings: warnings, eapRecipe: eapRecipe)
     }
 
     /// Where to send and how: the servers in failover order, the shared secret (falling back to

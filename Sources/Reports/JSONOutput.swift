@@ -1,6 +1,4 @@
 import Foundation
-import Jobs
-import Reports
 
 /// The `--json` encoding every command shares: snake_case keys, sorted, pretty-printed.
 public enum JSONOutput {

@@ -29,6 +29,9 @@ struct LabCasesTests {
         if outcome == "accept", labCase.derivesKeys {
             #expect(json["mppe_keys"] as? String == "verified",
                     "\(labCase.name): MPPE keys \(json["mppe_keys"] ?? "-")")
+        } else if outcome == "accept", labCase.options["no-keys"] != nil {
+            #expect(json["mppe_keys"] as? String == "not_applicable",
+                    "\(labCase.name): MPPE keys \(json["mppe_keys"] ?? "-") from a method that derives none")
         }
         if labCase.method.hasPrefix("peap"), labCase.server == "hostapd", outcome == "accept" {
             #expect(json["crypto_binding"] as? String == "verified", "\(labCase.name): hostapd binds the tunnel")
@@ -85,7 +88,8 @@ struct LabCase: CustomTestStringConvertible, Sendable {
     var notes: String { row["notes"] ?? "" }
     var testDescription: String { name }
     var isStatus: Bool { method == "status" }
-    var derivesKeys: Bool { !["pap", "chap", "status"].contains(method) }
+    /// PAP and CHAP derive no keys, nor do the cases marked `no-keys` (EAP-MD5).
+    var derivesKeys: Bool { !["pap", "chap", "status"].contains(method) && options["no-keys"] == nil }
     /// EAP cases are compared with eapol_test; PAP, CHAP, MS-CHAPv2 and Status-Server with radclient.
     var isEAP: Bool { method == "tls" || method.hasPrefix("peap") || method.hasPrefix("eap") }
 

@@ -28,7 +28,7 @@ import Testing
         let client = try pki.clientContext(credentials: pki.client)
         let configuration = EAPPeerConfiguration(identity: "alice@peer.test", method: .tls(client, resuming: nil))
         return AuthenticationRequest(
-            userName: "alice@peer.test", method: .eap(configuration, name: "eap-tls"),
+            userName: "alice@peer.test", method: .eap(configuration),
             attributes: [RADIUSAttribute(.nasIdentifier, string: "npsprobe-test")])
     }
 

@@ -32,8 +32,7 @@ import Testing
     static let mschapRequest = AuthenticationRequest(
         userName: "carol",
         method: .eap(EAPPeerConfiguration(
-            identity: "carol", method: .mschapv2(MSCHAPv2Credentials(username: "carol", password: "carol-pass"))),
-            name: "eap-mschapv2"),
+            identity: "carol", method: .mschapv2(MSCHAPv2Credentials(username: "carol", password: "carol-pass")))),
         attributes: [RADIUSAttribute(.nasIdentifier, string: "npsprobe-test")])
 
     static let papRequest = AuthenticationRequest(userName: "bob", method: .pap(password: "bob-pass"), attributes: [])

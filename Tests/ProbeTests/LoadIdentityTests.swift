@@ -57,29 +57,50 @@ struct LoadIdentityTests {
         #expect(nasIP(fixed.request(for: 0, source: "127.0.0.2").request) == [[127, 0, 0, 1]])
     }
 
-    @Test func aListReplacesIdentitiesAndPasswordsEvenInsidePEAP() throws {
+    @Test func aListReplacesIdentitiesAndPasswordsEvenInsidePEAP() async throws {
         let pki = try PeerTestPKI.get()
-        let peap = PEAPConfiguration(
-            outer: try pki.clientContext(), resuming: nil, innerIdentity: "CORP\\{identity}",
-            inner: .mschapv2(MSCHAPv2Credentials(username: "CORP\\{identity}", password: "")),
-            cryptoBinding: .optional, soh: .nak)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        var behaviour = TestRADIUSServer.Behaviour()
+        let serverContext = try pki.serverContext(requireClientCertificate: false)
+        behaviour.eap = {
+            var options = TestEAPServer.Options(method: .peap(inner: .mschapv2), outer: serverContext)
+            options.users = ["CORP\\alice": "a-pass", "CORP\\bob": "b-pass"]
+            return TestEAPServer(options)
+        }
+        let server = try await TestRADIUSServer.start(group: group, behaviour: behaviour)
+        // PEAP-MSCHAPv2 configured as a case would be, the inner identity a pattern, no password of its own.
+        let recipe = EAPMethodRecipe(
+            method: try #require(EAPMethod(name: "peap-mschapv2")),
+            credentials: EAPMethodCredentials(identity: "CORP\\{identity}", password: ""),
+            tunnel: try pki.clientContext())
         let base = AuthenticationRequest(
-            userName: "anonymous@corp", method: .eap(EAPPeerConfiguration(identity: "anonymous@corp", method: .peap(peap)),
-                                                      name: "peap-mschapv2"), attributes: [])
+            userName: "anonymous@corp",
+            method: .eap(EAPPeerConfiguration(
+                identity: "anonymous@corp", method: try recipe.method.configuration(
+                    recipe.credentials, tunnel: recipe.tunnel))),
+            attributes: [])
         let requests = LoadRequests(base: base, identities: LoadIdentities(pool: .entries([
             .init(identity: "alice", password: "a-pass"), .init(identity: "bob", password: "b-pass"),
-        ])))
+        ])), recipe: recipe)
         let second = requests.request(for: 1).request
         #expect(second.userName == "anonymous@corp")
-        guard case .eap(let configuration, _) = second.method, case .peap(let varied) = configuration.method,
-              case .mschapv2(let credentials) = varied.inner
-        else {
-            Issue.record("still PEAP-MSCHAPv2")
+        guard case .eap(let configuration) = second.method else {
+            Issue.record("still EAP")
             return
         }
         #expect(configuration.identity == "anonymous@corp")
-        #expect(varied.innerIdentity == "CORP\\bob" && credentials.username == "CORP\\bob")
-        #expect(credentials.password == "b-pass")
+        #expect(configuration.method.peap?.innerIdentity == "CORP\\bob")
+
+        let transport = RADIUSTransport(group: group)
+        let conversation = Conversation(client: RADIUSClient(transport: transport, configuration: RADIUSClientConfiguration(
+            servers: [try ServerAddress(parsing: server.address)], secret: Array("testing123".utf8))))
+        let result = await LoadRunner.run(
+            requests, conversation: conversation, scheduler: LoadScheduler(.closed(concurrency: 2), count: 6))
+        await transport.shutdown()
+        await server.close()
+        try await group.shutdownGracefully()
+        // Both users got in with their own inner name and password (the base has neither).
+        #expect(result.statistics.accepted == 6, "\(result.statistics.errorSamples)")
     }
 
     @Test func theResumptionMixAsksExactlyItsShareSpreadEvenly() {
@@ -101,8 +122,8 @@ struct LoadIdentityTests {
         let client = try pki.clientContext(credentials: pki.client, resumption: true)
         let base = AuthenticationRequest(
             userName: "alice@peer.test",
-            method: .eap(EAPPeerConfiguration(identity: "alice@peer.test", method: .tls(client, resuming: nil)),
-                         name: "eap-tls"), attributes: [])
+            method: .eap(EAPPeerConfiguration(identity: "alice@peer.test", method: .tls(client, resuming: nil))),
+            attributes: [])
         let transport = RADIUSTransport(group: group)
         let conversation = Conversation(client: RADIUSClient(transport: transport, configuration: RADIUSClientConfiguration(
             servers: [try ServerAddress(parsing: server.address)], secret: Array("testing123".utf8))))

@@ -112,13 +112,13 @@ import TLS
             }, dictionary: Self.dictionary, environment: [:])
         #expect(prepared.request.userName == "anonymous")
         #expect(prepared.warnings.contains { $0.contains("NOT checked") })
-        guard case .eap(let configuration, let name) = prepared.request.method,
-              case .peap(let peap) = configuration.method
+        guard case .eap(let configuration) = prepared.request.method, let peap = configuration.method.peap
         else {
             Issue.record("not PEAP")
             return
         }
-        #expect(name == "peap-mschapv2")
+        #expect(prepared.request.method.name == "peap-mschapv2")
+        #expect(configuration.method.method == .peap(inner: .mschapv2))
         #expect(configuration.identity == "anonymous")
         #expect(peap.innerIdentity == "alice")
         #expect(peap.cryptoBinding == .required)

@@ -30,7 +30,7 @@ public enum MSCHAPv2 {
     /// ChallengeHash (RFC 2759 §8.2): the first 8 octets of SHA-1(PeerChallenge ‖ AuthenticatorChallenge ‖
     /// UserName). `userName` is used as given; see ``challengeUserName(_:)``.
     public static func challengeHash(peerChallenge: [UInt8], authenticatorChallenge: [UInt8], userName: String)
-        throws -> [UInt8]
+        throws(EAPError) -> [UInt8]
     {
         try require(peerChallenge, 16, "PeerChallenge")
         try require(authenticatorChallenge, 16, "AuthenticatorChallenge")
@@ -39,7 +39,7 @@ public enum MSCHAPv2 {
 
     /// ChallengeResponse (RFC 2759 §8.5): the 16-octet hash padded to 21 octets with zeros, cut into three
     /// 7-octet DES keys, each encrypting the 8-octet challenge.
-    public static func challengeResponse(challenge: [UInt8], passwordHash: [UInt8]) throws -> [UInt8] {
+    public static func challengeResponse(challenge: [UInt8], passwordHash: [UInt8]) throws(EAPError) -> [UInt8] {
         try require(challenge, 8, "Challenge")
         try require(passwordHash, 16, "PasswordHash")
         let zPasswordHash = passwordHash + [UInt8](repeating: 0, count: 5)
@@ -54,7 +54,7 @@ public enum MSCHAPv2 {
 
     /// GenerateNTResponse (RFC 2759 §8.1) from a password.
     public static func generateNTResponse(authenticatorChallenge: [UInt8], peerChallenge: [UInt8],
-                                          userName: String, password: String) throws -> [UInt8] {
+                                          userName: String, password: String) throws(EAPError) -> [UInt8] {
         try checkPassword(password)
         return try generateNTResponse(authenticatorChallenge: authenticatorChallenge, peerChallenge: peerChallenge,
                                       userName: userName, passwordHash: ntPasswordHash(password))
@@ -62,7 +62,7 @@ public enum MSCHAPv2 {
 
     /// GenerateNTResponse (RFC 2759 §8.1) from an NT password hash.
     public static func generateNTResponse(authenticatorChallenge: [UInt8], peerChallenge: [UInt8],
-                                          userName: String, passwordHash: [UInt8]) throws -> [UInt8] {
+                                          userName: String, passwordHash: [UInt8]) throws(EAPError) -> [UInt8] {
         let challenge = try challengeHash(peerChallenge: peerChallenge,
                                           authenticatorChallenge: authenticatorChallenge, userName: userName)
         return try challengeResponse(challenge: challenge, passwordHash: passwordHash)
@@ -72,7 +72,7 @@ public enum MSCHAPv2 {
     /// "S=" hex encoding.
     public static func authenticatorResponseDigest(passwordHash: [UInt8], ntResponse: [UInt8],
                                                    peerChallenge: [UInt8], authenticatorChallenge: [UInt8],
-                                                   userName: String) throws -> [UInt8] {
+                                                   userName: String) throws(EAPError) -> [UInt8] {
         try require(passwordHash, 16, "PasswordHash")
         try require(ntResponse, 24, "NT-Response")
         let passwordHashHash = hashNtPasswordHash(passwordHash)
@@ -84,7 +84,7 @@ public enum MSCHAPv2 {
 
     /// GenerateAuthenticatorResponse (RFC 2759 §8.7): `"S="` followed by 40 upper-case hex digits.
     public static func generateAuthenticatorResponse(password: String, ntResponse: [UInt8], peerChallenge: [UInt8],
-                                                     authenticatorChallenge: [UInt8], userName: String) throws
+                                                     authenticatorChallenge: [UInt8], userName: String) throws(EAPError)
         -> String
     {
         try checkPassword(password)
@@ -96,7 +96,7 @@ public enum MSCHAPv2 {
     /// GenerateAuthenticatorResponse (RFC 2759 §8.7) from an NT password hash.
     public static func generateAuthenticatorResponse(passwordHash: [UInt8], ntResponse: [UInt8],
                                                      peerChallenge: [UInt8], authenticatorChallenge: [UInt8],
-                                                     userName: String) throws -> String {
+                                                     userName: String) throws(EAPError) -> String {
         let digest = try authenticatorResponseDigest(passwordHash: passwordHash, ntResponse: ntResponse,
                                                      peerChallenge: peerChallenge,
                                                      authenticatorChallenge: authenticatorChallenge,
@@ -120,7 +120,7 @@ public enum MSCHAPv2 {
     /// password's UTF-16LE bytes at the end of the 512-octet buffer, then its length in octets as a 32-bit
     /// little-endian number) RC4-encrypted with the old password's NT hash.
     public static func newPasswordEncryptedWithOldNtPasswordHash(newPassword: String, oldPasswordHash: [UInt8],
-                                                                 random: any RandomSource) throws -> [UInt8] {
+                                                                 random: any RandomSource) throws(EAPError) -> [UInt8] {
         try checkPassword(newPassword)
         try require(oldPasswordHash, 16, "old PasswordHash")
         let unicode = utf16LittleEndian(newPassword)
@@ -139,7 +139,7 @@ public enum MSCHAPv2 {
     /// OldNtPasswordHashEncryptedWithNewNtPasswordHash (RFC 2759 §8.12): the old hash DES-encrypted in two
     /// halves with keys from the new hash (NtPasswordHashEncryptedWithBlock, §8.13).
     public static func oldNtPasswordHashEncryptedWithNewNtPasswordHash(newPasswordHash: [UInt8],
-                                                                       oldPasswordHash: [UInt8]) throws
+                                                                       oldPasswordHash: [UInt8]) throws(EAPError)
         -> [UInt8]
     {
         try require(newPasswordHash, 16, "new PasswordHash")
@@ -153,7 +153,7 @@ public enum MSCHAPv2 {
     // MARK: - MPPE keys (RFC 3079 §3)
 
     /// GetMasterKey (RFC 3079 §3.4): the first 16 octets of SHA-1(PasswordHashHash ‖ NT-Response ‖ Magic1).
-    public static func masterKey(passwordHashHash: [UInt8], ntResponse: [UInt8]) throws -> [UInt8] {
+    public static func masterKey(passwordHashHash: [UInt8], ntResponse: [UInt8]) throws(EAPError) -> [UInt8] {
         try require(passwordHashHash, 16, "PasswordHashHash")
         try require(ntResponse, 24, "NT-Response")
         return Array(Digest.sha1(passwordHashHash, ntResponse, masterKeyMagic).prefix(16))
@@ -163,7 +163,7 @@ public enum MSCHAPv2 {
     /// (8 for 40/56-bit, 16 for 128-bit keys), where s is Magic2 for the client's send key and the server's
     /// receive key, Magic3 for the client's receive key and the server's send key.
     public static func asymmetricStartKey(masterKey: [UInt8], length: Int = 16, isSend: Bool, isServer: Bool)
-        throws -> [UInt8]
+        throws(EAPError) -> [UInt8]
     {
         try require(masterKey, 16, "MasterKey")
         guard length == 8 || length == 16 else {
@@ -177,7 +177,7 @@ public enum MSCHAPv2 {
 
     /// GetNewKeyFromSHA (RFC 3079 §3.4): SHA-1(StartKey ‖ SHSpad1 ‖ SessionKey ‖ SHSpad2) cut to the key length.
     /// Used for the first MPPE session key (StartKey = SessionKey) and on every key change.
-    public static func newKeyFromSHA(startKey: [UInt8], sessionKey: [UInt8]) throws -> [UInt8] {
+    public static func newKeyFromSHA(startKey: [UInt8], sessionKey: [UInt8]) throws(EAPError) -> [UInt8] {
         guard startKey.count == sessionKey.count, startKey.count == 8 || startKey.count == 16 else {
             throw EAPError(.invalidKeyLength, "keys of \(startKey.count) and \(sessionKey.count) octets")
         }
@@ -200,7 +200,7 @@ public enum MSCHAPv2 {
     }
 
     /// The peer's (client's) 128-bit MPPE start keys (RFC 3079 §3.3–3.4): send = Magic2, receive = Magic3.
-    public static func peerKeys(passwordHash: [UInt8], ntResponse: [UInt8]) throws -> MPPEKeys {
+    public static func peerKeys(passwordHash: [UInt8], ntResponse: [UInt8]) throws(EAPError) -> MPPEKeys {
         try require(passwordHash, 16, "PasswordHash")
         let master = try masterKey(passwordHashHash: hashNtPasswordHash(passwordHash), ntResponse: ntResponse)
         return MPPEKeys(send: try asymmetricStartKey(masterKey: master, isSend: true, isServer: false),
@@ -212,14 +212,14 @@ public enum MSCHAPv2 {
     ///
     /// It equals hostapd's EAP-MSCHAPv2 peer key (`eap_mschapv2_getKey`: send start key ‖ receive start key)
     /// and is checked against the `eapolISK` of the reference vectors.
-    public static func peerInnerSessionKey(passwordHash: [UInt8], ntResponse: [UInt8]) throws -> [UInt8] {
+    public static func peerInnerSessionKey(passwordHash: [UInt8], ntResponse: [UInt8]) throws(EAPError) -> [UInt8] {
         let keys = try peerKeys(passwordHash: passwordHash, ntResponse: ntResponse)
         return keys.send + keys.receive
     }
 
     /// The EAP-MSCHAPv2 MSK, 64 octets: the peer's send key, its receive key, then 32 zero octets ([MS-CHAP]
     /// §3.1.5.1, where the server names the first key MasterReceiveKey; the same octets on both ends).
-    public static func msk(passwordHash: [UInt8], ntResponse: [UInt8]) throws -> [UInt8] {
+    public static func msk(passwordHash: [UInt8], ntResponse: [UInt8]) throws(EAPError) -> [UInt8] {
         try peerInnerSessionKey(passwordHash: passwordHash, ntResponse: ntResponse)
             + [UInt8](repeating: 0, count: 32)
     }
@@ -236,14 +236,14 @@ public enum MSCHAPv2 {
         return out
     }
 
-    static func checkPassword(_ password: String) throws {
+    static func checkPassword(_ password: String) throws(EAPError) {
         guard password.utf16.count <= maximumPasswordLength else {
             throw EAPError(.passwordTooLong,
                            "\(password.utf16.count) UTF-16 units; MS-CHAPv2 allows \(maximumPasswordLength)")
         }
     }
 
-    private static func require(_ bytes: [UInt8], _ count: Int, _ name: String) throws {
+    private static func require(_ bytes: [UInt8], _ count: Int, _ name: String) throws(EAPError) {
         guard bytes.count == count else {
             throw EAPError(.invalidKeyLength, "\(name) must be \(count) octets, not \(bytes.count)")
         }

@@ -61,7 +61,7 @@ public struct MSCHAPv2Failure: Hashable, Sendable, CustomStringConvertible {
     public var code: MSCHAPv2ErrorCode { MSCHAPv2ErrorCode(errorCode) }
 
     /// Parses failure text. Offsets in errors are octet offsets in the UTF-8 text.
-    public init(parsing text: String) throws {
+    public init(parsing text: String) throws(EAPError) {
         var bytes = Array(text.utf8)
         while let last = bytes.last, last == 0 || last == UInt8(ascii: " ") || last == UInt8(ascii: "\r")
             || last == UInt8(ascii: "\n") || last == UInt8(ascii: "\t")
@@ -136,7 +136,7 @@ public struct MSCHAPv2Failure: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Parses a RADIUS MS-CHAP-Error value (RFC 2548 §2.1.5): one Ident octet, then the failure text.
-    public init(msCHAPError value: [UInt8]) throws {
+    public init(msCHAPError value: [UInt8]) throws(EAPError) {
         guard value.count > 1 else {
             throw EAPError(.truncated, "MS-CHAP-Error of \(value.count) octets has no text after its Ident octet")
         }

@@ -18,7 +18,7 @@ public enum MSCHAPv2Request: Hashable, Sendable {
     case failure(MSCHAPv2FailureRequest)
 
     /// Decodes the Type-Data of an EAP Request of type 26.
-    public init(typeData: [UInt8]) throws {
+    public init(typeData: [UInt8]) throws(EAPError) {
         let (opCode, identifier, body) = try MSCHAPv2Header.split(typeData)
         switch MSCHAPv2OpCode(rawValue: opCode) {
         case .challenge:
@@ -35,7 +35,7 @@ public enum MSCHAPv2Request: Hashable, Sendable {
     }
 
     /// Decodes an EAP packet, which must be a Request of type EAP-MSCHAPv2.
-    public init(packet: EAPPacket) throws {
+    public init(packet: EAPPacket) throws(EAPError) {
         guard packet.code == .request, packet.type == .mschapv2 else {
             throw EAPError(.unexpectedType, "\(packet) is not an EAP-MSCHAPv2 Request")
         }
@@ -56,7 +56,7 @@ public enum MSCHAPv2Request: Hashable, Sendable {
 enum MSCHAPv2Header {
     static let length = 4
 
-    static func split(_ typeData: [UInt8]) throws -> (opCode: UInt8, identifier: UInt8, body: ArraySlice<UInt8>) {
+    static func split(_ typeData: [UInt8]) throws(EAPError) -> (opCode: UInt8, identifier: UInt8, body: ArraySlice<UInt8>) {
         guard typeData.count >= length else {
             throw EAPError(.truncated, "\(typeData.count) octets; the EAP-MSCHAPv2 header needs 4", offset: 0)
         }
@@ -68,7 +68,7 @@ enum MSCHAPv2Header {
         return (typeData[0], typeData[1], typeData[length...])
     }
 
-    static func build(_ opCode: MSCHAPv2OpCode, _ identifier: UInt8, _ body: [UInt8]) throws -> [UInt8] {
+    static func build(_ opCode: MSCHAPv2OpCode, _ identifier: UInt8, _ body: [UInt8]) throws(EAPError) -> [UInt8] {
         let total = length + body.count
         guard total <= 0xFFFF else {
             throw EAPError(.packetTooLong, "\(total) octets exceed the 16-bit MS-Length")
@@ -89,7 +89,7 @@ public struct MSCHAPv2Challenge: Hashable, Sendable {
     /// The Name field: the authenticator's name, as octets.
     public let name: [UInt8]
 
-    public init(msCHAPv2ID: UInt8, challenge: [UInt8], name: [UInt8] = []) throws {
+    public init(msCHAPv2ID: UInt8, challenge: [UInt8], name: [UInt8] = []) throws(EAPError) {
         guard challenge.count == 16 else {
             throw EAPError(.invalidValueSize, "an MS-CHAPv2 challenge is 16 octets, not \(challenge.count)")
         }
@@ -98,7 +98,7 @@ public struct MSCHAPv2Challenge: Hashable, Sendable {
         self.name = name
     }
 
-    init(msCHAPv2ID: UInt8, body: ArraySlice<UInt8>) throws {
+    init(msCHAPv2ID: UInt8, body: ArraySlice<UInt8>) throws(EAPError) {
         guard let valueSize = body.first else {
             throw EAPError(.truncated, "Challenge without its Value-Size octet", offset: 4)
         }
@@ -117,7 +117,7 @@ public struct MSCHAPv2Challenge: Hashable, Sendable {
     public var nameText: String { String(decoding: name, as: UTF8.self) }
 
     /// The Type-Data of this Challenge Request.
-    public func typeData() throws -> [UInt8] {
+    public func typeData() throws(EAPError) -> [UInt8] {
         try MSCHAPv2Header.build(.challenge, msCHAPv2ID, [16] + challenge + name)
     }
 }
@@ -135,7 +135,7 @@ public struct MSCHAPv2Response: Hashable, Sendable {
     public let name: String
 
     public init(msCHAPv2ID: UInt8, peerChallenge: [UInt8], ntResponse: [UInt8], flags: UInt8 = 0, name: String)
-        throws
+        throws(EAPError)
     {
         guard peerChallenge.count == 16, ntResponse.count == 24 else {
             throw EAPError(.invalidKeyLength, "Peer-Challenge of \(peerChallenge.count) and NT-Response of "
@@ -151,7 +151,7 @@ public struct MSCHAPv2Response: Hashable, Sendable {
     /// The Response to `challenge` (RFC 2759 §8.1): the NT-Response over `challengeUserName(identity)`; the Name
     /// field carries `identity` as given.
     public init(answering challenge: MSCHAPv2Challenge, identity: String, passwordHash: [UInt8],
-                peerChallenge: [UInt8]) throws {
+                peerChallenge: [UInt8]) throws(EAPError) {
         let ntResponse = try MSCHAPv2.generateNTResponse(
             authenticatorChallenge: challenge.challenge, peerChallenge: peerChallenge,
             userName: MSCHAPv2.challengeUserName(identity), passwordHash: passwordHash)
@@ -160,7 +160,7 @@ public struct MSCHAPv2Response: Hashable, Sendable {
     }
 
     /// Decodes the Type-Data of a Response (for tests and for a server-side view).
-    public init(typeData: [UInt8]) throws {
+    public init(typeData: [UInt8]) throws(EAPError) {
         let (opCode, identifier, body) = try MSCHAPv2Header.split(typeData)
         guard opCode == MSCHAPv2OpCode.response.rawValue else {
             throw EAPError(.unexpectedOpCode, "OpCode \(opCode) is not a Response", offset: 0)
@@ -180,7 +180,7 @@ public struct MSCHAPv2Response: Hashable, Sendable {
                       name: String(decoding: bytes[50...], as: UTF8.self))
     }
 
-    public func typeData() throws -> [UInt8] {
+    public func typeData() throws(EAPError) -> [UInt8] {
         var value = [UInt8]()
         value.reserveCapacity(50)
         value.append(49)
@@ -192,7 +192,7 @@ public struct MSCHAPv2Response: Hashable, Sendable {
     }
 
     /// The EAP Response carrying this packet.
-    public func packet(identifier: UInt8) throws -> EAPPacket {
+    public func packet(identifier: UInt8) throws(EAPError) -> EAPPacket {
         try EAPPacket(code: .response, identifier: identifier, type: .mschapv2, typeData: typeData())
     }
 }
@@ -204,7 +204,7 @@ public struct MSCHAPv2SuccessRequest: Hashable, Sendable {
     public let authenticatorResponse: [UInt8]
     public let message: String?
 
-    public init(msCHAPv2ID: UInt8, authenticatorResponse: [UInt8], message: String? = nil) throws {
+    public init(msCHAPv2ID: UInt8, authenticatorResponse: [UInt8], message: String? = nil) throws(EAPError) {
         guard authenticatorResponse.count == 20 else {
             throw EAPError(.invalidKeyLength,
                            "an authenticator response is 20 octets, not \(authenticatorResponse.count)")
@@ -214,7 +214,7 @@ public struct MSCHAPv2SuccessRequest: Hashable, Sendable {
         self.message = message
     }
 
-    init(msCHAPv2ID: UInt8, body: ArraySlice<UInt8>) throws {
+    init(msCHAPv2ID: UInt8, body: ArraySlice<UInt8>) throws(EAPError) {
         let text = Array(body)
         guard text.count >= 42, text[0] == UInt8(ascii: "S"), text[1] == UInt8(ascii: "="),
               let digest = [UInt8](hexDigits: text[2..<42])
@@ -249,7 +249,7 @@ public struct MSCHAPv2SuccessRequest: Hashable, Sendable {
         constantTimeEquals(authenticatorResponse, expectedDigest)
     }
 
-    public func typeData() throws -> [UInt8] {
+    public func typeData() throws(EAPError) -> [UInt8] {
         var text = authenticatorResponseText
         if let message { text += " M=" + message }
         return try MSCHAPv2Header.build(.success, msCHAPv2ID, Array(text.utf8))
@@ -266,7 +266,7 @@ public struct MSCHAPv2FailureRequest: Hashable, Sendable {
         self.failure = failure
     }
 
-    public func typeData() throws -> [UInt8] {
+    public func typeData() throws(EAPError) -> [UInt8] {
         try MSCHAPv2Header.build(.failure, msCHAPv2ID, Array(failure.text.utf8))
     }
 }
@@ -286,7 +286,7 @@ public struct MSCHAPv2ChangePassword: Hashable, Sendable {
     public let flags: UInt16
 
     public init(msCHAPv2ID: UInt8, encryptedPassword: [UInt8], encryptedHash: [UInt8], peerChallenge: [UInt8],
-                ntResponse: [UInt8], flags: UInt16 = 0) throws {
+                ntResponse: [UInt8], flags: UInt16 = 0) throws(EAPError) {
         guard encryptedPassword.count == 516, encryptedHash.count == 16, peerChallenge.count == 16,
               ntResponse.count == 24
         else {
@@ -304,7 +304,7 @@ public struct MSCHAPv2ChangePassword: Hashable, Sendable {
     /// hostapd sends it; `peerChallenge` is 16 fresh random octets; `random` fills the password block.
     public init(answering failure: MSCHAPv2FailureRequest, identity: String, oldPasswordHash: [UInt8],
                 newPassword: String, peerChallenge: [UInt8], random: any RandomSource,
-                msCHAPv2ID: UInt8? = nil) throws {
+                msCHAPv2ID: UInt8? = nil) throws(EAPError) {
         guard let challenge = failure.failure.challenge, challenge.count == 16 else {
             throw EAPError(.malformedFailureMessage, "the Failure carries no 16-octet C= challenge to change "
                            + "the password with")
@@ -324,7 +324,7 @@ public struct MSCHAPv2ChangePassword: Hashable, Sendable {
     }
 
     /// Decodes Change-Password Type-Data.
-    public init(typeData: [UInt8]) throws {
+    public init(typeData: [UInt8]) throws(EAPError) {
         let (opCode, identifier, body) = try MSCHAPv2Header.split(typeData)
         guard opCode == MSCHAPv2OpCode.changePassword.rawValue else {
             throw EAPError(.unexpectedOpCode, "OpCode \(opCode) is not Change-Password", offset: 0)
@@ -338,26 +338,26 @@ public struct MSCHAPv2ChangePassword: Hashable, Sendable {
                       ntResponse: Array(b[556..<580]), flags: b.be16(at: 580))
     }
 
-    public func typeData() throws -> [UInt8] {
+    public func typeData() throws(EAPError) -> [UInt8] {
         var body = encryptedPassword + encryptedHash + peerChallenge + [UInt8](repeating: 0, count: 8) + ntResponse
         body.appendBE16(flags)
         return try MSCHAPv2Header.build(.changePassword, msCHAPv2ID, body)
     }
 
-    public func packet(identifier: UInt8) throws -> EAPPacket {
+    public func packet(identifier: UInt8) throws(EAPError) -> EAPPacket {
         try EAPPacket(code: .response, identifier: identifier, type: .mschapv2, typeData: typeData())
     }
 }
 
 extension EAPPacket {
     /// Success Response (draft-kamath §2.4): the OpCode octet 3 alone.
-    public static func msCHAPv2SuccessResponse(identifier: UInt8) throws -> EAPPacket {
+    public static func msCHAPv2SuccessResponse(identifier: UInt8) throws(EAPError) -> EAPPacket {
         try EAPPacket(code: .response, identifier: identifier, type: .mschapv2,
                       typeData: [MSCHAPv2OpCode.success.rawValue])
     }
 
     /// Failure Response (draft-kamath §2.6): the OpCode octet 4 alone.
-    public static func msCHAPv2FailureResponse(identifier: UInt8) throws -> EAPPacket {
+    public static func msCHAPv2FailureResponse(identifier: UInt8) throws(EAPError) -> EAPPacket {
         try EAPPacket(code: .response, identifier: identifier, type: .mschapv2,
                       typeData: [MSCHAPv2OpCode.failure.rawValue])
     }

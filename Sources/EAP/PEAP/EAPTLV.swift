@@ -37,7 +37,7 @@ public struct EAPTLV: Hashable, Sendable, CustomStringConvertible {
     public let type: EAPTLVType
     public let value: [UInt8]
 
-    public init(mandatory: Bool, type: EAPTLVType, value: [UInt8]) throws {
+    public init(mandatory: Bool, type: EAPTLVType, value: [UInt8]) throws(EAPError) {
         guard value.count <= 0xFFFF else {
             throw EAPError(.packetTooLong, "a TLV value of \(value.count) octets exceeds the 16-bit Length")
         }
@@ -53,7 +53,7 @@ public struct EAPTLV: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Validates, then decodes a sequence of TLVs filling `bytes` exactly (the Type-Data of an EAP-TLV packet).
-    public static func parse(_ bytes: [UInt8]) throws -> [EAPTLV] {
+    public static func parse(_ bytes: [UInt8]) throws(EAPError) -> [EAPTLV] {
         var out = [EAPTLV]()
         var offset = 0
         while offset < bytes.count {
@@ -103,7 +103,7 @@ public struct EAPTLVResultStatus: RawRepresentable, Hashable, Sendable, CustomSt
     }
 
     /// Reads a Result TLV: a 2-octet status.
-    public init(tlv: EAPTLV) throws {
+    public init(tlv: EAPTLV) throws(EAPError) {
         guard tlv.type == .result else { throw EAPError(.unexpectedType, "\(tlv) is not a Result TLV") }
         guard tlv.value.count == 2 else {
             throw EAPError(.malformedTLV, "Result TLV Length \(tlv.value.count), must be 2")
@@ -131,7 +131,7 @@ public struct EAPTLVNak: Hashable, Sendable {
         self.trailing = trailing
     }
 
-    public init(tlv: EAPTLV) throws {
+    public init(tlv: EAPTLV) throws(EAPError) {
         guard tlv.type == .nak else { throw EAPError(.unexpectedType, "\(tlv) is not a NAK TLV") }
         guard tlv.value.count >= 6 else {
             throw EAPError(.malformedTLV, "NAK TLV Length \(tlv.value.count), at least 6 required")
@@ -141,7 +141,7 @@ public struct EAPTLVNak: Hashable, Sendable {
     }
 
     /// The NAK TLV, mandatory, as hostapd sends it.
-    public func tlv() throws -> EAPTLV {
+    public func tlv() throws(EAPError) -> EAPTLV {
         var value = [UInt8]()
         value.appendBE32(vendorID)
         value.appendBE16(nakType.rawValue)
@@ -170,7 +170,7 @@ public struct CryptoBindingTLV: Hashable, Sendable {
     public var subType: SubType? { SubType(rawValue: subTypeValue) }
 
     public init(reserved: UInt8 = 0, version: UInt8 = 0, receivedVersion: UInt8 = 0, subType: SubType,
-                nonce: [UInt8], compoundMAC: [UInt8] = [UInt8](repeating: 0, count: 20)) throws {
+                nonce: [UInt8], compoundMAC: [UInt8] = [UInt8](repeating: 0, count: 20)) throws(EAPError) {
         guard nonce.count == 32, compoundMAC.count == 20 else {
             throw EAPError(.invalidKeyLength, "nonce of \(nonce.count) and MAC of \(compoundMAC.count) octets; "
                            + "32 and 20 are required")
@@ -184,7 +184,7 @@ public struct CryptoBindingTLV: Hashable, Sendable {
     }
 
     /// Reads a Crypto-Binding TLV; its value must be exactly 56 octets.
-    public init(tlv: EAPTLV) throws {
+    public init(tlv: EAPTLV) throws(EAPError) {
         guard tlv.type == .cryptoBinding else {
             throw EAPError(.unexpectedType, "\(tlv) is not a Crypto-Binding TLV")
         }
@@ -201,7 +201,7 @@ public struct CryptoBindingTLV: Hashable, Sendable {
     }
 
     /// The same TLV with a different Compound MAC (zeros while computing it).
-    public func with(compoundMAC: [UInt8]) throws -> CryptoBindingTLV {
+    public func with(compoundMAC: [UInt8]) throws(EAPError) -> CryptoBindingTLV {
         guard let subType else {
             throw EAPError(.invalidCryptoBinding, "SubType \(subTypeValue) is neither request nor response")
         }
@@ -232,7 +232,7 @@ public struct EAPTLVRequest: Hashable, Sendable {
     /// The types this peer implements.
     public static let understood: Set<EAPTLVType> = [.result, .cryptoBinding, .nak]
 
-    public init(typeData: [UInt8]) throws {
+    public init(typeData: [UInt8]) throws(EAPError) {
         let tlvs = try EAPTLV.parse(typeData)
         var result: EAPTLVResultStatus? = nil
         var binding: CryptoBindingTLV? = nil
@@ -260,7 +260,7 @@ public struct EAPTLVRequest: Hashable, Sendable {
     }
 
     /// Decodes an EAP packet, which must be a Request of type EAP-TLV (33).
-    public init(packet: EAPPacket) throws {
+    public init(packet: EAPPacket) throws(EAPError) {
         guard packet.code == .request, packet.type == .tlv else {
             throw EAPError(.unexpectedType, "\(packet) is not an EAP-TLV Request")
         }
@@ -270,20 +270,20 @@ public struct EAPTLVRequest: Hashable, Sendable {
 
 extension EAPPacket {
     /// An EAP-TLV Response (type 33) carrying `tlvs` in order.
-    public static func tlvResponse(identifier: UInt8, tlvs: [EAPTLV]) throws -> EAPPacket {
+    public static func tlvResponse(identifier: UInt8, tlvs: [EAPTLV]) throws(EAPError) -> EAPPacket {
         try EAPPacket(code: .response, identifier: identifier, type: .tlv, typeData: tlvs.flatMap { $0.encode() })
     }
 
     /// The answer to an unsupported mandatory TLV: one NAK TLV with Vendor-Id 0 and that TLV's type
     /// ([MS-PEAP] §2.2.8.1, as hostapd's `eap_tlv_build_nak`).
-    public static func tlvNakResponse(identifier: UInt8, unsupported type: EAPTLVType) throws -> EAPPacket {
+    public static func tlvNakResponse(identifier: UInt8, unsupported type: EAPTLVType) throws(EAPError) -> EAPPacket {
         try tlvResponse(identifier: identifier, tlvs: [EAPTLVNak(vendorID: 0, nakType: type).tlv()])
     }
 
     /// The answer to a Result TLV: our Result, followed by our Crypto-Binding response when there is one
     /// ([MS-PEAP] §3.2.5.4.x; the order hostapd and Windows use).
     public static func tlvResultResponse(identifier: UInt8, status: EAPTLVResultStatus,
-                                         cryptoBinding: CryptoBindingTLV? = nil) throws -> EAPPacket {
+                                         cryptoBinding: CryptoBindingTLV? = nil) throws(EAPError) -> EAPPacket {
         var tlvs = [status.tlv]
         if let cryptoBinding { tlvs.append(cryptoBinding.tlv) }
         return try tlvResponse(identifier: identifier, tlvs: tlvs)

@@ -20,7 +20,7 @@ public enum PEAPCryptoBinding {
     /// PRF+ as PEAPv0 computes it (§3.1.5.5.2.2, hostapd `peap_prfplus` version 0):
     /// T1 = HMAC-SHA1(K, S ‖ 0x01 ‖ 0x00 ‖ 0x00), Tn = HMAC-SHA1(K, Tn-1 ‖ S ‖ n ‖ 0x00 ‖ 0x00);
     /// output T1 ‖ T2 … cut to `length` (at most 255 × 20 octets).
-    public static func prfPlus(key: [UInt8], seed: [UInt8], length: Int) throws -> [UInt8] {
+    public static func prfPlus(key: [UInt8], seed: [UInt8], length: Int) throws(EAPError) -> [UInt8] {
         guard length >= 0, length <= 255 * 20 else {
             throw EAPError(.invalidKeyLength, "PRF+ output of \(length) octets exceeds 255 blocks")
         }
@@ -55,7 +55,7 @@ public enum PEAPCryptoBinding {
 
     /// IPMK ‖ CMK = PRF+(TK[0..<40], "Inner Methods Compound Keys" ‖ ISK, 60) (§3.1.5.5.2.2; the label has no
     /// terminating NUL here, unlike the CSK label).
-    public static func compoundKeys(tunnelKey: [UInt8], innerSessionKey: [UInt8]) throws -> CompoundKeys {
+    public static func compoundKeys(tunnelKey: [UInt8], innerSessionKey: [UInt8]) throws(EAPError) -> CompoundKeys {
         guard tunnelKey.count >= 40 else {
             throw EAPError(.invalidKeyLength, "the Tunnel Key must hold at least 40 octets, not \(tunnelKey.count)")
         }
@@ -68,7 +68,7 @@ public enum PEAPCryptoBinding {
     }
 
     /// After a fast reconnect (no inner method): IPMK = TK[0..<40], CMK = TK[40..<60] (§3.1.5.5.2.2).
-    public static func fastReconnectKeys(tunnelKey: [UInt8]) throws -> CompoundKeys {
+    public static func fastReconnectKeys(tunnelKey: [UInt8]) throws(EAPError) -> CompoundKeys {
         guard tunnelKey.count >= tunnelKeyLength else {
             throw EAPError(.invalidKeyLength, "the Tunnel Key must hold 60 octets, not \(tunnelKey.count)")
         }
@@ -77,7 +77,7 @@ public enum PEAPCryptoBinding {
 
     /// The Compound MAC (§3.1.5.5.1): HMAC-SHA1(CMK, Crypto-Binding TLV with its MAC zeroed ‖ PEAP type 0x19).
     /// PEAPv0 has no outer TLVs; they are not supported.
-    public static func compoundMAC(cmk: [UInt8], binding: CryptoBindingTLV) throws -> [UInt8] {
+    public static func compoundMAC(cmk: [UInt8], binding: CryptoBindingTLV) throws(EAPError) -> [UInt8] {
         guard cmk.count == 20 else { throw EAPError(.invalidKeyLength, "the CMK is 20 octets, not \(cmk.count)") }
         let zeroed = try binding.with(compoundMAC: [UInt8](repeating: 0, count: 20))
         return HMAC.sha1(key: cmk, zeroed.tlv.encode(), [EAPType.peap.rawValue])
@@ -85,7 +85,7 @@ public enum PEAPCryptoBinding {
 
     /// Validates the server's Crypto-Binding request (§3.2.5.3): Version 0, SubType request, and a Compound
     /// MAC that verifies (compared in constant time). RecvVersion is not checked.
-    public static func verifyRequest(_ request: CryptoBindingTLV, cmk: [UInt8]) throws {
+    public static func verifyRequest(_ request: CryptoBindingTLV, cmk: [UInt8]) throws(EAPError) {
         guard request.version == 0 else {
             throw EAPError(.invalidCryptoBinding, "Crypto-Binding Version \(request.version), PEAPv0 uses 0")
         }
@@ -102,7 +102,7 @@ public enum PEAPCryptoBinding {
 
     /// The peer's Crypto-Binding response (§3.2.5.4.x): Version 0, RecvVersion the negotiated PEAP version,
     /// SubType response, the request's Nonce echoed, and our Compound MAC.
-    public static func response(to request: CryptoBindingTLV, cmk: [UInt8], peapVersion: UInt8 = 0) throws
+    public static func response(to request: CryptoBindingTLV, cmk: [UInt8], peapVersion: UInt8 = 0) throws(EAPError)
         -> CryptoBindingTLV
     {
         let unsigned = try CryptoBindingTLV(version: 0, receivedVersion: peapVersion, subType: .response,
@@ -111,7 +111,7 @@ public enum PEAPCryptoBinding {
     }
 
     /// CSK = PRF+(IPMK, "Session Key Generating Function" ‖ 0x00, 128) (§3.1.5.7).
-    public static func compoundSessionKey(ipmk: [UInt8]) throws -> [UInt8] {
+    public static func compoundSessionKey(ipmk: [UInt8]) throws(EAPError) -> [UInt8] {
         guard ipmk.count == 40 else { throw EAPError(.invalidKeyLength, "the IPMK is 40 octets, not \(ipmk.count)") }
         return try prfPlus(key: ipmk, seed: Array("Session Key Generating Function".utf8) + [0x00], length: 128)
     }
@@ -125,13 +125,13 @@ public enum PEAPCryptoBinding {
     }
 
     /// MPPE keys after a successful crypto-binding exchange: from the CSK.
-    public static func peerMPPEKeys(ipmk: [UInt8]) throws -> MPPEKeys {
+    public static func peerMPPEKeys(ipmk: [UInt8]) throws(EAPError) -> MPPEKeys {
         let csk = try compoundSessionKey(ipmk: ipmk)
         return MPPEKeys(send: Array(csk[0..<32]), receive: Array(csk[32..<64]))
     }
 
     /// MPPE keys without crypto-binding: the first 64 octets of the "client EAP encryption" key material.
-    public static func peerMPPEKeys(keyMaterial: [UInt8]) throws -> MPPEKeys {
+    public static func peerMPPEKeys(keyMaterial: [UInt8]) throws(EAPError) -> MPPEKeys {
         guard keyMaterial.count >= 64 else {
             throw EAPError(.invalidKeyLength, "key material of \(keyMaterial.count) octets, 64 needed")
         }

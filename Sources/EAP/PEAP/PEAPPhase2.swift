@@ -45,7 +45,7 @@ public enum PEAPPhase2 {
     /// Decodes the decrypted phase-2 data of one outer PEAP Request as an inner EAP packet, rebuilding the header
     /// from the outer Identifier when it was compressed. A full header is accepted wherever it arrives (NPS sends
     /// EAP-TLV with its header); its own Identifier is kept.
-    public static func decodeInnerRequest(_ plaintext: [UInt8], outerIdentifier: UInt8) throws -> EAPPacket {
+    public static func decodeInnerRequest(_ plaintext: [UInt8], outerIdentifier: UInt8) throws(EAPError) -> EAPPacket {
         guard !plaintext.isEmpty else {
             throw EAPError(.truncated, "empty phase-2 data: no inner EAP Type", offset: 0)
         }
@@ -80,7 +80,7 @@ public enum PEAPPhase2 {
     public static let fragmentationCapability: UInt32 = 0x0000_0001
 
     /// Reads a Capabilities Method Request; returns whether the server supports phase-2 fragmentation.
-    public static func capabilitiesRequestAllowsFragmentation(_ packet: EAPPacket) throws -> Bool {
+    public static func capabilitiesRequestAllowsFragmentation(_ packet: EAPPacket) throws(EAPError) -> Bool {
         guard packet.code == .request, packet.expandedType == .microsoftCapabilities else {
             throw EAPError(.unexpectedType, "\(packet) is not a Capabilities Method Request")
         }
@@ -93,7 +93,7 @@ public enum PEAPPhase2 {
 
     /// The Capabilities Method Response (§2.2.8.3.2, §3.2.5.4.6): F set when this peer reassembles and sends
     /// fragmented phase-2 packets.
-    public static func capabilitiesResponse(identifier: UInt8, supportsFragmentation: Bool) throws -> EAPPacket {
+    public static func capabilitiesResponse(identifier: UInt8, supportsFragmentation: Bool) throws(EAPError) -> EAPPacket {
         var data = [UInt8]()
         data.appendBE32(supportsFragmentation ? fragmentationCapability : 0)
         return try EAPPacket(code: .response, identifier: identifier, expandedType: .microsoftCapabilities,
@@ -111,7 +111,7 @@ public enum PEAPPhase2 {
     /// EAP NAK packet as per [RFC3748]", compressed): a legacy Nak listing the inner method the peer wants,
     /// which is what hostapd sends and NPS accepts. `expanded: true` sends the Expanded Nak RFC 3748 §5.3.2
     /// prescribes for an expanded request instead.
-    public static func nakResponse(answering request: EAPPacket, desired: [EAPType], expanded: Bool = false) throws
+    public static func nakResponse(answering request: EAPPacket, desired: [EAPType], expanded: Bool = false) throws(EAPError)
         -> EAPPacket
     {
         if expanded {

@@ -20,7 +20,7 @@ public struct EAPPacket: Hashable, Sendable, CustomStringConvertible {
     public let typeData: [UInt8]
 
     /// A Request or Response with an IETF type. Use ``init(code:identifier:expandedType:typeData:)`` for 254.
-    public init(code: EAPCode, identifier: UInt8, type: EAPType, typeData: [UInt8] = []) throws {
+    public init(code: EAPCode, identifier: UInt8, type: EAPType, typeData: [UInt8] = []) throws(EAPError) {
         guard code == .request || code == .response else {
             throw EAPError(.unexpectedType, "\(code) packets carry no Type (RFC 3748 §4.2)")
         }
@@ -39,7 +39,7 @@ public struct EAPPacket: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// A Request or Response with an Expanded Type (RFC 3748 §5.7).
-    public init(code: EAPCode, identifier: UInt8, expandedType: EAPExpandedType, typeData: [UInt8] = []) throws {
+    public init(code: EAPCode, identifier: UInt8, expandedType: EAPExpandedType, typeData: [UInt8] = []) throws(EAPError) {
         guard code == .request || code == .response else {
             throw EAPError(.unexpectedType, "\(code) packets carry no Type (RFC 3748 §4.2)")
         }
@@ -81,7 +81,7 @@ public struct EAPPacket: Hashable, Sendable, CustomStringConvertible {
     /// Octets beyond the Length field are link-layer padding and are ignored (RFC 3748 §4.1); a Length larger
     /// than the buffer, a Length below the header, an unknown Code, Success/Failure with data, a Request or
     /// Response without a Type, and a short Expanded Type are errors.
-    public init(decoding bytes: [UInt8]) throws {
+    public init(decoding bytes: [UInt8]) throws(EAPError) {
         guard bytes.count >= Self.headerLength else {
             throw EAPError(.truncated, "\(bytes.count) octets, the EAP header needs 4", offset: 0)
         }
@@ -172,7 +172,7 @@ public struct EAPPacket: Hashable, Sendable, CustomStringConvertible {
 
 extension EAPPacket {
     /// Identity Response (RFC 3748 §5.1): the identity in UTF-8, without a terminating NUL.
-    public static func identityResponse(identifier: UInt8, identity: String) throws -> EAPPacket {
+    public static func identityResponse(identifier: UInt8, identity: String) throws(EAPError) -> EAPPacket {
         try EAPPacket(code: .response, identifier: identifier, type: .identity, typeData: Array(identity.utf8))
     }
 
@@ -184,7 +184,7 @@ extension EAPPacket {
 
     /// Legacy Nak (RFC 3748 §5.3.1): the types the peer would accept instead, in order of preference. An empty
     /// list is sent as the single value 0 ("no viable alternative").
-    public static func nak(identifier: UInt8, desired: [EAPType]) throws -> EAPPacket {
+    public static func nak(identifier: UInt8, desired: [EAPType]) throws(EAPError) -> EAPPacket {
         let data = desired.isEmpty ? [0] : desired.map(\.rawValue)
         return try EAPPacket(code: .response, identifier: identifier, type: .nak, typeData: data)
     }
@@ -192,7 +192,7 @@ extension EAPPacket {
     /// Expanded Nak (RFC 3748 §5.3.2): Type 254, Vendor-Id 0, Vendor-Type 3, then one 8-octet entry
     /// (254, Vendor-Id, Vendor-Type) per acceptable method; IETF methods use Vendor-Id 0. An empty list is sent
     /// as the single entry 254/0/0 ("no viable alternative").
-    public static func expandedNak(identifier: UInt8, desired: [EAPExpandedType]) throws -> EAPPacket {
+    public static func expandedNak(identifier: UInt8, desired: [EAPExpandedType]) throws(EAPError) -> EAPPacket {
         let entries = desired.isEmpty ? [EAPExpandedType(vendorID: 0, vendorType: 0)] : desired
         var data = [UInt8]()
         data.reserveCapacity(entries.count * 8)
@@ -210,7 +210,7 @@ extension EAPPacket {
     /// The Nak RFC 3748 requires for `request`: an Expanded Nak when the request used an Expanded Type
     /// (§5.3.2), otherwise a legacy Nak (§5.3.1) listing the IETF types of `desired`, followed by 254 once when
     /// `desired` also names vendor methods ("an Expanded Type is desired").
-    public static func nakResponse(answering request: EAPPacket, desired: [EAPExpandedType]) throws -> EAPPacket {
+    public static func nakResponse(answering request: EAPPacket, desired: [EAPExpandedType]) throws(EAPError) -> EAPPacket {
         if request.type == .expanded {
             return try expandedNak(identifier: request.identifier, desired: desired)
         }
@@ -228,7 +228,7 @@ extension EAPPacket {
     }
 
     /// The acceptable methods listed in a Nak Response, legacy or expanded.
-    public func nakDesiredTypes() throws -> [EAPExpandedType] {
+    public func nakDesiredTypes() throws(EAPError) -> [EAPExpandedType] {
         guard code == .response else { throw EAPError(.unexpectedType, "\(code) is not a Nak Response") }
         if type == .nak {
             return typeData.filter { $0 != 0 }.map { EAPExpandedType.ietf(EAPType($0)) }

@@ -35,25 +35,31 @@ import TLS
 public struct EAPPeer {
     public let configuration: EAPPeerConfiguration
 
-    private enum Method {
-        case tls(EAPTLSPeerMethod)
-        case peap(PEAPPeerMethod)
-        case mschapv2(MSCHAPv2PeerMethod)
+    /// Where the conversation stands; each state carries what it needs.
+    private enum State {
+        /// No request of our method yet. `nakOffered`: the type we refused with our Nak (RFC 3748 §5.3).
+        case negotiating(nakOffered: UInt8?)
+        /// Our method has answered a request: no Nak from now on (RFC 3748 §5.3).
+        case running(any PeerMethod)
+        /// A failure decided while an answer was still owed to the server; it ends the conversation on the next
+        /// packet (or when the RADIUS layer sees the Access-Reject, see ``receiveRejectWithoutEAPMessage()``).
+        /// Requests still reach the method while its fragments await ACKs.
+        case failing(any PeerMethod, EAPPeerFailure)
+        /// The conversation is over; the method that ran, for the evidence of anything that still arrives.
+        case finished((any PeerMethod)?)
     }
 
     private var context: PeerContext
-    private var method: Method?
-    /// Our method has answered a request: no Nak from now on (RFC 3748 §5.3).
-    private var methodResponded = false
-    /// The type we refused with our Nak.
-    private var nakOffered: UInt8?
-    private var lastRequest: [UInt8]?
-    private var lastResponse: [UInt8]?
-    private var finished = false
+    private var state = State.negotiating(nakOffered: nil)
+    /// The last request answered and our answer, for duplicates (RFC 3748 §4.1).
+    private var lastExchange: (request: [UInt8], response: [UInt8])?
 
     /// A failure decided while an answer was still owed to the server; it ends the conversation on the next
     /// packet (or when the RADIUS layer sees the Access-Reject, see ``receiveRejectWithoutEAPMessage()``).
-    public private(set) var pendingFailure: EAPPeerFailure?
+    public var pendingFailure: EAPPeerFailure? {
+        if case .failing(_, let failure) = state { return failure }
+        return nil
+    }
 
     /// The ordered evidence of the conversation.
     public var trace: [EAPTraceEvent] { context.trace }
@@ -75,13 +81,13 @@ public struct EAPPeer {
             context.record(.identitySent(identity: configuration.identity))
             return respond(packet, to: nil)
         } catch {
-            return finish(failure(.configuration("the identity cannot be sent", error as? EAPError)))
+            return finish(failure(.configuration("the identity cannot be sent", error)))
         }
     }
 
     /// The server's next EAP packet (the EAP-Message of an Access-Challenge, -Accept or -Reject).
     public mutating func receive(_ eapMessage: [UInt8]) -> EAPPeerAction {
-        guard !finished else {
+        if case .finished = state {
             return .failed(failure(.violation("an EAP packet (\(eapMessage.count) octets) after the conversation "
                                               + "ended")))
         }
@@ -89,7 +95,7 @@ public struct EAPPeer {
         do {
             packet = try EAPPacket(decoding: eapMessage)
         } catch {
-            return finish(failure(.violation("malformed EAP packet", error as? EAPError)))
+            return finish(failure(.violation("malformed EAP packet", error)))
         }
         switch packet.code {
         case .request:
@@ -109,7 +115,7 @@ public struct EAPPeer {
     /// The RADIUS server answered with an Access-Reject carrying no EAP-Message (RFC 3579 §2.6.3 says it should
     /// carry an EAP-Failure): handled as that EAP-Failure.
     public mutating func receiveRejectWithoutEAPMessage() -> EAPPeerAction {
-        guard !finished else { return .failed(failure(.violation("an Access-Reject after the conversation ended"))) }
+        if case .finished = state { return .failed(failure(.violation("an Access-Reject after the conversation ended"))) }
         context.record(.eapFailure)
         return serverFailure()
     }
@@ -118,14 +124,14 @@ public struct EAPPeer {
 
     private mutating func request(_ packet: EAPPacket) -> EAPPeerAction {
         let encoded = packet.encode()
-        if let lastRequest, let lastResponse, lastRequest == encoded {
+        if let lastExchange, lastExchange.request == encoded {
             context.record(.duplicateRequest(identifier: packet.identifier))
-            return .send(lastResponse)
+            return .send(lastExchange.response)
         }
         guard let type = packet.type else { return finish(failure(.violation("a Request without a Type"))) }
         context.record(.requestReceived(identifier: packet.identifier, type: type.rawValue,
                                         flags: packet.tlsFlagsOctet, length: packet.length))
-        if let pendingFailure, !isSendingFragments { return finish(pendingFailure) }
+        if case .failing(let method, let pending) = state, !method.isSendingFragments { return finish(pending) }
 
         do {
             switch type {
@@ -145,55 +151,37 @@ public struct EAPPeer {
                 return refuse(packet, encoded)
             }
         } catch {
-            return finish(failure(.configuration("cannot build the response", error as? EAPError)))
+            return finish(failure(.configuration("cannot build the response", error)))
         }
     }
 
+    /// Our method's request: the method is built on the first one, then carries its own state.
     private mutating func runMethod(_ packet: EAPPacket, _ encoded: [UInt8]) -> EAPPeerAction {
-        let reply: MethodReply
-        switch method {
-        case nil:
+        var method: any PeerMethod
+        var pending: EAPPeerFailure? = nil
+        switch state {
+        case .negotiating:
             context.record(.methodStarted(type: configuration.methodType.rawValue))
-            switch configuration.method {
-            case .tls(let tlsContext, let resuming):
-                var tls = EAPTLSPeerMethod(
-                    context: tlsContext, resuming: resuming,
-                    fragmentConfiguration: TLSFragmenter.Configuration(
-                        maxTypeDataSize: configuration.fragmentSize, lengthField: .firstFragmentWhenFragmented,
-                        version: 0),
-                    reassemblyLimit: configuration.reassemblyLimit, inner: false)
-                reply = tls.process(packet, &context)
-                method = .tls(tls)
-            case .peap(let peapConfiguration):
-                var peap = PEAPPeerMethod(configuration: peapConfiguration, fragmentSize: configuration.fragmentSize,
-                                          reassemblyLimit: configuration.reassemblyLimit)
-                reply = peap.process(packet, &context)
-                method = .peap(peap)
-            case .mschapv2(let credentials):
-                context.step = .method(type: EAPType.mschapv2.rawValue)
-                var mschapv2 = MSCHAPv2PeerMethod(credentials: credentials, inner: false)
-                reply = mschapv2.process(packet, &context)
-                method = .mschapv2(mschapv2)
-            }
-        case .tls(var tls):
-            reply = tls.process(packet, &context)
-            method = .tls(tls)
-        case .peap(var peap):
-            reply = peap.process(packet, &context)
-            method = .peap(peap)
-        case .mschapv2(var mschapv2):
-            reply = mschapv2.process(packet, &context)
-            method = .mschapv2(mschapv2)
+            method = configuration.method.base.makeMethod(MethodSetup(
+                fragmentSize: configuration.fragmentSize, reassemblyLimit: configuration.reassemblyLimit,
+                inner: false))
+        case .running(let running):
+            method = running
+        case .failing(let running, let failure):
+            method = running
+            pending = failure
+        case .finished:
+            return .failed(failure(.violation("a request after the conversation ended")))
         }
-        switch reply {
+        switch method.process(packet, &context) {
         case .send(let response):
-            methodResponded = true
+            state = pending.map { .failing(method, $0) } ?? .running(method)
             return respond(response, to: encoded)
         case .sendThenFail(let response, let methodFailure):
-            methodResponded = true
-            pendingFailure = failure(methodFailure)
+            state = .failing(method, failure(methodFailure, method))
             return respond(response, to: encoded)
         case .fail(let methodFailure):
+            state = .running(method)
             return finish(failure(methodFailure))
         }
     }
@@ -203,110 +191,74 @@ public struct EAPPeer {
         let offered = packet.type?.rawValue ?? 0
         let ours = configuration.methodType
         let name = packet.expandedType.map { "\($0)" } ?? "\(packet.type.map { "\($0)" } ?? "?")"
-        if methodResponded {
+        switch state {
+        case .running, .failing, .finished:
             return finish(failure(.violation("the server proposed \(name) after \(ours) began (RFC 3748 §2.1: no "
                                              + "change of method)")))
-        }
-        if let nakOffered {
+        case .negotiating(let nakOffered?):
             return finish(failure(MethodFailure(
                 kind: .methodRefused,
                 reason: "the server proposed \(name) after our Nak of type \(nakOffered) naming \(ours)")))
-        }
-        do {
-            let nak = try EAPPacket.nakResponse(answering: packet, desired: [.ietf(ours)])
-            nakOffered = offered
-            context.record(.nakSent(offered: offered, desired: [ours.rawValue]))
-            context.step = .methodNegotiation(proposed: offered)
-            return respond(nak, to: encoded)
-        } catch {
-            return finish(failure(.configuration("cannot build the Nak", error as? EAPError)))
+        case .negotiating(nil):
+            do {
+                let nak = try EAPPacket.nakResponse(answering: packet, desired: [.ietf(ours)])
+                state = .negotiating(nakOffered: offered)
+                context.record(.nakSent(offered: offered, desired: [ours.rawValue]))
+                context.step = .methodNegotiation(proposed: offered)
+                return respond(nak, to: encoded)
+            } catch {
+                return finish(failure(.configuration("cannot build the Nak", error)))
+            }
         }
     }
 
     // MARK: - Success and Failure
 
     private mutating func success() -> EAPPeerAction {
-        if let pendingFailure { return finish(pendingFailure) }
-        guard let method, mayAcceptSuccess else {
+        switch state {
+        case .failing(_, let pending):
+            return finish(pending)
+        case .running(let method) where method.mayAcceptSuccess:
+            switch method.result() {
+            case .success(let result):
+                context.step = .completed
+                state = .finished(method)
+                return .succeeded(result)
+            case .failure(let methodFailure):
+                return finish(failure(methodFailure))
+            }
+        case .negotiating, .running, .finished:
             return finish(failure(.violation("EAP-Success before the method could succeed (\(context.step)); "
                                              + "success refused")))
-        }
-        let result: Result<EAPPeerResult, MethodFailure>
-        switch method {
-        case .tls(let tls):
-            result = tls.keyMaterial().map { keys in
-                let mppe = EAPPeerResult.expectedMPPEKeys(method: .tls, msk: keys.msk)
-                return EAPPeerResult(
-                    method: .tls, innerMethod: nil, msk: keys.msk, emsk: keys.emsk, sessionId: keys.sessionId,
-                    expectedMPPERecvKey: mppe.recv, expectedMPPESendKey: mppe.send, tls: tls.evidence, innerTLS: nil,
-                    cryptoBinding: .notApplicable, resumed: tls.session?.resumed ?? false, innerMethodRan: false,
-                    resumptionState: tls.session?.resumptionState)
-            }
-        case .peap(let peap):
-            result = peap.result()
-        case .mschapv2(let mschapv2):
-            if let msk = mschapv2.msk {
-                let mppe = EAPPeerResult.expectedMPPEKeys(method: .mschapv2, msk: msk)
-                result = .success(EAPPeerResult(
-                    method: .mschapv2, innerMethod: nil, msk: msk, emsk: nil, sessionId: nil,
-                    expectedMPPERecvKey: mppe.recv, expectedMPPESendKey: mppe.send, tls: nil, innerTLS: nil,
-                    cryptoBinding: .notApplicable, resumed: false, innerMethodRan: false, resumptionState: nil))
-            } else {
-                result = .failure(.violation("EAP-MSCHAPv2 keys are not available"))
-            }
-        }
-        switch result {
-        case .success(let result):
-            context.step = .completed
-            finished = true
-            return .succeeded(result)
-        case .failure(let methodFailure):
-            return finish(failure(methodFailure))
         }
     }
 
     /// The server's EAP-Failure: the most specific kind the conversation supports.
     private mutating func serverFailure() -> EAPPeerAction {
-        if let pendingFailure { return finish(pendingFailure) }
         let where_ = "EAP-Failure at step \"\(context.step)\""
-        switch method {
-        case .peap(let peap) where peap.innerFailureSeen:
-            var reason = where_ + " after phase 2 failed"
-            if let msCHAPv2 = peap.msCHAPv2Failure { reason += ": inner MS-CHAPv2 \(msCHAPv2.text)" }
-            if let result = peap.resultReceived, result != .success { reason += "; Result TLV \(result)" }
-            return finish(failure(MethodFailure(kind: .innerFailure, reason: reason)))
-        case .peap(let peap) where peap.innerMethodRefused:
-            return finish(failure(MethodFailure(
-                kind: .methodRefused,
-                reason: where_ + ": the server accepts no inner \(peap.configuration.inner.type) (our Nak named it)")))
-        case .mschapv2(let mschapv2) where mschapv2.lastFailure != nil:
-            let text = mschapv2.lastFailure?.text ?? ""
-            return finish(failure(MethodFailure(kind: .methodFailure, reason: where_ + " after MS-CHAPv2 \(text)")))
-        case nil where nakOffered != nil:
+        switch state {
+        case .failing(_, let pending):
+            return finish(pending)
+        case .running(let method):
+            return finish(failure(method.failureOnEAPFailure(at: where_)
+                                  ?? MethodFailure(kind: .eapFailure, reason: where_)))
+        case .negotiating(_?):
             return finish(failure(MethodFailure(
                 kind: .methodRefused,
                 reason: where_ + ": the server accepts no \(configuration.methodType) (our Nak named it)")))
-        default:
+        case .negotiating(nil), .finished:
             return finish(failure(MethodFailure(kind: .eapFailure, reason: where_)))
         }
     }
 
     // MARK: - Helpers
 
-    private var mayAcceptSuccess: Bool {
-        switch method {
-        case .tls(let tls): return tls.hasSucceeded
-        case .peap(let peap): return peap.mayAcceptSuccess
-        case .mschapv2(let mschapv2): return mschapv2.hasSucceeded
-        case nil: return false
-        }
-    }
-
-    private var isSendingFragments: Bool {
-        switch method {
-        case .tls(let tls): return tls.isSendingFragments
-        case .peap(let peap): return peap.isSendingFragments
-        default: return false
+    /// The method that runs or ran.
+    private var method: (any PeerMethod)? {
+        switch state {
+        case .negotiating: return nil
+        case .running(let method), .failing(let method, _): return method
+        case .finished(let method): return method
         }
     }
 
@@ -314,39 +266,24 @@ public struct EAPPeer {
         let bytes = packet.encode()
         context.record(.responseSent(identifier: packet.identifier, type: packet.type?.rawValue ?? 0,
                                      flags: packet.tlsFlagsOctet, length: bytes.count))
-        lastRequest = request
-        lastResponse = bytes
+        lastExchange = request.map { (request: $0, response: bytes) }
         return .send(bytes)
     }
 
     private mutating func finish(_ failure: EAPPeerFailure) -> EAPPeerAction {
-        finished = true
-        pendingFailure = nil
+        state = .finished(method)
         return .failed(failure)
     }
 
-    /// A method's failure with the step and the evidence attached.
-    private func failure(_ methodFailure: MethodFailure) -> EAPPeerFailure {
-        var tls: TLSEvidence? = nil
-        var innerTLS: TLSEvidence? = nil
-        var msCHAPv2 = methodFailure.msCHAPv2
-        var resultTLV = methodFailure.resultTLV
-        switch method {
-        case .tls(let method):
-            tls = method.evidence
-        case .peap(let method):
-            tls = method.tlsEvidence
-            innerTLS = method.innerTLSEvidence
-            msCHAPv2 = msCHAPv2 ?? method.msCHAPv2Failure
-            resultTLV = resultTLV ?? method.resultReceived
-        case .mschapv2(let method):
-            msCHAPv2 = msCHAPv2 ?? method.lastFailure
-        case nil:
-            break
-        }
-        return EAPPeerFailure(step: context.step, kind: methodFailure.kind, reason: methodFailure.reason, tls: tls,
-                              innerTLS: innerTLS, msCHAPv2: msCHAPv2, resultTLV: resultTLV,
-                              tlsError: methodFailure.tlsError, eapError: methodFailure.eapError)
+    /// A method's failure with the step and the method's evidence attached.
+    private func failure(_ methodFailure: MethodFailure) -> EAPPeerFailure { failure(methodFailure, method) }
+
+    private func failure(_ methodFailure: MethodFailure, _ method: (any PeerMethod)?) -> EAPPeerFailure {
+        var failure = EAPPeerFailure(
+            step: context.step, kind: methodFailure.kind, reason: methodFailure.reason, msCHAPv2: methodFailure.msCHAPv2,
+            resultTLV: methodFailure.resultTLV, tlsError: methodFailure.tlsError, eapError: methodFailure.eapError)
+        method?.annotate(&failure)
+        return failure
     }
 
     private func configurationProblem() -> MethodFailure? {
@@ -359,10 +296,6 @@ public struct EAPPeer {
         guard configuration.reassemblyLimit > 0 else {
             return .configuration("reassembly limit \(configuration.reassemblyLimit) must be positive")
         }
-        if case .peap(let peap) = configuration.method, let inner = peap.innerFragmentSize,
-           !(6...(EAPPacket.maximumLength - 5)).contains(inner) {
-            return .configuration("inner fragment size \(inner) is outside 6…\(EAPPacket.maximumLength - 5)")
-        }
-        return nil
+        return configuration.method.base.problem()
     }
 }

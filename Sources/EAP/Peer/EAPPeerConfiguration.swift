@@ -25,23 +25,7 @@ public struct EAPPeerConfiguration: Sendable {
     }
 
     /// The EAP Type the peer will accept, and names in its Nak.
-    public var methodType: EAPType {
-        switch method {
-        case .tls: return .tls
-        case .peap: return .peap
-        case .mschapv2: return .mschapv2
-        }
-    }
-}
-
-/// The one method a conversation runs. A server proposing another is answered with a Nak naming this one.
-public enum EAPMethodConfiguration: Sendable {
-    /// EAP-TLS (RFC 5216; TLS 1.3 per RFC 9190 when the context allows it). `resuming` offers a saved session.
-    case tls(TLSClientContext, resuming: TLSResumptionState?)
-    /// PEAPv0 ([MS-PEAP]) with an inner EAP-MSCHAPv2 or EAP-TLS.
-    case peap(PEAPConfiguration)
-    /// Bare EAP-MSCHAPv2 (type 26, draft-kamath-pppext-eap-mschapv2), outside any tunnel.
-    case mschapv2(MSCHAPv2Credentials)
+    public var methodType: EAPType { method.type }
 }
 
 /// PEAPv0 as a Windows client runs it against NPS.
@@ -79,21 +63,10 @@ public struct PEAPConfiguration: Sendable {
     }
 }
 
-/// The method PEAP runs inside its tunnel.
-public enum PEAPInnerMethod: Sendable {
-    /// Inner EAP-MSCHAPv2 (PEAP-MSCHAPv2, "Secured password").
-    case mschapv2(MSCHAPv2Credentials)
-    /// Inner EAP-TLS (PEAP-TLS, "Smart card or other certificate" inside PEAP), with its own TLS context.
-    case tls(TLSClientContext)
-
-    /// The inner EAP Type.
-    public var type: EAPType {
-        switch self {
-        case .mschapv2: return .mschapv2
-        case .tls: return .tls
-        }
-    }
-}
+/// The method PEAP runs inside its tunnel: one whose kind may run inside PEAP (``EAPMethodKind/Capabilities/insidePEAP``),
+/// e.g. `.mschapv2(credentials)` (PEAP-MSCHAPv2, "Secured password") or `.tls(context)` (PEAP-TLS, "Smart card or other
+/// certificate" inside PEAP, with its own TLS context).
+public typealias PEAPInnerMethod = EAPMethodConfiguration
 
 /// What the peer does with the PEAP Crypto-Binding TLV ([MS-PEAP] §3.2.5.4.x; hostapd `crypto_binding=`).
 public enum CryptoBindingPolicy: String, Sendable, Codable, CaseIterable {

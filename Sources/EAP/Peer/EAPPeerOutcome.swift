@@ -13,21 +13,23 @@ public enum EAPPeerAction: Sendable {
 
 /// What a successful conversation established, from the peer's side.
 public struct EAPPeerResult: Sendable {
-    /// The outer method: EAP-TLS, PEAP or EAP-MSCHAPv2.
+    /// The outer method: EAP-TLS, PEAP, EAP-MSCHAPv2, EAP-MD5 (MD5-Challenge).
     public var method: EAPType
     /// PEAP's inner method; `nil` outside PEAP and after a PEAP fast reconnect without phase 2.
     public var innerMethod: EAPType?
-    /// The Master Session Key, 64 octets (RFC 5247 §1.4).
+    /// The Master Session Key, 64 octets (RFC 5247 §1.4); empty for a method that derives none (EAP-MD5,
+    /// RFC 3748 §5.4).
     public var msk: [UInt8]
     /// The Extended MSK, when the method defines one (EAP-TLS; PEAP without crypto-binding).
     public var emsk: [UInt8]?
     /// The EAP Session-Id (RFC 5247 §1.4, RFC 5216 §2.3, RFC 9190 §2.3); `nil` for bare EAP-MSCHAPv2.
     public var sessionId: [UInt8]?
     /// The MS-MPPE-Recv-Key the server must put in its Access-Accept (RFC 2548 §2.4.3): the server's receive
-    /// key, which is the peer's send key. See ``expectedMPPEKeys(method:msk:)`` for the layout.
-    public var expectedMPPERecvKey: [UInt8]
+    /// key, which is the peer's send key. See ``expectedMPPEKeys(method:msk:)`` for the layout. `nil` when the
+    /// method derives no keys.
+    public var expectedMPPERecvKey: [UInt8]?
     /// The MS-MPPE-Send-Key the server must put in its Access-Accept (RFC 2548 §2.4.2).
-    public var expectedMPPESendKey: [UInt8]
+    public var expectedMPPESendKey: [UInt8]?
     /// The outer TLS handshake (EAP-TLS, PEAP phase 1).
     public var tls: TLSEvidence?
     /// PEAP's inner EAP-TLS handshake.
@@ -40,6 +42,32 @@ public struct EAPPeerResult: Sendable {
     public var innerMethodRan: Bool
     /// The outer session, saved for a later resumption (when the context keeps sessions).
     public var resumptionState: TLSResumptionState?
+
+    /// Both MPPE keys the Access-Accept must carry, as (MS-MPPE-Send-Key, MS-MPPE-Recv-Key); nil when the method
+    /// derives none.
+    public var expectedMPPE: (send: [UInt8], receive: [UInt8])? {
+        guard let expectedMPPESendKey, let expectedMPPERecvKey else { return nil }
+        return (send: expectedMPPESendKey, receive: expectedMPPERecvKey)
+    }
+
+    init(method: EAPType, innerMethod: EAPType?, msk: [UInt8], emsk: [UInt8]?, sessionId: [UInt8]?,
+         expectedMPPE: (recv: [UInt8], send: [UInt8])?, tls: TLSEvidence?, innerTLS: TLSEvidence?,
+         cryptoBinding: CryptoBindingOutcome, resumed: Bool, innerMethodRan: Bool,
+         resumptionState: TLSResumptionState?) {
+        self.method = method
+        self.innerMethod = innerMethod
+        self.msk = msk
+        self.emsk = emsk
+        self.sessionId = sessionId
+        self.expectedMPPERecvKey = expectedMPPE?.recv
+        self.expectedMPPESendKey = expectedMPPE?.send
+        self.tls = tls
+        self.innerTLS = innerTLS
+        self.cryptoBinding = cryptoBinding
+        self.resumed = resumed
+        self.innerMethodRan = innerMethodRan
+        self.resumptionState = resumptionState
+    }
 
     /// The MPPE keys a RADIUS server derives from the MSK, as the peer expects them in the Access-Accept.
     ///

@@ -38,7 +38,7 @@ public struct EAPTLSMessage: Hashable, Sendable, CustomStringConvertible {
 
     /// Builds a message; the L flag follows `tlsMessageLength` (present ⇔ L).
     public init(flags: EAPTLSFlags = [], version: UInt8 = 0, tlsMessageLength: UInt32? = nil, data: [UInt8] = [])
-        throws
+        throws(EAPError)
     {
         guard version <= 0x07 else {
             throw EAPError(.invalidConfiguration, "version \(version) does not fit in the 3 low flag bits")
@@ -52,7 +52,7 @@ public struct EAPTLSMessage: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Validates, then decodes the Type-Data of an EAP-TLS/PEAP packet.
-    public init(typeData: [UInt8]) throws {
+    public init(typeData: [UInt8]) throws(EAPError) {
         guard let first = typeData.first else {
             throw EAPError(.truncated, "EAP-TLS Type-Data is empty; the Flags octet is required", offset: 0)
         }
@@ -111,17 +111,17 @@ public struct EAPTLSMessage: Hashable, Sendable, CustomStringConvertible {
 
 extension EAPPacket {
     /// The EAP-TLS/PEAP Type-Data of this packet, decoded.
-    public func tlsMessage() throws -> EAPTLSMessage {
+    public func tlsMessage() throws(EAPError) -> EAPTLSMessage {
         try EAPTLSMessage(typeData: typeData)
     }
 
     /// A Response of `type` (``EAPType/tls`` or ``EAPType/peap``) carrying `message`.
-    public static func tlsResponse(identifier: UInt8, type: EAPType, message: EAPTLSMessage) throws -> EAPPacket {
+    public static func tlsResponse(identifier: UInt8, type: EAPType, message: EAPTLSMessage) throws(EAPError) -> EAPPacket {
         try EAPPacket(code: .response, identifier: identifier, type: type, typeData: message.encode())
     }
 
     /// The fragment ACK Response for `request` (RFC 5216 §2.1.5): same Type, flags only (version bits for PEAP).
-    public static func tlsAck(identifier: UInt8, type: EAPType, version: UInt8 = 0) throws -> EAPPacket {
+    public static func tlsAck(identifier: UInt8, type: EAPType, version: UInt8 = 0) throws(EAPError) -> EAPPacket {
         try tlsResponse(identifier: identifier, type: type, message: .ack(version: version))
     }
 }

@@ -64,7 +64,7 @@ public struct TLSFragmenter: Sendable {
     /// Prepares `message` for sending. Throws ``EAPError/Code/invalidConfiguration`` for a Type-Data size below
     /// 6 octets or a version above 7, ``EAPError/Code/emptyFragment`` for an empty message (send an ACK
     /// instead), ``EAPError/Code/messageTooLong`` for a message the 32-bit length cannot describe.
-    public init(message: [UInt8], configuration: Configuration = Configuration()) throws {
+    public init(message: [UInt8], configuration: Configuration = Configuration()) throws(EAPError) {
         guard configuration.maxTypeDataSize >= 6 else {
             throw EAPError(.invalidConfiguration, "maxTypeDataSize \(configuration.maxTypeDataSize) leaves no room "
                            + "for TLS data after flags and length; the minimum is 6")
@@ -106,7 +106,7 @@ public struct TLSFragmenter: Sendable {
     }
 
     /// The next fragment. Allowed first, and then only after ``receiveAck(_:)``.
-    public mutating func nextFragment() throws -> EAPTLSMessage {
+    public mutating func nextFragment() throws(EAPError) -> EAPTLSMessage {
         switch state {
         case .awaitingAck:
             throw EAPError(.stateViolation, "fragment at offset \(offset) requested before the ACK of the previous one")
@@ -129,7 +129,7 @@ public struct TLSFragmenter: Sendable {
 
     /// Records the server's ACK of the outstanding fragment. `ack` must be an ACK (``EAPTLSMessage/isAck``);
     /// its version bits are not checked.
-    public mutating func receiveAck(_ ack: EAPTLSMessage) throws {
+    public mutating func receiveAck(_ ack: EAPTLSMessage) throws(EAPError) {
         guard state == .awaitingAck else {
             throw EAPError(.stateViolation, state == .finished
                            ? "ACK after the last fragment: the server owes its own message, not an ACK"
@@ -142,7 +142,7 @@ public struct TLSFragmenter: Sendable {
     }
 
     /// ``receiveAck(_:)`` then ``nextFragment()``.
-    public mutating func next(afterAck ack: EAPTLSMessage) throws -> EAPTLSMessage {
+    public mutating func next(afterAck ack: EAPTLSMessage) throws(EAPError) -> EAPTLSMessage {
         try receiveAck(ack)
         return try nextFragment()
     }

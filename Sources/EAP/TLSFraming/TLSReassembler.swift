@@ -60,7 +60,7 @@ public struct TLSReassembler: Sendable {
     public mutating func reset() { state = .idle }
 
     /// Accepts one fragment.
-    public mutating func receive(_ fragment: EAPTLSMessage) throws -> Output {
+    public mutating func receive(_ fragment: EAPTLSMessage) throws(EAPError) -> Output {
         if fragment.isStart {
             throw EAPError(.unexpectedStart, isReceiving
                            ? "Start (S flag) after \(receivedCount) octets of a fragmented message"

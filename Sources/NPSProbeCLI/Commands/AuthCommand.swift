@@ -15,9 +15,9 @@ struct AuthCommand: AsyncParsableCommand {
         abstract: "Authenticate once against one or more RADIUS servers and report the outcome.",
         discussion: """
             Options given on the command line win over the same settings in --profile.
-            Methods: pap, chap, mschapv2 (MS-CHAPv2 in RADIUS attributes, as a VPN server asks NPS),
-            eap-mschapv2, eap-tls, peap-tls (PEAP with an inner client certificate, Always On VPN user
-            tunnels), peap-mschapv2.
+            Methods: pap, chap, mschapv2 (MS-CHAPv2 in RADIUS attributes, as a VPN server asks NPS), and EAP:
+            """ + " " + AuthSettings.Method.allCases.compactMap { $0.eap?.name }.joined(separator: ", ") + """
+            . peap-tls is PEAP with an inner client certificate (Always On VPN user tunnels).
             """ + "\n" + ExitStatus.help)
 
     @OptionGroup var inputs: CaseOptions

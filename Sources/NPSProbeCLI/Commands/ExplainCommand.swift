@@ -178,11 +178,9 @@ private struct Answer {
                 return try MSCHAPv2Failure(parsing: String(decoding: bytes, as: UTF8.self))
             }
             return nil  // A hex number such as 0x355.
-        } catch let error as EAPError {
+        } catch {
             throw LocalError("explain: '\(query)' is not a valid MS-CHAP failure: \(error.reason)"
                 + (error.offset.map { " (at octet \($0))" } ?? ""))
-        } catch {
-            throw LocalError("explain: '\(query)' is not a valid MS-CHAP failure: \(error)")
         }
     }
 

@@ -128,7 +128,7 @@ struct LoadCommand: AsyncParsableCommand {
         var report: (@Sendable (LoadProgress) -> Void)?
         if let printer { report = { printer.print($0) } }
         let result = await LoadRunner.run(
-            LoadRequests(base: request, identities: pool), conversation: conversation, scheduler: plan.scheduler,
+            LoadRequests(base: request, identities: pool, recipe: inputs.prepared.eapRecipe), conversation: conversation, scheduler: plan.scheduler,
             control: control, progress: report, progressInterval: printer?.interval ?? .seconds(1))
         await transport.shutdown()
         watcher.cancel()

@@ -8,7 +8,8 @@ import Reports
 /// command line wins over a `--profile`.
 struct MethodOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
-        "pap, chap, mschapv2 (RFC 2548, no EAP), eap-mschapv2, eap-tls, peap-tls, peap-mschapv2.",
+        "pap, chap, mschapv2 (RFC 2548, no EAP), "
+            + AuthSettings.Method.allCases.compactMap { $0.eap?.name }.joined(separator: ", ") + ".",
         valueName: "method"))
     var method: AuthSettings.Method?
 

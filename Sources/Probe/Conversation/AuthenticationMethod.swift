@@ -13,42 +13,34 @@ public enum AuthenticationMethod: Sendable {
     /// MS-CHAPv2 without EAP, as a VPN server asks NPS (RFC 2548 §2.3: MS-CHAP-Challenge +
     /// MS-CHAP2-Response; the reply carries MS-CHAP2-Success or MS-CHAP-Error).
     case msCHAPv2(password: String)
-    /// EAP over RADIUS (RFC 3579): EAP-TLS, PEAP, EAP-MSCHAPv2. `name` is the report's method name
-    /// (`eap-tls`, `peap-mschapv2`, …). The peer's TLS contexts are shared by every conversation.
-    case eap(EAPPeerConfiguration, name: String)
+    /// EAP over RADIUS (RFC 3579): any method the peer runs (``EAPMethod``: `eap-tls`, `peap-mschapv2`, …). The
+    /// peer's TLS contexts are shared by every conversation.
+    case eap(EAPPeerConfiguration)
 
     /// EAP-TLS and PEAP run TLS (and can resume a session); PAP, CHAP, MS-CHAPv2, EAP-MSCHAPv2 do not.
     public var usesTLS: Bool {
-        guard case .eap(let configuration, _) = self else { return false }
-        switch configuration.method {
-        case .tls, .peap: return true
-        case .mschapv2: return false
-        }
+        guard case .eap(let configuration) = self else { return false }
+        return configuration.method.method.capabilities.contains(.tls)
     }
 
-    /// The same method offering `state` for TLS session resumption (EAP-TLS, PEAP's outer tunnel: fast
-    /// reconnect); nil for methods without TLS.
+    /// The same method offering `state` for TLS session resumption (EAP-TLS, PEAP fast reconnect); nil for
+    /// methods without TLS.
     public func resuming(_ state: TLSResumptionState) -> AuthenticationMethod? {
-        guard case .eap(var configuration, let name) = self else { return nil }
-        switch configuration.method {
-        case .tls(let context, _):
-            configuration.method = .tls(context, resuming: state)
-        case .peap(var peap):
-            peap.resuming = state
-            configuration.method = .peap(peap)
-        case .mschapv2:
+        guard case .eap(var configuration) = self, let method = configuration.method.resuming(state) else {
             return nil
         }
-        return .eap(configuration, name: name)
+        configuration.method = method
+        return .eap(configuration)
     }
 
-    /// The name used in reports and `--json` (`method`).
+    /// The name used in reports and `--json` (`method`): `pap`, `chap`, `mschapv2`, or the EAP method's
+    /// (``EAPMethod/name``).
     public var name: String {
         switch self {
         case .pap: return "pap"
         case .chap: return "chap"
         case .msCHAPv2: return "mschapv2"
-        case .eap(_, let name): return name
+        case .eap(let configuration): return configuration.method.method.name
         }
     }
 }

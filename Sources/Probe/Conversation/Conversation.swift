@@ -45,7 +45,7 @@ public struct Conversation: Sendable {
         let start = clock.now
         var evidence = ConversationEvidence(
             outcome: .error, method: request.method.name, identity: request.userName, preflight: request.preflight)
-        if case .eap(let configuration, _) = request.method {
+        if case .eap(let configuration) = request.method {
             let ending = await EAPConversation(
                 client: client, request: request, configuration: configuration, random: random, sockets: sockets,
                 observer: observer

@@ -55,7 +55,7 @@ struct EAPConversation {
                 var ending = finish(.accept, result: result)
                 ending.evidence.mppeKeys = Conversation.checkMPPEKeys(
                     in: reply, request: lastRequest!, secret: client.configuration.secret,
-                    expected: (send: result.expectedMPPESendKey, receive: result.expectedMPPERecvKey))
+                    expected: result.expectedMPPE)
                 return ending
             case .failed(let failure):
                 // A refusal by the server, or by us (server certificate, impostor): a reject either way. A

@@ -161,6 +161,31 @@ public struct LoadRequest: Sendable {
     }
 }
 
+/// How the base request's EAP method was configured (``EAPMethod/configuration(_:tunnel:cryptoBinding:soh:)``),
+/// so that each pool entry can be configured again with its own identity, password or certificate. The TLS
+/// contexts are reused, never rebuilt.
+public struct EAPMethodRecipe: Sendable {
+    public var method: EAPMethod
+    public var credentials: EAPMethodCredentials
+    public var tunnel: TLSClientContext?
+    public var cryptoBinding: CryptoBindingPolicy
+    public var soh: SoHPolicy
+
+    public init(method: EAPMethod, credentials: EAPMethodCredentials, tunnel: TLSClientContext? = nil,
+                cryptoBinding: CryptoBindingPolicy = .optional, soh: SoHPolicy = .nak) {
+        self.method = method
+        self.credentials = credentials
+        self.tunnel = tunnel
+        self.cryptoBinding = cryptoBinding
+        self.soh = soh
+    }
+
+    /// The method configured with `credentials`.
+    func configuration(_ credentials: EAPMethodCredentials) throws(EAPError) -> EAPMethodConfiguration {
+        try method.configuration(credentials, tunnel: tunnel, cryptoBinding: cryptoBinding, soh: soh)
+    }
+}
+
 /// Hands out the request of each conversation and keeps the TLS sessions accepted conversations left for
 /// resumption (one per identity, at most `maximumSavedSessions`). Thread-safe; shared by a run's tasks.
 public final class LoadRequests: Sendable {
@@ -169,31 +194,21 @@ public final class LoadRequests: Sendable {
     /// Bounds the saved sessions whatever the pool's size.
     public static let maximumSavedSessions = 65_536
     private let sessions = Mutex<[Int: TLSResumptionState]>([:])
-    private let identityPattern: NumberPattern?
-    private let patterns: (user: NumberPattern?, eap: NumberPattern?, inner: NumberPattern?, mschap: NumberPattern?)
+    /// The EAP method's configuration, to vary its identity and credentials (nil: only the outer identity varies).
+    public let recipe: EAPMethodRecipe?
+    private let patterns: (user: NumberPattern?, outer: NumberPattern?, inner: NumberPattern?)
 
-    public init(base: AuthenticationRequest, identities: LoadIdentities) {
+    public init(base: AuthenticationRequest, identities: LoadIdentities, recipe: EAPMethodRecipe? = nil) {
         self.base = base
         self.identities = identities
+        self.recipe = recipe
         func pattern(_ text: String?) -> NumberPattern? {
             guard let text, let parsed = try? NumberPattern(text), parsed.hasPlaceholders else { return nil }
             return parsed
         }
-        identityPattern = pattern(base.userName)
-        var eap: String?
-        var inner: String?
-        var mschap: String?
-        if case .eap(let configuration, _) = base.method {
-            eap = configuration.identity
-            switch configuration.method {
-            case .tls: break
-            case .mschapv2(let credentials): mschap = credentials.username
-            case .peap(let peap):
-                inner = peap.innerIdentity
-                if case .mschapv2(let credentials) = peap.inner { mschap = credentials.username }
-            }
-        }
-        patterns = (pattern(base.userName), pattern(eap), pattern(inner), pattern(mschap))
+        var outer: String?
+        if case .eap(let configuration) = base.method { outer = configuration.identity }
+        patterns = (pattern(base.userName), pattern(outer), pattern(recipe?.credentials.identity))
     }
 
     /// The request for conversation `number` (0-based, in schedule order), sent from `source` (the bound IP
@@ -260,28 +275,18 @@ public final class LoadRequests: Sendable {
         case .pap(let password): return .pap(password: entry?.password ?? password)
         case .chap(let password): return .chap(password: entry?.password ?? password)
         case .msCHAPv2(let password): return .msCHAPv2(password: entry?.password ?? password)
-        case .eap(var configuration, let name):
-            configuration.identity = expand(patterns.eap, configuration.identity)
-            func credentials(_ old: MSCHAPv2Credentials) -> MSCHAPv2Credentials {
-                var new = old
-                new.username = expand(patterns.mschap, old.username)
-                if let password = entry?.password { new.password = password }
-                return new
-            }
-            switch configuration.method {
-            case .tls(let context, let resuming):
-                configuration.method = .tls(entry?.context ?? context, resuming: resuming)
-            case .mschapv2(let old):
-                configuration.method = .mschapv2(credentials(old))
-            case .peap(var peap):
-                peap.innerIdentity = expand(patterns.inner, peap.innerIdentity)
-                switch peap.inner {
-                case .mschapv2(let old): peap.inner = .mschapv2(credentials(old))
-                case .tls(let context): peap.inner = .tls(entry?.context ?? context)
-                }
-                configuration.method = .peap(peap)
-            }
-            return .eap(configuration, name: name)
+        case .eap(var configuration):
+            configuration.identity = expand(patterns.outer, configuration.identity)
+            // The method itself (PEAP's inner identity, MS-CHAPv2's name and password, the certificate's context)
+            // only when something of it varies: most runs send the base configuration as it is.
+            guard let recipe, patterns.inner != nil || entry != nil else { return .eap(configuration) }
+            var credentials = recipe.credentials
+            credentials.identity = expand(patterns.inner, credentials.identity)
+            if let password = entry?.password, credentials.password != nil { credentials.password = password }
+            if let context = entry?.context, credentials.tls != nil { credentials.tls = context }
+            // The base was configured from the same recipe, so this cannot fail; if it did, the base is sent.
+            if let varied = try? recipe.configuration(credentials) { configuration.method = varied }
+            return .eap(configuration)
         }
     }
 }

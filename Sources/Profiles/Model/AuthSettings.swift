@@ -1,3 +1,4 @@
+import EAP
 import Foundation
 
 /// Where a secret comes from. Profiles name secrets; they do not hold them (a literal is accepted with a
@@ -53,30 +54,79 @@ public enum SecretReference: Sendable, Hashable, CustomStringConvertible {
 /// the command line others, and `merged(over:)` layers them. Independent of YAML and of ArgumentParser
 /// so that `auth` options build one too. Paths are absolute.
 public struct AuthSettings: Sendable, Hashable {
-    /// How the probe authenticates (the profile key `method`).
-    public enum Method: String, Sendable, Hashable, CaseIterable, Codable {
+    /// How the probe authenticates (the profile key `method`): a RADIUS-attribute method, or an EAP method with
+    /// its outer and inner parts explicit (``EAPMethod``). Spelled flat in profiles, on the command line and in
+    /// `--json`: `pap`, `chap`, `mschapv2`, `eap-tls`, `eap-mschapv2`, `peap-tls`, `peap-mschapv2`, …
+    public enum Method: Sendable, Hashable, CaseIterable, Codable, RawRepresentable, CustomStringConvertible {
+        /// PAP: User-Password (RFC 2865 §5.2).
         case pap
+        /// CHAP: CHAP-Password over a CHAP-Challenge (RFC 2865 §5.3).
         case chap
         /// MS-CHAPv2 in RADIUS attributes (RFC 2548), as a VPN server sends it.
         case mschapv2
+        /// EAP over RADIUS (RFC 3579): every method the EAP peer registers, alone or inside PEAP.
+        case eap(EAPMethod)
+
         /// Bare EAP-MSCHAPv2 (EAP type 26) outside any tunnel.
-        case eapMSCHAPv2 = "eap-mschapv2"
-        case eapTLS = "eap-tls"
+        public static let eapMSCHAPv2 = Method.eap(.eap(.mschapv2))
+        public static let eapTLS = Method.eap(.eap(.tls))
         /// PEAPv0 with inner EAP-TLS (smart card or user certificate), as Always On VPN user tunnels.
-        case peapTLS = "peap-tls"
-        case peapMSCHAPv2 = "peap-mschapv2"
+        public static let peapTLS = Method.eap(.peap(inner: .tls))
+        public static let peapMSCHAPv2 = Method.eap(.peap(inner: .mschapv2))
+
+        public static var allCases: [Method] { [.pap, .chap, .mschapv2] + EAPMethod.allCases.map(Method.eap) }
+
+        public init?(rawValue: String) {
+            switch rawValue {
+            case "pap": self = .pap
+            case "chap": self = .chap
+            case "mschapv2": self = .mschapv2
+            default:
+                guard let method = EAPMethod(name: rawValue) else { return nil }
+                self = .eap(method)
+            }
+        }
+
+        public var rawValue: String {
+            switch self {
+            case .pap: return "pap"
+            case .chap: return "chap"
+            case .mschapv2: return "mschapv2"
+            case .eap(let method): return method.name
+            }
+        }
+
+        public var description: String { rawValue }
+
+        /// What the method needs and gives, from the EAP method's description for EAP.
+        private var capabilities: EAPMethodKind.Capabilities {
+            switch self {
+            case .pap, .chap: return [.password]
+            case .mschapv2: return [.password, .derivesKeys]
+            case .eap(let method): return method.capabilities
+            }
+        }
 
         /// Methods that run TLS with the server (need `tls.ca` or `tls.insecure`).
-        public var usesTLS: Bool { [.eapTLS, .peapTLS, .peapMSCHAPv2].contains(self) }
+        public var usesTLS: Bool { capabilities.contains(.tls) }
         /// Methods that send a client certificate.
-        public var usesClientCertificate: Bool { self == .eapTLS || self == .peapTLS }
+        public var usesClientCertificate: Bool { capabilities.contains(.clientCertificate) }
         /// Methods that send a password.
-        public var usesPassword: Bool { [.pap, .chap, .mschapv2, .eapMSCHAPv2, .peapMSCHAPv2].contains(self) }
+        public var usesPassword: Bool { capabilities.contains(.password) }
+        /// Methods that change an expired password when a new one is configured (MS-CHAPv2 inside EAP, RFC 2759 §7;
+        /// RFC 2548 MS-CHAPv2 reads `new_password` too).
+        public var changesPassword: Bool { self == .mschapv2 || capabilities.contains(.changesPassword) }
         /// Methods that run EAP (fragment size, Framed-MTU, outer identity matter).
-        public var isEAP: Bool { [.eapMSCHAPv2, .eapTLS, .peapTLS, .peapMSCHAPv2].contains(self) }
-        public var isPEAP: Bool { self == .peapTLS || self == .peapMSCHAPv2 }
+        public var isEAP: Bool { eap != nil }
+        public var isPEAP: Bool { eap?.inner != nil }
         /// Methods whose Access-Accept carries MS-MPPE keys the client can check.
-        public var derivesKeys: Bool { self != .pap && self != .chap }
+        public var derivesKeys: Bool { capabilities.contains(.derivesKeys) }
+
+        /// The EAP method; nil for PAP, CHAP and RADIUS MS-CHAPv2.
+        public var eap: EAPMethod? {
+            if case .eap(let method) = self { return method }
+            return nil
+        }
     }
 
     /// The attributes a NAS puts in every Access-Request.

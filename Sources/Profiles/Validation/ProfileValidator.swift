@@ -181,7 +181,7 @@ private struct ValidationRun {
             warning(.ignoredKey, "password", "password is not used by \(method.rawValue)")
         }
         if let newPassword = s.newPassword {
-            if [.mschapv2, .eapMSCHAPv2, .peapMSCHAPv2].contains(method) {
+            if method.changesPassword {
                 checkSecret(newPassword, key: "new_password", what: "the new password")
             } else {
                 warning(.ignoredKey, "new_password", "new_password is used by MS-CHAPv2 methods only")
@@ -205,9 +205,9 @@ private struct ValidationRun {
         if !method.isPEAP, s.innerIdentity != nil {
             warning(.ignoredKey, "inner_identity", "inner_identity is used by PEAP only, not \(method.rawValue)")
         }
-        if method == .peapMSCHAPv2, let tls = s.tls, tls.certificate != nil || tls.pkcs12 != nil {
+        if method.usesTLS, !method.usesClientCertificate, let tls = s.tls, tls.certificate != nil || tls.pkcs12 != nil {
             warning(.ignoredKey, tls.certificate != nil ? "tls.cert" : "tls.pkcs12",
-                    "peap-mschapv2 sends no client certificate; tls.cert/pkcs12 are not used")
+                    "\(method.rawValue) sends no client certificate; tls.cert/pkcs12 are not used")
         }
     }
 

@@ -1,56 +1,116 @@
 import TLS
 
+extension EAPMethodKind {
+    /// PEAPv0 itself: a tunnel, never registered on its own (``EAPMethod/peap(inner:)`` names it with its inner
+    /// method), and never inside another PEAP.
+    static let peap = EAPMethodKind(name: "peap", type: .peap, capabilities: [.tls, .derivesKeys]) {
+        _ throws(EAPError) in
+        throw EAPError(.invalidConfiguration, "PEAP is configured around an inner method: EAPMethod.peap(inner:)")
+    }
+}
+
+extension EAPMethodConfiguration {
+    /// PEAPv0 ([MS-PEAP]) around an inner method that may run inside it (EAP-MSCHAPv2, EAP-TLS).
+    public static func peap(_ configuration: PEAPConfiguration) -> EAPMethodConfiguration {
+        EAPMethodConfiguration(configuration)
+    }
+}
+
+extension PEAPConfiguration: PeerMethodConfiguration {
+    var kind: EAPMethodKind { .peap }
+    var method: EAPMethod { .peap(inner: inner.base.kind) }
+
+    func makeMethod(_ setup: MethodSetup) -> any PeerMethod {
+        PEAPPeerMethod(configuration: self, fragmentSize: setup.fragmentSize, reassemblyLimit: setup.reassemblyLimit)
+    }
+
+    func problem() -> MethodFailure? {
+        let innerKind = inner.base.kind
+        guard innerKind.capabilities.contains(.insidePEAP) else {
+            return .configuration("\(innerKind) cannot run inside PEAP")
+        }
+        if let size = innerFragmentSize, !(6...(EAPPacket.maximumLength - 5)).contains(size) {
+            return .configuration("inner fragment size \(size) is outside 6…\(EAPPacket.maximumLength - 5)")
+        }
+        return inner.base.problem()
+    }
+
+    func resuming(_ state: TLSResumptionState) -> PEAPConfiguration? {
+        var resumed = self
+        resumed.resuming = state
+        return resumed
+    }
+}
+
 /// The peer side of PEAPv0 ([MS-PEAP]; draft-kamath-pppext-peapv0; hostap `eap_peap.c`).
 ///
 /// Phase 1 is a TLS handshake in PEAP framing (version 0, the length on every fragment for NPS). Phase 2 travels
 /// as TLS application data: each complete PEAP message is decrypted into one inner EAP packet (compressed without
 /// its header except EAP-TLV and the Microsoft expanded types, [MS-PEAP] §3.1.5.6). Inner Identity, the inner
-/// method (EAP-MSCHAPv2 or EAP-TLS), Capabilities and SoH are answered; the EAP-TLV Result with its Crypto-Binding
-/// TLV ends phase 2 ([MS-PEAP] §3.2.5.4). The MSK comes from the CSK when crypto-binding was used, else from the
-/// "client EAP encryption" key material (hostap `eap_peap_getKey`).
-struct PEAPPeerMethod {
+/// method (any that may run inside PEAP, through ``PeerMethod``), Capabilities and SoH are answered; the EAP-TLV
+/// Result with its Crypto-Binding TLV ends phase 2 ([MS-PEAP] §3.2.5.4). The MSK comes from the CSK when
+/// crypto-binding was used, else from the "client EAP encryption" key material (hostap `eap_peap_getKey`).
+struct PEAPPeerMethod: PeerMethod {
     let configuration: PEAPConfiguration
     /// PEAPv0: every response carries version 0 whatever the server's Start offers.
     static let version: UInt8 = 0
 
     private var engine: TLSEngine
     private let phase2Fragments: TLSFragmenter.Configuration
-    private let innerFragments: TLSFragmenter.Configuration
-    private let reassemblyLimit: Int
-    /// 128 octets of "client EAP encryption" (TLS ≤ 1.2) or the RFC 9190 exporter with type 25 (TLS 1.3); the
-    /// Tunnel Key is its first 60 octets ([MS-PEAP] §3.1.5.5.2.1).
-    private var keyMaterial: EAPKeyMaterial?
-    private var phase2Seen = false
+    private let innerSetup: MethodSetup
 
-    private enum Inner {
-        case none
-        case mschapv2(MSCHAPv2PeerMethod)
-        case tls(EAPTLSPeerMethod)
+    private enum State {
+        /// Phase 1: the TLS handshake.
+        case handshake
+        /// Phase 2, inside the established tunnel.
+        case tunnel(Tunnel)
     }
 
-    private var inner = Inner.none
-    private var innerNakOffered: UInt8?
-    private var tunneledFailure = false
-    /// The last Result TLV status the server sent.
-    private(set) var resultReceived: EAPTLVResultStatus?
-    private(set) var bindingOutcome = CryptoBindingOutcome.absent
-    /// IPMK of a verified binding we answered: the MSK comes from its CSK.
-    private var boundIPMK: [UInt8]?
-    /// We answered a Result TLV success (or acknowledged a tunneled EAP-Success): EAP-Success may come.
-    private var phase2Succeeded = false
+    /// Phase 2: built from the handshake's keys when the tunnel comes up.
+    private struct Tunnel {
+        /// 128 octets of "client EAP encryption" (TLS ≤ 1.2) or the RFC 9190 exporter with type 25 (TLS 1.3); the
+        /// Tunnel Key is its first 60 octets ([MS-PEAP] §3.1.5.5.2.1).
+        let keyMaterial: EAPKeyMaterial
+        var inner = Inner.notStarted(nakOffered: nil)
+        /// The last Result TLV status the server sent.
+        var result: EAPTLVResultStatus?
+        var binding = CryptoBindingOutcome.absent
+        var outcome = Outcome.pending
+
+        var innerMethodSucceeded: Bool {
+            guard case .running(let method) = inner else { return false }
+            return method.mayAcceptSuccess
+        }
+    }
+
+    private enum Inner {
+        /// No request of our inner method yet; `nakOffered`: the inner type we refused with a Nak.
+        case notStarted(nakOffered: UInt8?)
+        case running(any PeerMethod)
+    }
+
+    private enum Outcome {
+        case pending
+        /// We answered a Result TLV success (or acknowledged a tunneled EAP-Success): EAP-Success may come.
+        /// `boundIPMK`: the IPMK of the verified binding we answered; the MSK comes from its CSK.
+        case succeeded(boundIPMK: [UInt8]?)
+        /// The server sent a tunneled EAP-Failure.
+        case tunneledFailure
+    }
+
+    private var state = State.handshake
 
     init(configuration: PEAPConfiguration, fragmentSize: Int, reassemblyLimit: Int) {
         self.configuration = configuration
-        self.reassemblyLimit = reassemblyLimit
         let phase1 = TLSFragmenter.Configuration(
             maxTypeDataSize: fragmentSize,
             lengthField: configuration.lengthOnEveryFragment ? .everyFragment : .firstFragment,
             version: Self.version)
         phase2Fragments = TLSFragmenter.Configuration(maxTypeDataSize: fragmentSize,
                                                       lengthField: .firstFragmentWhenFragmented, version: Self.version)
-        innerFragments = TLSFragmenter.Configuration(
-            maxTypeDataSize: configuration.innerFragmentSize ?? Self.innerFragmentSize(outer: fragmentSize),
-            lengthField: .firstFragmentWhenFragmented, version: 0)
+        innerSetup = MethodSetup(
+            fragmentSize: configuration.innerFragmentSize ?? Self.innerFragmentSize(outer: fragmentSize),
+            reassemblyLimit: reassemblyLimit, inner: true)
         engine = TLSEngine(context: configuration.outer, resuming: configuration.resuming,
                            fragmentConfiguration: phase1, reassemblyLimit: reassemblyLimit, inner: false)
     }
@@ -64,40 +124,46 @@ struct PEAPPeerMethod {
 
     var tlsEvidence: TLSEvidence? { engine.evidence }
 
-    var innerTLSEvidence: TLSEvidence? {
-        if case .tls(let method) = inner { return method.evidence }
-        return nil
-    }
-
     var isSendingFragments: Bool { engine.isSendingFragments }
 
-    var mayAcceptSuccess: Bool { phase2Succeeded && engine.outputComplete && !engine.failed }
-
-    var innerMethodStarted: Bool {
-        if case .none = inner { return false }
-        return true
+    var mayAcceptSuccess: Bool {
+        guard case .tunnel(let tunnel) = state, case .succeeded = tunnel.outcome else { return false }
+        return engine.outputComplete && !engine.failed
     }
 
-    private var innerMethodSucceeded: Bool {
-        switch inner {
-        case .none: return false
-        case .mschapv2(let method): return method.hasSucceeded
-        case .tls(let method): return method.hasSucceeded
+    private var innerMethod: (any PeerMethod)? {
+        guard case .tunnel(let tunnel) = state, case .running(let method) = tunnel.inner else { return nil }
+        return method
+    }
+
+    var reportedFailure: String? { innerMethod?.reportedFailure }
+
+    /// The server's EAP-Failure: after phase 2 failed (the inner method's failure, a Result TLV other than
+    /// success, a tunneled EAP-Failure), or after our inner Nak when no inner method began.
+    func failureOnEAPFailure(at: String) -> MethodFailure? {
+        guard case .tunnel(let tunnel) = state else { return nil }
+        let resultFailed = tunnel.result.map { $0 != .success } ?? false
+        var tunneledFailure = false
+        if case .tunneledFailure = tunnel.outcome { tunneledFailure = true }
+        if reportedFailure != nil || resultFailed || tunneledFailure {
+            var reason = at + " after phase 2 failed"
+            if let reported = reportedFailure { reason += ": inner \(reported)" }
+            if let result = tunnel.result, result != .success { reason += "; Result TLV \(result)" }
+            return MethodFailure(kind: .innerFailure, reason: reason)
         }
-    }
-
-    var msCHAPv2Failure: MSCHAPv2Failure? {
-        if case .mschapv2(let method) = inner { return method.lastFailure }
+        if case .notStarted(_?) = tunnel.inner {
+            return MethodFailure(
+                kind: .methodRefused,
+                reason: at + ": the server accepts no inner \(configuration.inner.type) (our Nak named it)")
+        }
         return nil
     }
 
-    /// We refused the server's inner proposal and no inner method began: the server accepts no inner method
-    /// of ours.
-    var innerMethodRefused: Bool { innerNakOffered != nil && !innerMethodStarted }
-
-    /// Phase 2 reported failure: MS-CHAPv2 Failure, a Result TLV other than success, a tunneled EAP-Failure.
-    var innerFailureSeen: Bool {
-        msCHAPv2Failure != nil || (resultReceived.map { $0 != .success } ?? false) || tunneledFailure
+    func annotate(_ failure: inout EAPPeerFailure) {
+        failure.tls = engine.evidence
+        failure.innerTLS = nil
+        innerMethod?.annotate(&failure)
+        if case .tunnel(let tunnel) = state { failure.resultTLV = failure.resultTLV ?? tunnel.result }
     }
 
     // MARK: - Requests
@@ -107,7 +173,7 @@ struct PEAPPeerMethod {
         do {
             message = try request.tlsMessage()
         } catch {
-            return .fail(.violation("malformed PEAP request", error as? EAPError))
+            return .fail(.violation("malformed PEAP request", error))
         }
         switch engine.receive(message, &ctx) {
         case .reply(let reply):
@@ -132,9 +198,9 @@ struct PEAPPeerMethod {
         let evidence = engine.evidence
         ctx.record(.tlsEstablished(version: evidence?.version?.rawValue, cipher: evidence?.cipher,
                                    resumed: evidence?.resumed ?? false))
+        guard let session = engine.session else { return .fail(.violation("no TLS session")) }
         do {
-            guard let session = engine.session else { return .fail(.violation("no TLS session")) }
-            keyMaterial = try session.eapKeyMaterial(eapType: EAPType.peap.rawValue)
+            state = .tunnel(Tunnel(keyMaterial: try session.eapKeyMaterial(eapType: EAPType.peap.rawValue)))
         } catch {
             return .fail(MethodFailure(kind: .tlsFailure, reason: "PEAP key export: \(error.reason)", tlsError: error))
         }
@@ -161,23 +227,35 @@ struct PEAPPeerMethod {
     private mutating func phase2(_ plaintext: [UInt8], _ request: EAPPacket, _ ctx: inout PeerContext)
         -> MethodReply
     {
-        if !phase2Seen {
-            phase2Seen = true
-            if ctx.step == .tlsClientFinishedSent { ctx.step = .tunnelEstablished }
+        guard case .tunnel(var tunnel) = state else {
+            return .fail(.violation("phase-2 data before the PEAP tunnel was established"))
         }
-        let packet: EAPPacket
+        // TLS 1.3: the server's first phase-2 message is its verdict on our Finished.
+        if ctx.step == .tlsClientFinishedSent { ctx.step = .tunnelEstablished }
+        let reply: MethodReply
         do {
-            packet = try PEAPPhase2.decodeInnerRequest(plaintext, outerIdentifier: request.identifier)
+            let packet = try PEAPPhase2.decodeInnerRequest(plaintext, outerIdentifier: request.identifier)
+            reply = phase2(packet, request, &tunnel, &ctx)
         } catch {
-            return .fail(.violation("malformed phase-2 packet (\(plaintext.count) octets)", error as? EAPError))
+            reply = .fail(.violation("malformed phase-2 packet (\(plaintext.count) octets)", error))
         }
+        state = .tunnel(tunnel)
+        return reply
+    }
+
+    private mutating func phase2(_ packet: EAPPacket, _ request: EAPPacket, _ tunnel: inout Tunnel,
+                                 _ ctx: inout PeerContext) -> MethodReply {
         switch packet.code {
         case .request:
-            return innerRequest(packet, request, &ctx)
+            do {
+                return try innerRequest(packet, request, &tunnel, &ctx)
+            } catch {
+                return .fail(error)
+            }
         case .success:
             // Old PEAPv0 servers end phase 2 with a tunneled EAP-Success instead of a Result TLV.
             ctx.record(.tunneledResult(success: true))
-            guard innerMethodSucceeded else {
+            guard tunnel.innerMethodSucceeded else {
                 return .fail(.violation("a tunneled EAP-Success before the inner method succeeded"))
             }
             if configuration.cryptoBinding == .required {
@@ -185,113 +263,101 @@ struct PEAPPeerMethod {
                 return .fail(MethodFailure(kind: .policy, reason: "crypto-binding is required but the server ended "
                                            + "phase 2 with a tunneled EAP-Success, without a Crypto-Binding TLV"))
             }
-            phase2Succeeded = true
+            tunnel.outcome = .succeeded(boundIPMK: nil)
             return respond(request, engine.ack(&ctx))
         case .failure:
             ctx.record(.tunneledResult(success: false))
-            tunneledFailure = true
+            tunnel.outcome = .tunneledFailure
             return respond(request, engine.ack(&ctx))
-        default:
+        case .response, .initiate, .finish:
             return .fail(.violation("an inner EAP \(packet.code) inside the tunnel"))
         }
     }
 
-    private mutating func innerRequest(_ packet: EAPPacket, _ request: EAPPacket, _ ctx: inout PeerContext)
-        -> MethodReply
-    {
-        guard let type = packet.type else { return .fail(.violation("an inner request without a Type")) }
+    private mutating func innerRequest(_ packet: EAPPacket, _ request: EAPPacket, _ tunnel: inout Tunnel,
+                                       _ ctx: inout PeerContext) throws(MethodFailure) -> MethodReply {
+        guard let type = packet.type else { throw .violation("an inner request without a Type") }
         ctx.record(.innerRequest(type: type.rawValue))
-        do {
-            switch type {
-            case .identity:
-                ctx.record(.innerIdentitySent(identity: configuration.innerIdentity))
-                if !innerMethodStarted { ctx.step = .innerIdentity }
-                return sendInner(try .identityResponse(identifier: packet.identifier,
-                                                       identity: configuration.innerIdentity), request, &ctx)
-            case .notification:
-                ctx.record(.notification(text: String(decoding: packet.typeData, as: UTF8.self)))
-                return sendInner(.notificationResponse(identifier: packet.identifier), request, &ctx)
-            case .nak:
-                return .fail(.violation("an inner Nak request; a Nak is a response (RFC 3748 §5.3)"))
-            case .tlv:
-                return try tlv(packet, request, &ctx)
-            case .expanded where packet.expandedType == .microsoftCapabilities:
-                // [MS-PEAP] §3.2.5.4.6: we reassemble and send fragmented phase-2 packets.
+        let malformed = "malformed inner \(type) request"
+        switch type {
+        case .identity:
+            ctx.record(.innerIdentitySent(identity: configuration.innerIdentity))
+            if case .notStarted = tunnel.inner { ctx.step = .innerIdentity }
+            return sendInner(try Self.decoding(malformed) { () throws(EAPError) in
+                try .identityResponse(identifier: packet.identifier, identity: configuration.innerIdentity)
+            }, request, &ctx)
+        case .notification:
+            ctx.record(.notification(text: String(decoding: packet.typeData, as: UTF8.self)))
+            return sendInner(.notificationResponse(identifier: packet.identifier), request, &ctx)
+        case .nak:
+            throw .violation("an inner Nak request; a Nak is a response (RFC 3748 §5.3)")
+        case .tlv:
+            return try tlv(packet, request, &tunnel, &ctx)
+        case .expanded where packet.expandedType == .microsoftCapabilities:
+            // [MS-PEAP] §3.2.5.4.6: we reassemble and send fragmented phase-2 packets.
+            let response = try Self.decoding(malformed) { () throws(EAPError) in
                 _ = try PEAPPhase2.capabilitiesRequestAllowsFragmentation(packet)
-                ctx.record(.capabilitiesAnswered)
-                return sendInner(try PEAPPhase2.capabilitiesResponse(identifier: packet.identifier,
-                                                                     supportsFragmentation: true), request, &ctx)
-            case .expanded where PEAPPhase2.isSoHRequest(packet):
-                // [MS-PEAP] §3.2.5.4.5: a peer without NAP answers with a Nak naming its inner method.
-                switch configuration.soh {
-                case .nak:
-                    ctx.record(.sohDeclined)
-                    return sendInner(try PEAPPhase2.nakResponse(answering: packet, desired: [configuration.inner.type]),
-                                     request, &ctx)
-                }
-            case configuration.inner.type where packet.expandedType == nil:
-                return runInner(packet, request, &ctx)
-            default:
-                return try innerNak(packet, request, &ctx)
+                return try PEAPPhase2.capabilitiesResponse(identifier: packet.identifier, supportsFragmentation: true)
             }
-        } catch let failure as MethodFailure {
-            return .fail(failure)
-        } catch {
-            return .fail(.violation("malformed inner \(type) request", error as? EAPError))
+            ctx.record(.capabilitiesAnswered)
+            return sendInner(response, request, &ctx)
+        case .expanded where PEAPPhase2.isSoHRequest(packet):
+            // [MS-PEAP] §3.2.5.4.5: a peer without NAP answers with a Nak naming its inner method.
+            switch configuration.soh {
+            case .nak:
+                ctx.record(.sohDeclined)
+                return sendInner(try Self.decoding(malformed) { () throws(EAPError) in
+                    try PEAPPhase2.nakResponse(answering: packet, desired: [configuration.inner.type])
+                }, request, &ctx)
+            }
+        case configuration.inner.type where packet.expandedType == nil:
+            return runInner(packet, request, &tunnel, &ctx)
+        default:
+            return try innerNak(packet, request, &tunnel, &ctx)
         }
     }
 
     /// RFC 3748 §5.3 inside the tunnel: one Nak naming our inner method; a second refusal ends the conversation.
-    private mutating func innerNak(_ packet: EAPPacket, _ request: EAPPacket, _ ctx: inout PeerContext) throws
-        -> MethodReply
-    {
+    private mutating func innerNak(_ packet: EAPPacket, _ request: EAPPacket, _ tunnel: inout Tunnel,
+                                   _ ctx: inout PeerContext) throws(MethodFailure) -> MethodReply {
         let offered = packet.type?.rawValue ?? 0
-        if innerMethodStarted {
-            throw MethodFailure.violation("the server proposed inner type \(offered) after the inner "
-                                          + "\(configuration.inner.type) began")
-        }
-        if let previous = innerNakOffered {
+        switch tunnel.inner {
+        case .running:
+            throw .violation("the server proposed inner type \(offered) after the inner "
+                             + "\(configuration.inner.type) began")
+        case .notStarted(let previous?):
             throw MethodFailure(kind: .methodRefused,
                                 reason: "the server proposed inner type \(offered) after our Nak of inner type "
                                     + "\(previous) naming \(configuration.inner.type)")
+        case .notStarted(nil):
+            tunnel.inner = .notStarted(nakOffered: offered)
+            ctx.record(.innerNakSent(offered: offered, desired: [configuration.inner.type.rawValue]))
+            let nak = try Self.decoding("malformed inner \(packet.type.map { "\($0)" } ?? "?") request") {
+                () throws(EAPError) in
+                try EAPPacket.nakResponse(answering: packet, desired: [.ietf(configuration.inner.type)])
+            }
+            return sendInner(nak, request, &ctx)
         }
-        innerNakOffered = offered
-        ctx.record(.innerNakSent(offered: offered, desired: [configuration.inner.type.rawValue]))
-        let nak = try EAPPacket.nakResponse(answering: packet, desired: [.ietf(configuration.inner.type)])
-        return sendInner(nak, request, &ctx)
     }
 
-    private mutating func runInner(_ packet: EAPPacket, _ request: EAPPacket, _ ctx: inout PeerContext)
-        -> MethodReply
-    {
-        let reply: MethodReply
-        switch (inner, configuration.inner) {
-        case (.none, .mschapv2(let credentials)):
-            ctx.step = .innerMethod(type: EAPType.mschapv2.rawValue)
-            var method = MSCHAPv2PeerMethod(credentials: credentials, inner: true)
-            reply = method.process(packet, &ctx)
-            inner = .mschapv2(method)
-        case (.mschapv2(var method), _):
-            reply = method.process(packet, &ctx)
-            inner = .mschapv2(method)
-        case (.none, .tls(let context)):
-            ctx.step = .innerMethod(type: EAPType.tls.rawValue)
-            var method = EAPTLSPeerMethod(context: context, resuming: nil, fragmentConfiguration: innerFragments,
-                                          reassemblyLimit: reassemblyLimit, inner: true)
-            reply = method.process(packet, &ctx)
-            inner = .tls(method)
-        case (.tls(var method), _):
-            reply = method.process(packet, &ctx)
-            inner = .tls(method)
+    /// The inner method's request: the method is built on the first one, then carries its own state.
+    private mutating func runInner(_ packet: EAPPacket, _ request: EAPPacket, _ tunnel: inout Tunnel,
+                                   _ ctx: inout PeerContext) -> MethodReply {
+        var method: any PeerMethod
+        switch tunnel.inner {
+        case .notStarted:
+            ctx.step = .innerMethod(type: configuration.inner.type.rawValue)
+            method = configuration.inner.base.makeMethod(innerSetup)
+        case .running(let running):
+            method = running
         }
+        let reply = method.process(packet, &ctx)
+        tunnel.inner = .running(method)
         switch reply {
         case .send(let response):
             return sendInner(response, request, &ctx)
         case .sendThenFail(let response, let failure):
-            switch sendInner(response, request, &ctx) {
-            case .send(let outer): return .sendThenFail(outer, failure)
-            default: return .fail(failure)
-            }
+            return sendInnerThenFail(response, request, failure, &ctx)
         case .fail(let failure):
             return .fail(failure)
         }
@@ -299,19 +365,20 @@ struct PEAPPeerMethod {
 
     // MARK: - EAP-TLV: Result and Crypto-Binding ([MS-PEAP] §3.2.5.4.x; hostap eap_tlv_process)
 
-    private mutating func tlv(_ packet: EAPPacket, _ request: EAPPacket, _ ctx: inout PeerContext) throws
-        -> MethodReply
-    {
-        let tlvs = try EAPTLVRequest(packet: packet)
+    private mutating func tlv(_ packet: EAPPacket, _ request: EAPPacket, _ tunnel: inout Tunnel,
+                              _ ctx: inout PeerContext) throws(MethodFailure) -> MethodReply {
+        let malformed = "malformed inner \(EAPType.tlv) request"
+        let tlvs = try Self.decoding(malformed) { () throws(EAPError) in try EAPTLVRequest(packet: packet) }
         if let unsupported = tlvs.unsupportedMandatory {
             // A mandatory TLV we do not implement: NAK it and process nothing else of the message.
-            return sendInner(try .tlvNakResponse(identifier: packet.identifier, unsupported: unsupported.type),
-                             request, &ctx)
+            return sendInner(try Self.decoding(malformed) { () throws(EAPError) in
+                try .tlvNakResponse(identifier: packet.identifier, unsupported: unsupported.type)
+            }, request, &ctx)
         }
         guard let result = tlvs.result else {
-            throw MethodFailure.violation("an EAP-TLV request without a Result TLV")
+            throw .violation("an EAP-TLV request without a Result TLV")
         }
-        resultReceived = result
+        tunnel.result = result
         ctx.record(.resultTLV(success: result == .success))
 
         var binding: CryptoBindingTLV? = nil
@@ -319,23 +386,23 @@ struct PEAPPeerMethod {
         var ipmk: [UInt8]? = nil
         if let serverBinding = tlvs.cryptoBinding {
             if configuration.cryptoBinding == .disabled {
-                bindingOutcome = .declined
+                tunnel.binding = .declined
             } else {
-                switch verify(serverBinding) {
+                switch verify(serverBinding, tunnel) {
                 case .success(let (response, keys)):
                     binding = response
                     ipmk = keys.ipmk
-                    bindingOutcome = .verified
+                    tunnel.binding = .verified
                 case .failure(let error):
-                    bindingOutcome = .failed(reason: error.reason)
+                    tunnel.binding = .failed(reason: error.reason)
                     bindingFailure = MethodFailure(kind: .impostor, reason: "crypto-binding failed: \(error.reason)",
-                                                   resultTLV: result)
+                                                   resultTLV: result, eapError: error)
                 }
             }
         } else {
-            bindingOutcome = .absent
+            tunnel.binding = .absent
         }
-        ctx.record(.cryptoBinding(outcome: bindingOutcome))
+        ctx.record(.cryptoBinding(outcome: tunnel.binding))
         if tlvs.cryptoBinding == nil && configuration.cryptoBinding == .required {
             // hostapd crypto_binding=2: give up without answering.
             throw MethodFailure(kind: .policy, reason: "crypto-binding is required but the server's EAP-TLV "
@@ -345,79 +412,71 @@ struct PEAPPeerMethod {
         ctx.step = .resultTLV
         guard result == .success else {
             // Our Result failure, without binding; the server's EAP-Failure comes next.
-            let response = try EAPPacket.tlvResultResponse(identifier: packet.identifier, status: .failure)
+            let response = try Self.decoding(malformed) { () throws(EAPError) in
+                try EAPPacket.tlvResultResponse(identifier: packet.identifier, status: .failure)
+            }
             if let bindingFailure { return sendInnerThenFail(response, request, bindingFailure, &ctx) }
             return sendInner(response, request, &ctx)
         }
         var refusal = bindingFailure
-        if refusal == nil, innerMethodStarted, !innerMethodSucceeded {
+        if refusal == nil, case .running = tunnel.inner, !tunnel.innerMethodSucceeded {
             refusal = MethodFailure(kind: .protocolViolation, reason: "the server's Result TLV says success but the "
                                     + "inner \(configuration.inner.type) did not succeed", resultTLV: result)
         }
-        if refusal == nil, !phase2Sufficient {
+        if refusal == nil, !phase2Sufficient(tunnel) {
             refusal = MethodFailure(kind: .policy, reason: "the server's Result TLV says success on a new tunnel "
                                     + "without any inner authentication", resultTLV: result)
         }
         if let refusal {
             // hostapd: force failure, and leave the binding out of the answer.
-            let response = try EAPPacket.tlvResultResponse(identifier: packet.identifier, status: .failure)
+            let response = try Self.decoding(malformed) { () throws(EAPError) in
+                try EAPPacket.tlvResultResponse(identifier: packet.identifier, status: .failure)
+            }
             return sendInnerThenFail(response, request, refusal, &ctx)
         }
-        phase2Succeeded = true
-        boundIPMK = ipmk
+        tunnel.outcome = .succeeded(boundIPMK: ipmk)
         if binding != nil { ctx.step = .cryptoBinding }
-        let response = try EAPPacket.tlvResultResponse(identifier: packet.identifier, status: .success,
-                                                       cryptoBinding: binding)
+        let response = try Self.decoding(malformed) { () throws(EAPError) in
+            try EAPPacket.tlvResultResponse(identifier: packet.identifier, status: .success, cryptoBinding: binding)
+        }
         return sendInner(response, request, &ctx)
     }
 
     /// Phase 2 authenticated us: the inner method succeeded, or the tunnel was resumed (fast reconnect) or
     /// mutually authenticated (our certificate in phase 1) and the server skipped phase 2 (hostap
     /// `peap_phase2_sufficient` with `phase2_auth=1`).
-    private var phase2Sufficient: Bool {
-        if innerMethodSucceeded { return true }
-        guard !innerMethodStarted, let evidence = engine.evidence else { return false }
+    private func phase2Sufficient(_ tunnel: Tunnel) -> Bool {
+        if tunnel.innerMethodSucceeded { return true }
+        guard case .notStarted = tunnel.inner, let evidence = engine.evidence else { return false }
         return evidence.resumed || evidence.clientCertificateSent != nil
     }
 
     /// [MS-PEAP] §3.1.5.5: ISK from the inner method (zeros when it derived none), IPMK/CMK, the server's
     /// Compound MAC, and our response. After a fast reconnect without phase 2, IPMK/CMK come from the TK.
-    private func verify(_ request: CryptoBindingTLV)
-        -> Result<(CryptoBindingTLV, PEAPCryptoBinding.CompoundKeys), BindingError>
+    private func verify(_ request: CryptoBindingTLV, _ tunnel: Tunnel)
+        -> Result<(CryptoBindingTLV, PEAPCryptoBinding.CompoundKeys), EAPError>
     {
-        guard let keyMaterial else { return .failure(BindingError("no tunnel keys")) }
+        let keyMaterial = tunnel.keyMaterial
         let tunnelKey = Array((keyMaterial.msk + keyMaterial.emsk).prefix(PEAPCryptoBinding.tunnelKeyLength))
         do {
             let keys: PEAPCryptoBinding.CompoundKeys
-            if !innerMethodStarted, engine.evidence?.resumed == true {
+            switch tunnel.inner {
+            case .notStarted where engine.evidence?.resumed == true:
                 keys = try PEAPCryptoBinding.fastReconnectKeys(tunnelKey: tunnelKey)
-            } else {
-                keys = try PEAPCryptoBinding.compoundKeys(tunnelKey: tunnelKey, innerSessionKey: innerSessionKey())
+            case .notStarted:
+                keys = try PEAPCryptoBinding.compoundKeys(tunnelKey: tunnelKey,
+                                                          innerSessionKey: PEAPCryptoBinding.noInnerSessionKey)
+            case .running(let method):
+                // The inner method's ISK (MS-CHAPv2 send ‖ receive keys; inner EAP-TLS the first 32 octets of its
+                // MSK, hostap `eap_peap_get_isk`); 32 zeros when it derived nothing.
+                keys = try PEAPCryptoBinding.compoundKeys(
+                    tunnelKey: tunnelKey, innerSessionKey: method.innerSessionKey ?? PEAPCryptoBinding.noInnerSessionKey)
             }
             try PEAPCryptoBinding.verifyRequest(request, cmk: keys.cmk)
             let response = try PEAPCryptoBinding.response(to: request, cmk: keys.cmk, peapVersion: Self.version)
             return .success((response, keys))
         } catch {
-            return .failure(BindingError((error as? EAPError)?.reason ?? "\(error)"))
-        }
-    }
-
-    struct BindingError: Error {
-        let reason: String
-        init(_ reason: String) { self.reason = reason }
-    }
-
-    /// The inner method's ISK: MS-CHAPv2 send ‖ receive keys; inner EAP-TLS the first 32 octets of its MSK
-    /// (hostap `eap_peap_get_isk`); 32 zeros when the inner method derived nothing.
-    private func innerSessionKey() -> [UInt8] {
-        switch inner {
-        case .mschapv2(let method):
-            return method.innerSessionKey ?? PEAPCryptoBinding.noInnerSessionKey
-        case .tls(let method):
-            guard case .success(let keys) = method.keyMaterial() else { return PEAPCryptoBinding.noInnerSessionKey }
-            return Array(keys.msk.prefix(PEAPCryptoBinding.innerSessionKeyLength))
-        case .none:
-            return PEAPCryptoBinding.noInnerSessionKey
+            return .failure(error)
         }
     }
 
@@ -442,26 +501,35 @@ struct PEAPPeerMethod {
                                             _ ctx: inout PeerContext) -> MethodReply {
         switch sendInner(response, request, &ctx) {
         case .send(let outer): return .sendThenFail(outer, failure)
-        default: return .fail(failure)
+        case .sendThenFail, .fail: return .fail(failure)
         }
     }
 
     private func respond(_ request: EAPPacket, _ message: EAPTLSMessage, thenFail failure: MethodFailure? = nil)
         -> MethodReply
     {
+        let reply = MethodReply.build("PEAP response") { () throws(EAPError) in
+            try EAPPacket.tlsResponse(identifier: request.identifier, type: .peap, message: message)
+        }
+        guard let failure, case .send(let packet) = reply else { return reply }
+        return .sendThenFail(packet, failure)
+    }
+
+    /// A phase-2 decoding or building error as the violation it is.
+    private static func decoding<T>(_ what: String, _ body: () throws(EAPError) -> T) throws(MethodFailure) -> T {
         do {
-            let packet = try EAPPacket.tlsResponse(identifier: request.identifier, type: .peap, message: message)
-            if let failure { return .sendThenFail(packet, failure) }
-            return .send(packet)
+            return try body()
         } catch {
-            return .fail(.configuration("cannot build the PEAP response", error as? EAPError))
+            throw .violation(what, error)
         }
     }
 
     // MARK: - Result
 
     func result() -> Result<EAPPeerResult, MethodFailure> {
-        guard let keyMaterial, let session = engine.session, mayAcceptSuccess else {
+        guard case .tunnel(let tunnel) = state, case .succeeded(let boundIPMK) = tunnel.outcome,
+              let session = engine.session, mayAcceptSuccess
+        else {
             return .failure(.violation("PEAP keys asked for before phase 2 succeeded"))
         }
         let msk: [UInt8]
@@ -470,18 +538,18 @@ struct PEAPPeerMethod {
             do {
                 msk = try PEAPCryptoBinding.peerMPPEKeys(ipmk: boundIPMK).msk
             } catch {
-                return .failure(.configuration("CSK derivation", error as? EAPError))
+                return .failure(.configuration("CSK derivation", error))
             }
             emsk = nil  // [MS-PEAP] defines no EMSK with crypto-binding (hostapd returns none)
         } else {
-            msk = keyMaterial.msk
-            emsk = keyMaterial.emsk
+            msk = tunnel.keyMaterial.msk
+            emsk = tunnel.keyMaterial.emsk
         }
-        let keys = EAPPeerResult.expectedMPPEKeys(method: .peap, msk: msk)
+        let innerMethod = self.innerMethod
         return .success(EAPPeerResult(
-            method: .peap, innerMethod: innerMethodStarted ? configuration.inner.type : nil, msk: msk, emsk: emsk,
-            sessionId: keyMaterial.sessionId, expectedMPPERecvKey: keys.recv, expectedMPPESendKey: keys.send,
-            tls: engine.evidence, innerTLS: innerTLSEvidence, cryptoBinding: bindingOutcome, resumed: session.resumed,
-            innerMethodRan: innerMethodStarted, resumptionState: session.resumptionState))
+            method: .peap, innerMethod: innerMethod == nil ? nil : configuration.inner.type, msk: msk, emsk: emsk,
+            sessionId: tunnel.keyMaterial.sessionId, expectedMPPE: EAPPeerResult.expectedMPPEKeys(method: .peap, msk: msk),
+            tls: engine.evidence, innerTLS: innerMethod?.tlsEvidence, cryptoBinding: tunnel.binding,
+            resumed: session.resumed, innerMethodRan: innerMethod != nil, resumptionState: session.resumptionState))
     }
 }

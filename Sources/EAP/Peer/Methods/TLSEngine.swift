@@ -32,13 +32,23 @@ struct TLSEngine {
     var fragmentConfiguration: TLSFragmenter.Configuration
     private let context: TLSClientContext
     private let resuming: TLSResumptionState?
-    private(set) var session: TLSSession?
+
+    /// Where the TLS session stands; each phase holds the session it has.
+    private enum Phase {
+        /// No Start yet: no session.
+        case awaitingStart
+        case handshake(TLSSession)
+        /// Both Finished seen: records carry application data (`open`).
+        case established(TLSSession)
+        /// TLS failed; only the fragments of our alert may still be sent.
+        case failed(TLSSession?)
+    }
+
+    private var phase = Phase.awaitingStart
+    /// The TLS message of ours being sent in fragments, and how many have left.
     private var fragmenter: TLSFragmenter?
     private var fragmentIndex = 0
     private var reassembler: TLSReassembler
-    private(set) var established = false
-    /// TLS failed; only the fragments of our alert may still be sent.
-    private(set) var failed = false
     private var copiedEvents = 0
     private var emptyRequests = 0
 
@@ -49,6 +59,24 @@ struct TLSEngine {
         self.fragmentConfiguration = fragmentConfiguration
         self.reassembler = TLSReassembler(maximumMessageSize: reassemblyLimit)
         self.inner = inner
+    }
+
+    var session: TLSSession? {
+        switch phase {
+        case .awaitingStart: return nil
+        case .handshake(let session), .established(let session): return session
+        case .failed(let session): return session
+        }
+    }
+
+    var established: Bool {
+        if case .established = phase { return true }
+        return false
+    }
+
+    var failed: Bool {
+        if case .failed = phase { return true }
+        return false
     }
 
     var evidence: TLSEvidence? { session?.evidence }
@@ -69,21 +97,27 @@ struct TLSEngine {
             do {
                 try self.fragmenter?.receiveAck(message)
             } catch {
-                return .fail(.violation("the ACK of our fragment", error as? EAPError))
+                return .fail(.violation("the ACK of our fragment", error))
             }
-            return nextFragment(&ctx)
+            switch nextFragment(&ctx) {
+            case .success(let fragment): return .reply(fragment)
+            case .failure(let failure): return .fail(failure)
+            }
         }
-        if failed {
+        let session: TLSSession
+        switch phase {
+        case .failed:
             return .fail(.violation("a request arrived after our TLS session failed"))
-        }
-        if message.isStart {
-            guard session == nil else {
-                return .fail(.violation("a Start (S flag) after the TLS handshake began"))
+        case .awaitingStart:
+            guard message.isStart else {
+                return .fail(.violation("a request without the S flag before the method's Start (\(message))"))
             }
             return start(&ctx)
-        }
-        guard let session else {
-            return .fail(.violation("a request without the S flag before the method's Start (\(message))"))
+        case .handshake(let current), .established(let current):
+            guard !message.isStart else {
+                return .fail(.violation("a Start (S flag) after the TLS handshake began"))
+            }
+            session = current
         }
         if message.isAck {
             if !inner { ctx.record(.ackReceived) }
@@ -100,8 +134,7 @@ struct TLSEngine {
         do {
             output = try reassembler.receive(message)
         } catch {
-            let error = error as? EAPError
-            let limit = error?.code == .messageTooLong
+            let limit = error.code == .messageTooLong
                 ? " (reassembly limit \(reassembler.maximumMessageSize) octets)" : ""
             return .fail(.violation("malformed EAP-TLS fragment\(limit)", error))
         }
@@ -124,14 +157,10 @@ struct TLSEngine {
         do {
             fragmenter = try TLSFragmenter(message: records, configuration: fragmentConfiguration)
         } catch {
-            return .failure(.configuration("cannot fragment \(records.count) octets of TLS", error as? EAPError))
+            return .failure(.configuration("cannot fragment \(records.count) octets of TLS", error))
         }
         fragmentIndex = 0
-        switch nextFragment(&ctx) {
-        case .reply(let message): return .success(message)
-        case .fail(let failure): return .failure(failure)
-        default: return .failure(.configuration("fragmenter in an impossible state"))
-        }
+        return nextFragment(&ctx)
     }
 
     /// The empty response: an ACK of the server's fragment, or the answer to a message needing no data.
@@ -148,7 +177,7 @@ struct TLSEngine {
             copyEvents(&ctx)
             return .success(records)
         } catch {
-            failed = true
+            phase = .failed(session)
             copyEvents(&ctx)
             return .failure(.tls(error, inner: inner))
         }
@@ -173,7 +202,7 @@ struct TLSEngine {
             return .fail(MethodFailure(kind: .configuration, reason: "cannot start a TLS session: \(error.reason)",
                                        tlsError: error))
         }
-        self.session = session
+        phase = .handshake(session)
         return handshake(session.start(), &ctx)
     }
 
@@ -188,14 +217,13 @@ struct TLSEngine {
             case .failure(let failure): return .fail(failure)
             }
         case .established(let output):
-            established = true
-            var plaintext: [UInt8] = []
-            if let session {
-                do {
-                    plaintext = try session.open([])
-                } catch {
-                    return tlsFailed(error, output: output + session.takePendingOutput(), &ctx)
-                }
+            guard let session else { return .fail(.violation("a handshake step without a TLS session")) }
+            phase = .established(session)
+            let plaintext: [UInt8]
+            do {
+                plaintext = try session.open([])
+            } catch {
+                return tlsFailed(error, output: output + session.takePendingOutput(), &ctx)
             }
             copyEvents(&ctx)
             return .handshakeCompleted(output: output, plaintext: plaintext)
@@ -218,7 +246,7 @@ struct TLSEngine {
     /// RFC 5216 §2.1.3: our alert goes to the server as a response; the server's alert is answered with an ACK
     /// (hostapd does both); the conversation fails either way.
     private mutating func tlsFailed(_ error: TLSError, output: [UInt8], _ ctx: inout PeerContext) -> Event {
-        failed = true
+        phase = .failed(session)
         copyEvents(&ctx)
         let failure = MethodFailure.tls(error, inner: inner)
         if !output.isEmpty {
@@ -233,8 +261,8 @@ struct TLSEngine {
         return .fail(failure)
     }
 
-    private mutating func nextFragment(_ ctx: inout PeerContext) -> Event {
-        guard var fragmenter else { return .fail(.violation("an ACK with nothing of ours awaiting one")) }
+    private mutating func nextFragment(_ ctx: inout PeerContext) -> Result<EAPTLSMessage, MethodFailure> {
+        guard var fragmenter else { return .failure(.violation("an ACK with nothing of ours awaiting one")) }
         do {
             let fragment = try fragmenter.nextFragment()
             self.fragmenter = fragmenter
@@ -243,9 +271,9 @@ struct TLSEngine {
                 ctx.record(.fragmentSent(index: fragmentIndex, of: fragmenter.fragmentCount,
                                          bytes: fragment.data.count))
             }
-            return .reply(fragment)
+            return .success(fragment)
         } catch {
-            return .fail(.violation("cannot send the next fragment", error as? EAPError))
+            return .failure(.violation("cannot send the next fragment", error))
         }
     }
 }
