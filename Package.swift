@@ -6,18 +6,21 @@
 //
 //   npsprobe (@main)
 //     → NPSProbeCLI        the commands: parse options, call a job, print a report
-//     → Reports            every output: auth/load text and JSON, suite reports (JUnit, TAP, JSON, Prometheus, Nagios)
-//     → Jobs               the jobs: a case prepared from settings and run, suites, load runs
+//     → Reports            the outputs of auth, load and run: text and JSON, JUnit, TAP, Prometheus, Nagios
+//     → Jobs               the jobs: a case prepared from settings and run, suites of cases
 //     → Profiles           YAML profiles and suites: model, loading, validation
 //     → Probe, NPS         Probe: UDP transport, RADIUS client, conversations, load engine (I/O lives here)
-//                          NPS: reason codes, Windows errors, evidence → verdict rules, NPS logs (no I/O)
+//                          NPS: reason codes, Windows errors, evidence → verdict rules, NPS logs (reads log files,
+//                          no network)
 //     → Evidence           what a conversation observed, typed: filled by Probe, judged by NPS, printed by Reports
 //     → RADIUS, EAP        wire formats and the EAP peer state machine (pure: packets in, actions out)
 //     → TLS                the only code that touches OpenSSL
-//     → COpenSSL           OpenSSL 3 as a system library
+//     → COpenSSL,          OpenSSL 3 as a system library
+//       CodedErrors        the one error type: CodedError<Domain> (EAPError, RADIUSError, TLSError… are domains)
 //
 // Test-only code lives under Tests/: TLSTestSupport (a TLS server and a certificate authority in memory, a seeded
-// random source), TestServers (an EAP server for tests), LabSupport (the built-in lab and the built binary).
+// random source), TestServers (EAP and RADIUS servers for tests), LabSupport (the built-in lab, the built binary, the
+// test PKI builder, a JUnit schema).
 import PackageDescription
 
 let package = Package(
@@ -41,24 +44,31 @@ let package = Package(
             pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]
         ),
+        /// The one error type every target throws: a code to match on, the reason and place in words, and what a
+        /// domain adds (`CodedError<Domain>`; `EAPError`, `TLSError`… are its domains).
+        .target(name: "CodedErrors"),
         /// The only code that touches OpenSSL: digests, HMAC, randomness, TLS client sessions over memory BIOs with
-        /// key export and handshake evidence, certificate reading and pre-flight checks.
-        .target(name: "TLS", dependencies: ["COpenSSL"]),
-        /// RADIUS wire format (RFC 2865/2866/2869/3162/3579/5176/5997/2548) and FreeRADIUS-format dictionaries.
-        .target(name: "RADIUS", dependencies: ["TLS"]),
+        /// key export and handshake evidence, credentials (PEM, PKCS#12; the legacy provider only for RC2-40 files,
+        /// in a library context of its own), certificate reading and pre-flight checks.
+        .target(name: "TLS", dependencies: ["CodedErrors", "COpenSSL"]),
+        /// RADIUS wire format (RFC 2865/2866/2868/2869/3162/3579/5176/5997/2548): validation, decoding, signing,
+        /// attribute hiding, typed values, and FreeRADIUS-format dictionaries.
+        .target(name: "RADIUS", dependencies: ["CodedErrors", "TLS"]),
         /// EAP packets, the peer state machine and its methods behind one protocol (EAP-TLS, PEAPv0, MS-CHAPv2,
-        /// EAP-MD5; each described once and registered in `EAPMethodKind.registered`), EAP-TLV.
-        .target(name: "EAP", dependencies: ["TLS"]),
+        /// EAP-MD5; each described once and registered in `EAPMethodKind.registered`), EAP-TLS framing, EAP-TLV and
+        /// crypto-binding, MS-CHAPv2's own MD4/DES/RC4 (OpenSSL 3 keeps them in its legacy provider).
+        .target(name: "EAP", dependencies: ["CodedErrors", "TLS"]),
         /// What one conversation observed (round trips, the EAP trace, TLS handshakes, pre-flight findings), as
         /// typed, Codable data: Probe fills it, NPS judges it, Reports prints it.
         .target(name: "Evidence", dependencies: ["RADIUS", "EAP", "TLS"]),
-        /// NPS knowledge: reason codes, Windows errors, MS-CHAP errors, evidence → verdict rules, NPS logs.
-        .target(name: "NPS", dependencies: ["Evidence", "RADIUS", "EAP", "TLS"]),
+        /// NPS knowledge: reason codes, Windows errors, MS-CHAP errors, evidence → verdict rules; NPS log files read
+        /// and summarised (DTS XML, IAS with attribute names from the RADIUS dictionary, ODBC).
+        .target(name: "NPS", dependencies: ["Evidence", "RADIUS", "EAP", "TLS", "CodedErrors"]),
         /// Running conversations: UDP transport, retransmission, failover, the load engine and its statistics.
         .target(
             name: "Probe",
             dependencies: [
-                "Evidence", "RADIUS", "EAP", "TLS",
+                "Evidence", "RADIUS", "EAP", "TLS", "CodedErrors",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -69,14 +79,16 @@ let package = Package(
         /// validation with file:line:column, expectations.
         .target(
             name: "Profiles",
-            dependencies: ["NPS", "Evidence", "RADIUS", "EAP", "TLS", .product(name: "Yams", package: "Yams")]
+            dependencies: ["NPS", "Evidence", "RADIUS", "EAP", "TLS", "CodedErrors",
+                           .product(name: "Yams", package: "Yams")]
         ),
         /// The jobs: a case prepared from its settings (credentials and TLS contexts loaded once) and run, suites
-        /// of cases, load runs.
+        /// of cases. `load` drives a prepared case with Probe's load engine.
         .target(name: "Jobs", dependencies: ["Profiles", "Probe", "NPS", "Evidence", "RADIUS", "EAP", "TLS"]),
-        /// Every output format: `auth` and `load` text and JSON, suite reports (human, JUnit, TAP, JSON, Prometheus,
-        /// Nagios).
-        .target(name: "Reports", dependencies: ["Jobs", "Profiles", "Probe", "NPS", "Evidence", "RADIUS", "EAP", "TLS"]),
+        /// The outputs of `auth`, `load` and `run`: text and JSON, suite reports (human, JUnit, TAP, JSON,
+        /// Prometheus, Nagios). `nps-log` and `explain` render their own (NPS summaries and explanations).
+        .target(
+            name: "Reports", dependencies: ["Jobs", "Profiles", "Probe", "NPS", "Evidence", "RADIUS", "EAP", "TLS"]),
         /// The commands, one `ParsableCommand` per file; a library so tests can call them.
         .target(
             name: "NPSProbeCLI",
@@ -92,8 +104,8 @@ let package = Package(
 
         // MARK: Test support (test-only code; no product target depends on these)
 
-        /// A TLS server context and a certificate authority in memory, and a seeded random source, so EAP and Probe
-        /// tests run real TLS without files or the `openssl` CLI. Uses the TLS target's `package` internals.
+        /// A TLS server context and a certificate authority in memory, and a seeded random source, so tests run real
+        /// TLS without files or the `openssl` CLI. Uses the TLS target's `package` internals.
         .target(name: "TLSTestSupport", dependencies: ["TLS", "COpenSSL"], path: "Tests/TLSTestSupport"),
         /// In-process servers for tests: the EAP server (EAP-TLS, PEAP, MS-CHAPv2, with faults), a RADIUS server over
         /// UDP on loopback that runs it (so conversations, failover and load are tested without the lab), and the
@@ -105,16 +117,19 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/TestServers"),
-        /// The built-in lab's environment (ports, PKI, users) for end-to-end tests, the built binary, and the
-        /// openssl-CLI test PKI builder the unit tests share.
+        /// The built-in lab's environment (ports, PKI, users) for end-to-end tests, the built binary, the
+        /// openssl-CLI test PKI builder the unit tests share, and a JUnit schema to check reports against.
         .target(name: "LabSupport", path: "Tests/LabSupport"),
 
+        .testTarget(name: "CodedErrorsTests", dependencies: ["CodedErrors"]),
         .testTarget(
             name: "TLSTests", dependencies: ["TLS", "TLSTestSupport", "COpenSSL", "LabSupport"],
             resources: [.copy("Vectors")]),
-        .testTarget(name: "RADIUSTests", dependencies: ["RADIUS", "TLS", "TLSTestSupport"], resources: [.copy("Vectors")]),
         .testTarget(
-            name: "EAPTests", dependencies: ["EAP", "TLS", "TLSTestSupport", "TestServers"], resources: [.copy("Vectors")]),
+            name: "RADIUSTests", dependencies: ["RADIUS", "TLS", "TLSTestSupport"], resources: [.copy("Vectors")]),
+        .testTarget(
+            name: "EAPTests", dependencies: ["EAP", "TLS", "TLSTestSupport", "TestServers"],
+            resources: [.copy("Vectors")]),
         .testTarget(
             name: "NPSTests",
             dependencies: ["NPS", "Evidence", "EAP", "RADIUS", "TLS", "TLSTestSupport", "TestServers", "LabSupport"],

@@ -1,32 +1,27 @@
-/// Errors from running conversations: bad local input, socket failures, protocol failures on our side.
+import CodedErrors
+
+/// The errors of running conversations: bad local input, socket failures, protocol failures on our side.
 /// Outcomes such as a reject or a timeout are *results*, not errors.
-public struct ProbeError: Error, Sendable, CustomStringConvertible {
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Base: String, Hashable, Sendable {
-            case badServerAddress, socket, noIdentifierAvailable, badInput, credentials, tls, eap, shutdown
-        }
-        private let base: Base
-        private init(_ base: Base) { self.base = base }
+public enum ProbeDomain: ErrorDomain {}
 
-        public static let badServerAddress = Code(.badServerAddress)
-        public static let socket = Code(.socket)
-        public static let noIdentifierAvailable = Code(.noIdentifierAvailable)
-        public static let badInput = Code(.badInput)
-        public static let credentials = Code(.credentials)
-        public static let tls = Code(.tls)
-        public static let eap = Code(.eap)
-        public static let shutdown = Code(.shutdown)
+/// An error from running a conversation (see `CodedError`).
+public typealias ProbeError = CodedError<ProbeDomain>
 
-        public var description: String { base.rawValue }
-    }
-
-    public let code: Code
-    public let reason: String
-
-    public init(_ code: Code, _ reason: String) {
-        self.code = code
-        self.reason = reason
-    }
-
-    public var description: String { reason }
+extension CodedError.Code where Domain == ProbeDomain {
+    /// A server that is not `HOST[:PORT]` or does not resolve.
+    public static var badServerAddress: Self { Self("badServerAddress") }
+    /// A UDP socket could not be opened, or sending on it failed.
+    public static var socket: Self { Self("socket") }
+    /// All 256 RADIUS Identifiers of a socket are waiting for replies.
+    public static var noIdentifierAvailable: Self { Self("noIdentifierAvailable") }
+    /// A request could not be built from what we were given.
+    public static var badInput: Self { Self("badInput") }
+    /// Our own certificate, key or password cannot be used.
+    public static var credentials: Self { Self("credentials") }
+    /// Our TLS layer failed (not the server's refusal).
+    public static var tls: Self { Self("tls") }
+    /// Our EAP peer failed (not the server's refusal).
+    public static var eap: Self { Self("eap") }
+    /// The transport was shut down while a request was in flight.
+    public static var shutdown: Self { Self("shutdown") }
 }

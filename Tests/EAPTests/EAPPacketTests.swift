@@ -89,7 +89,11 @@ import EAP
         } catch let error as EAPError {
             #expect(error.offset == 2)
             #expect(error.reason.contains("9"))
-            #expect(error.description.hasPrefix("EAPError.lengthMismatch at offset 2"))
+            // People read what and where; the code and the throw site are for developers (issue 12).
+            #expect(error.description == "\(error.reason) (at octet 2)")
+            #expect(!error.description.contains("EAP") && !error.description.contains("lengthMismatch"))
+            #expect(error.debugDescription.hasPrefix("EAPDomain.lengthMismatch: \(error.description) (thrown at "))
+            #expect(error.debugDescription.hasSuffix("EAP/EAPPacket.swift:\(error.thrownAt.line))"))
         } catch {
             Issue.record("unexpected \(error)")
         }

@@ -57,6 +57,9 @@ public struct LabEnvironment: Sendable {
 
     public func port(_ key: String) -> Int { Int(self["NPSPROBE_LAB_\(key)_PORT"])! }
     public var host: String { self["NPSPROBE_LAB_HOST"] }
+    /// The IPv6 loopback address the main server also listens on, or nil when the machine has none (`lab up` then
+    /// writes `NPSPROBE_LAB_HOST6=` empty and starts no IPv6 listener).
+    public var host6: String? { values["NPSPROBE_LAB_HOST6"].flatMap { $0.isEmpty ? nil : $0 } }
     public var secret: String { self["NPSPROBE_LAB_SECRET"] }
     public var secretFile: String { self["NPSPROBE_LAB_SECRET_FILE"] }
     public var keyPassword: String { self["NPSPROBE_LAB_KEY_PASSWORD"] }

@@ -7,6 +7,14 @@ import Testing
 
 @Suite("npsprobe nps-log")
 struct NPSLogCommandTests {
+    /// The attribute names the command itself uses (the dictionary it finds).
+    static let iasNames: IASAttributeNames = {
+        guard let dictionary = try? DictionaryLocator.load(directory: nil, additional: []) else {
+            fatalError("no RADIUS dictionary found")
+        }
+        return IASAttributeNames(dictionary: dictionary)
+    }()
+
     /// One DTS record as NPS writes it (one line), for logs written by the tests.
     private static func event(
         _ packetType: Int, user: String? = "alice", reason: Int = 0, time: String? = "03/14/2024 08:00:00.000",
@@ -40,7 +48,7 @@ struct NPSLogCommandTests {
         #expect(output.status == 0, "stderr: \(output.stderr)")
         let object = try jsonObject(output.stdout)
 
-        let library = try NPSLogAnalyzer.summarize(fileAtPath: path)
+        let library = try NPSLogAnalyzer.summarize(fileAtPath: path, attributeNames: Self.iasNames)
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         let expected = try #require(try JSONSerialization.jsonObject(with: encoder.encode(library)) as? [String: Any])
@@ -101,7 +109,7 @@ struct NPSLogCommandTests {
         let output = try NPSProbeBinary.run(["nps-log", "--json"] + paths)
         #expect(output.status == 0)
         let object = try jsonObject(output.stdout)
-        let summaries = try paths.map { try NPSLogAnalyzer.summarize(fileAtPath: $0) }
+        let summaries = try paths.map { try NPSLogAnalyzer.summarize(fileAtPath: $0, attributeNames: Self.iasNames) }
         #expect(object["records"] as? Int == summaries.reduce(0) { $0 + $1.records })
         #expect(object["lines_read"] as? Int == summaries.reduce(0) { $0 + $1.linesRead })
         #expect(object["malformed_lines"] as? Int == summaries.reduce(0) { $0 + $1.malformedLines })
@@ -274,7 +282,7 @@ struct NPSLogCommandTests {
     }
 
     private func fileStatistics(_ path: String) throws -> (Int, NPSLogParser.Statistics) {
-        let reader = try NPSLogFileReader(path: path)
+        let reader = try NPSLogFileReader(path: path, attributeNames: Self.iasNames)
         var count = 0
         while try reader.next() != nil { count += 1 }
         return (count, reader.statistics)

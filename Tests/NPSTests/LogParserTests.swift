@@ -1,4 +1,6 @@
 import Foundation
+import LabSupport
+import RADIUS
 import Testing
 
 @testable import NPS
@@ -123,7 +125,7 @@ struct LogParserLineTests {
         + #"<User-Name data_type="1">alice</User-Name><Reason-Code data_type="0">0</Reason-Code></Event>"#
 
     private func parse(_ lines: [String]) -> ([NPSLogRecord], NPSLogParser.Statistics) {
-        var parser = NPSLogParser(options: .init(maxMalformedKept: 5, maxRecordBytes: 4096))
+        var parser = NPSLogParser(attributeNames: iasNames, options: .init(maxMalformedKept: 5, maxRecordBytes: 4096))
         var records: [NPSLogRecord] = []
         for line in lines { records += parser.consume(line: line) }
         parser.finish()
@@ -153,7 +155,7 @@ struct LogParserLineTests {
 
     @Test("one line holding 20,000 records")
     func thousandsPerLine() {
-        var parser = NPSLogParser()
+        var parser = NPSLogParser(attributeNames: iasNames)
         let records = parser.consume(line: String(repeating: Self.request, count: 20_000))
         #expect(records.count == 20_000 && parser.statistics.malformed == 0 && parser.statistics.linesRead == 1)
     }
@@ -227,7 +229,7 @@ struct LogParserLineTests {
 
     @Test("a UTF-8 byte-order mark on the first line and CRLF endings are tolerated")
     func bomAndCRLF() throws {
-        var parser = NPSLogParser()
+        var parser = NPSLogParser(attributeNames: iasNames)
         let bytes = [0xEF, 0xBB, 0xBF] + Array(Self.request.utf8) + [0x0D]
         let records = parser.consume(lineBytes: bytes[...])
         #expect(records.count == 1 && parser.statistics.malformed == 0)
@@ -326,7 +328,7 @@ struct LineSplitterTests {
             emit(String(repeating: "y", count: 5000))
             emit(LogParserLineTests.request)
         }
-        let reader = try NPSLogFileReader(path: file.path, maxLineBytes: 1024)
+        let reader = try NPSLogFileReader(path: file.path, attributeNames: iasNames, maxLineBytes: 1024)
         var count = 0
         while try reader.next() != nil { count += 1 }
         #expect(count == 2)
@@ -335,11 +337,12 @@ struct LineSplitterTests {
 
         let utf16 = TemporaryFile("npsutf16")
         try Data([0xFF, 0xFE, 0x3C, 0x00]).write(to: URL(fileURLWithPath: utf16.path))
-        let utf16Reader = try NPSLogFileReader(path: utf16.path)
+        let utf16Reader = try NPSLogFileReader(path: utf16.path, attributeNames: iasNames)
         let error = #expect(throws: NPSError.self) { _ = try utf16Reader.next() }
         #expect(error?.code == .unsupportedEncoding)
         #expect(try utf16Reader.next() == nil, "the reader stops after the encoding error")
-        #expect(throws: NPSError.self) { _ = try NPSLogFileReader(path: "/nonexistent/nps.log") }
+        #expect(throws: NPSError.self) { _ = try NPSLogFileReader(path: "/nonexistent/nps.log",
+            attributeNames: iasNames) }
     }
 
     @Test("a DTS file without line breaks between 5,000 records reads completely with a small line cap")
@@ -352,7 +355,47 @@ struct LineSplitterTests {
         }
         var options = NPSLogAnalyzer.Options()
         options.maxLineBytes = 4096
-        let s = try NPSLogAnalyzer.summarize(fileAtPath: file.path, options: options)
+        let s = try NPSLogAnalyzer.summarize(fileAtPath: file.path, attributeNames: iasNames, options: options)
         #expect(s.records == 5_000 && s.accessRequests == 5_000 && s.malformedLines == 0 && s.linesRead == 1)
+    }
+}
+
+@Suite("IAS attribute names")
+struct IASAttributeNameTests {
+    @Test("RADIUS numbers are named by the dictionary, NPS's own numbers by the IAS table", arguments: [
+        (1, "User-Name"), (31, "Calling-Station-Id"), (79, "EAP-Message"), (101, "Error-Cause"),
+        (81, "Tunnel-Pvt-Group-ID"), (89, "CUI"), (4108, "Client-IP-Address"), (4142, "Reason-Code"),
+        (9999, "Attribute-9999"), (0, "Attribute-0"),
+    ])
+    func names(number: Int, name: String) {
+        #expect(iasNames[number] == name)
+    }
+
+    /// The table keeps only what the dictionary cannot say: NPS's attributes and NPS's spellings of RADIUS ones.
+    @Test("the IAS table repeats no dictionary name")
+    func tableHoldsOnlyWhatTheDictionaryLacks() throws {
+        let root = LabEnvironment.packageRoot.appendingPathComponent("Dictionaries/dictionary").path
+        let dictionary = try RADIUSDictionary.load(root: root)
+        for row in IASAttribute.catalogue where row.number < 4096 {
+            let standard = try #require(dictionary.attribute(number: UInt32(row.number)), "\(row.number)")
+            #expect(standard.name != row.name, "\(row.number) \(row.name) is the dictionary's name already")
+            #expect(row.symbol == nil)
+        }
+        for row in IASAttribute.catalogue where row.number >= 4096 { #expect(row.symbol != nil, "\(row.number)") }
+        #expect(IASAttribute.catalogue.map(\.number) == IASAttribute.catalogue.map(\.number).sorted())
+    }
+
+    @Test("the names follow the dictionary given, so an IAS line reads with a site's own names")
+    func namesComeFromTheDictionaryGiven() throws {
+        var dictionary = RADIUSDictionary()
+        try dictionary.load(
+            text: "ATTRIBUTE Station-Of-Caller 31 string\nATTRIBUTE Tunnel-Private-Group-Id 81 string\n",
+            path: "/test/dictionary")
+        let names = IASAttributeNames(dictionary: dictionary)
+        #expect(names[31] == "Station-Of-Caller" && names[81] == "Tunnel-Pvt-Group-ID" && names[1] == "Attribute-1")
+        var parser = NPSLogParser(attributeNames: names)
+        let line = "10.1.1.5,alice,03/14/2024,08:00:01,IAS,NPS01,31,02-00-00-00-00-01,4136,1,4142,0"
+        let record = try #require(parser.consume(line: line).first)
+        #expect(record.other["Station-Of-Caller"] == ["02-00-00-00-00-01"] && record.callingStationId == nil)
     }
 }

@@ -7,7 +7,8 @@ import Testing
 struct SummaryTests {
     @Test("DTS 2014 fixture: both conversations pair by Class; the reject is decoded and grouped")
     func dts2014() throws {
-        let s = try NPSLogAnalyzer.summarize(fileAtPath: Fixture.path("dts_2014_NPSServer_index11938217001.xml"))
+        let s = try NPSLogAnalyzer.summarize(fileAtPath: Fixture.path("dts_2014_NPSServer_index11938217001.xml"),
+            attributeNames: iasNames)
         #expect(s.records == 4 && s.accessRequests == 2 && s.accessRejects == 1 && s.accessChallenges == 1)
         #expect(s.pairing.byClass == 2 && s.pairing.paired == 2)
         #expect(s.pairing.unmatchedResponses == 0 && s.pairing.unansweredRequests == 0)
@@ -28,7 +29,7 @@ struct SummaryTests {
 
     @Test("synthetic IAS log: pairing by account, by client only, unmatched and unanswered")
     func syntheticIAS() throws {
-        let s = try NPSLogAnalyzer.summarize(fileAtPath: Fixture.path("synthetic_ias.log"))
+        let s = try NPSLogAnalyzer.summarize(fileAtPath: Fixture.path("synthetic_ias.log"), attributeNames: iasNames)
         #expect(s.records == 8 && s.malformedLines == 3)
         #expect(s.pairing.byClass == 0 && s.pairing.byAccount == 2 && s.pairing.byClientOnly == 1)
         #expect(s.pairing.unmatchedResponses == 1, "dave's accept has no request")
@@ -42,12 +43,13 @@ struct SummaryTests {
 
     @Test("ODBC: the documented request/accept pair by account; accounting counted by status")
     func odbc() throws {
-        let docs = try NPSLogAnalyzer.summarize(fileAtPath: Fixture.path("ias_and_db_format_ms_docs.txt"))
+        let docs = try NPSLogAnalyzer.summarize(fileAtPath: Fixture.path("ias_and_db_format_ms_docs.txt"),
+            attributeNames: iasNames)
         #expect(docs.pairing.byAccount == 1 && docs.pairing.unansweredRequests == 1)
         #expect(docs.packetTypes.map(\.name) == ["Access-Request", "(no Packet-Type)", "Access-Accept"])
         #expect(docs.packetTypes.map(\.count) == [2, 1, 1])
 
-        let s = try NPSLogAnalyzer.summarize(fileAtPath: Fixture.path("synthetic_odbc.log"))
+        let s = try NPSLogAnalyzer.summarize(fileAtPath: Fixture.path("synthetic_odbc.log"), attributeNames: iasNames)
         #expect(s.pairing.byAccount == 2 && s.pairing.unmatchedResponses == 1)
         #expect(s.accountingRequests == 1 && s.accountingStatus.map(\.name) == ["Start"])
         #expect(s.pairing.accountingUnanswered == 1)
@@ -67,7 +69,7 @@ struct SummaryTests {
             event(1, "c1", user: "amy"), event(1, "c2", user: "amy"),
             event(3, "c1", reason: 16), event(2, "c2"), event(2, "c3"),
         ]
-        let s = NPSLogAnalyzer.summarize(lines: lines)
+        let s = NPSLogAnalyzer.summarize(lines: lines, attributeNames: iasNames)
         #expect(s.pairing.byClass == 2, "c1 and c2 pair by Class even though amy's latest request is c2")
         #expect(s.pairing.byAccount == 0)
         #expect(s.pairing.unmatchedResponses == 1, "c3 names amy, but both of her requests were answered")
@@ -89,7 +91,7 @@ struct SummaryTests {
             "<Event><Computer-Name>N</Computer-Name><User-Name>u\(i)</User-Name><Packet-Type>1</Packet-Type></Event>"
         } + ["<Event><Computer-Name>N</Computer-Name><User-Name>u0</User-Name><Packet-Type>3</Packet-Type></Event>",
              "<Event><Computer-Name>N</Computer-Name><User-Name>u24</User-Name><Packet-Type>3</Packet-Type></Event>"]
-        let s = NPSLogAnalyzer.summarize(lines: lines, options: options)
+        let s = NPSLogAnalyzer.summarize(lines: lines, attributeNames: iasNames, options: options)
         #expect(s.pairing.droppedFromPairingTable == 15)
         #expect(s.pairing.byAccount == 1 && s.pairing.unmatchedResponses == 1, "u0 was dropped, u24 still waits")
         #expect(s.pairing.unansweredRequests == 15 + 9)
@@ -97,7 +99,7 @@ struct SummaryTests {
 
     @Test("JSON round trip and a readable text rendering")
     func codableAndText() throws {
-        let s = try NPSLogAnalyzer.summarize(fileAtPath: Fixture.path("synthetic_ias.log"))
+        let s = try NPSLogAnalyzer.summarize(fileAtPath: Fixture.path("synthetic_ias.log"), attributeNames: iasNames)
         let data = try JSONEncoder().encode(s)
         #expect(try JSONDecoder().decode(NPSLogSummary.self, from: data) == s)
         let text = s.renderText()
@@ -105,6 +107,9 @@ struct SummaryTests {
         #expect(text.contains("Access-Rejects by reason code"))
         #expect(text.contains("IAS_AUTH_FAILURE"))
         #expect(text.contains("line 9: "))
+        // Malformed lines read as what and where; the codes stay in the JSON (issue 12: "[unknownFormat]").
+        for code in NPSDomain.allCodes { #expect(!text.contains(code.name), "\(code)") }
+        #expect(s.malformedSamples.allSatisfy { !"\($0)".contains("\($0.code)") })
         #expect(text.split(separator: "\n").allSatisfy { $0.count <= 100 })
     }
 
@@ -113,8 +118,8 @@ struct SummaryTests {
         let path = try Fixture.path("synthetic_ias.log")
         let handle = try #require(FileHandle(forReadingAtPath: path))
         defer { try? handle.close() }
-        let fromHandle = try NPSLogAnalyzer.summarize(handle: handle)
-        #expect(fromHandle == (try NPSLogAnalyzer.summarize(fileAtPath: path)))
+        let fromHandle = try NPSLogAnalyzer.summarize(handle: handle, attributeNames: iasNames)
+        #expect(fromHandle == (try NPSLogAnalyzer.summarize(fileAtPath: path, attributeNames: iasNames)))
         let json = String(decoding: try JSONEncoder().encode(fromHandle.malformedSamples), as: UTF8.self)
         #expect(json.contains(#""code":"malformedAttributePair""#))
         #expect(throws: DecodingError.self) {
@@ -130,8 +135,8 @@ struct SummaryTests {
             for line in lines { continuation.yield(line) }
             continuation.finish()
         }
-        let fromStream = try await NPSLogAnalyzer.summarize(lines: stream)
-        let fromFile = try NPSLogAnalyzer.summarize(fileAtPath: Fixture.path(name))
+        let fromStream = try await NPSLogAnalyzer.summarize(lines: stream, attributeNames: iasNames)
+        let fromFile = try NPSLogAnalyzer.summarize(fileAtPath: Fixture.path(name), attributeNames: iasNames)
         #expect(fromStream == fromFile)
         #expect(fromFile.accountingRequests == 1 && fromFile.malformedLines == 4)
     }
@@ -219,7 +224,7 @@ struct LargeLogTests {
         }
         var options = NPSLogAnalyzer.Options()
         options.summarizer.maxTrackedKeys = 200
-        let s = try NPSLogAnalyzer.summarize(fileAtPath: file.path, options: options)
+        let s = try NPSLogAnalyzer.summarize(fileAtPath: file.path, attributeNames: iasNames, options: options)
 
         #expect(s.linesRead == 2 * conversations + 1 && s.records == 2 * conversations && s.malformedLines == 1)
         #expect(s.accessRequests == conversations && s.accessAccepts == expectedAccepts)

@@ -1,7 +1,9 @@
 import Foundation
+import LabSupport
 import Testing
 
 @testable import NPS
+import RADIUS
 
 /// Access to the files in `Fixtures/` (copied as a folder resource).
 enum Fixture {
@@ -25,7 +27,7 @@ enum Fixture {
 
     /// Every record of a fixture read through the file reader, plus the parser's counters.
     static func records(_ name: String) throws -> ([NPSLogRecord], NPSLogParser.Statistics) {
-        let reader = try NPSLogFileReader(path: path(name))
+        let reader = try NPSLogFileReader(path: path(name), attributeNames: iasNames)
         var out: [NPSLogRecord] = []
         while let record = try reader.next() { out.append(record) }
         return (out, reader.statistics)
@@ -71,3 +73,10 @@ final class TemporaryFile {
         handle.write(Data(buffer))
     }
 }
+
+/// Names for IAS-format attribute numbers from the shipped dictionary (Dictionaries/), as `nps-log` loads them.
+let iasNames: IASAttributeNames = {
+    let root = LabEnvironment.packageRoot.appendingPathComponent("Dictionaries/dictionary").path
+    guard let dictionary = try? RADIUSDictionary.load(root: root) else { fatalError("\(root) does not load") }
+    return IASAttributeNames(dictionary: dictionary)
+}()

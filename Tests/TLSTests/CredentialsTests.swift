@@ -1,3 +1,4 @@
+import COpenSSL
 import Foundation
 import Testing
 import TLS
@@ -99,12 +100,21 @@ import TLS
         #expect(client.evidence.clientChainSent.count == 3)
     }
 
+    /// An RC2-40/3DES file, as older Windows exports are (`openssl pkcs12 -export -legacy`): it loads, its key signs
+    /// a handshake, and OpenSSL's legacy provider stays out of the process's default library context.
     @Test func legacyPKCS12() throws {
         let pki = try TestPKI.get()
         let credentials = try TLSCredentials.pkcs12(file: pki.path("alice-legacy.p12"),
                                                     password: bytes(TestPKI.p12Password))
         #expect(credentials.certificate.commonName == "alice")
         #expect(credentials.chain.map(\.commonName) == ["npsprobe Test Issuing CA"])
+        #expect(OSSL_PROVIDER_available(nil, "legacy") == 0, "legacy was loaded for the whole process")
+        #expect(EVP_MD_fetch(nil, "MD4", nil) == nil, "MD4 became available to the whole process")
+        let context = try TLSClientContext(TLSClientConfiguration(
+            credentials: credentials, validation: TLSServerValidation(trustedCAFile: pki.path("root.pem"))))
+        let client = try context.makeSession()
+        #expect(converse(client, try Lab.server().makeSession()).client.isEstablished)
+        #expect(client.evidence.clientChainSent.count == 2)
     }
 
     @Test func pkcs12WrongOrMissingPassword() throws {

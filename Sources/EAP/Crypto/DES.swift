@@ -1,6 +1,7 @@
 /// Single-block DES encryption (FIPS 46-3), needed only for MS-CHAPv2's ChallengeResponse and
-/// NtPasswordHashEncryptedWithBlock (RFC 2759 §8.5, §8.6, §8.13). Written here because OpenSSL 3 moved DES to its
-/// legacy provider. Not for any other use.
+/// NtPasswordHashEncryptedWithBlock (RFC 2759 §8.5, §8.6, §8.13). Written here because OpenSSL 3 moved single DES
+/// to its legacy provider, which npsprobe does not load for the process (see `MD4` for the whole reason). Not for any
+/// other use.
 ///
 /// Bits are numbered 1…64 from the most significant bit of the first octet, as in the standard's tables.
 enum DES {

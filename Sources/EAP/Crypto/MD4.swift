@@ -1,6 +1,11 @@
-/// MD4 (RFC 1320), needed only for the NT password hash of MS-CHAPv2 (RFC 2759 §8.3). Written here because
-/// OpenSSL 3 moved MD4 to its legacy provider, which is not loaded by default. Not for any other use: MD4 is
+/// MD4 (RFC 1320), needed only for the NT password hash of MS-CHAPv2 (RFC 2759 §8.3). Not for any other use: MD4 is
 /// broken as a hash.
+///
+/// Why MD4, DES and RC4 are written here rather than taken from OpenSSL: OpenSSL 3 moved all three to its "legacy"
+/// provider, which is not loaded by default, and eapol_test built on OpenSSL 3 fails PEAP-MSCHAPv2 unless its
+/// configuration loads it. FreeRADIUS keeps its own MD4 (md4.c) and DES (rlm_mschap's smbdes.c) for
+/// the same reason. npsprobe never loads the legacy provider for the process; it uses it, in a library context of
+/// its own, only to read RC2-40 PKCS#12 files (TLS `TLSCredentials.pkcs12`). Known answers: CryptoPrimitiveTests.
 enum MD4 {
     static func hash(_ message: [UInt8]) -> [UInt8] {
         var a: UInt32 = 0x6745_2301

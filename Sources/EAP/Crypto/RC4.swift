@@ -1,5 +1,6 @@
 /// RC4, needed only to hide the new password in an MS-CHAPv2 Change-Password (RFC 2759 §8.10–8.11). Written
-/// here because OpenSSL 3 moved RC4 to its legacy provider. Not for any other use.
+/// here because OpenSSL 3 moved RC4 to its legacy provider, which npsprobe does not load for the process (see `MD4`
+/// for the whole reason). Not for any other use.
 struct RC4 {
     private var s: [UInt8]
     private var i: UInt8 = 0

@@ -8,6 +8,10 @@ public enum NPSKnowledge {
     private static let reasonsByCode: [Int: NPSReasonCode] = index(NPSReasonCode.catalogue, by: \.code)
     private static let windowsByCode: [Int: WindowsError] = index(WindowsError.catalogue, by: \.code)
     private static let msChapByCode: [Int: MSCHAPError] = index(MSCHAPError.catalogue, by: \.code)
+    /// Windows error → the reason codes that list it, in reason-code order: the one stored mapping read backwards.
+    private static let reasonsByWindowsError: [Int: [Int]] = NPSReasonCode.catalogue.reduce(into: [:]) { out, row in
+        for error in row.windowsErrors where out[error]?.last != row.code { out[error, default: []].append(row.code) }
+    }
 
     private static func index<Row>(_ rows: [Row], by key: (Row) -> Int) -> [Int: Row] {
         var out: [Int: Row] = [:]
@@ -20,6 +24,9 @@ public enum NPSKnowledge {
     public static func reasonCode(_ code: Int) -> NPSReasonCode? { reasonsByCode[code] }
     public static func windowsError(_ code: Int) -> WindowsError? { windowsByCode[code] }
     public static func msChapError(_ code: Int) -> MSCHAPError? { msChapByCode[code] }
+
+    /// The reason codes whose row lists Windows error `code` in `windowsErrors`, by number.
+    public static func reasonCodes(surfacingAs code: Int) -> [Int] { reasonsByWindowsError[code] ?? [] }
 
     /// "IAS_AUTH_FAILURE: Wrong credentials: …" or "not in the catalogue", for one-line listings.
     public static func label(reasonCode code: Int) -> String {

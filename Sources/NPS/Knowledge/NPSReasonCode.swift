@@ -51,7 +51,8 @@ public struct NPSReasonCode: Sendable, Hashable, Codable {
     /// Concrete places to look and things to change (NPS console, AD, certificate stores, registry).
     public let fixes: [String]
     /// Windows (RAS) errors this code usually surfaces as on a Windows client; empty when there is no
-    /// consistent mapping (e.g. the request is discarded and the client just times out).
+    /// consistent mapping (e.g. the request is discarded and the client just times out). The reason code ↔ Windows
+    /// error mapping is stored here only: `WindowsError.reasonCodes` reads it backwards.
     public let windowsErrors: [Int]
 
     public init(

@@ -22,8 +22,10 @@ public struct WindowsError: Sendable, Hashable, Codable {
     public let gist: String
     public let causes: [String]
     public let fixes: [String]
-    /// NPS reason codes that usually produce this error (kept consistent with `NPSReasonCode.windowsErrors`).
-    public let reasonCodes: [Int]
+
+    /// NPS reason codes that usually produce this error, by number: the reason-code rows that list this error in
+    /// `NPSReasonCode.windowsErrors`, where the mapping is stored.
+    public var reasonCodes: [Int] { NPSKnowledge.reasonCodes(surfacingAs: code) }
 
     public init(
         _ code: Int,
@@ -31,8 +33,7 @@ public struct WindowsError: Sendable, Hashable, Codable {
         _ source: Source,
         gist: String,
         causes: [String],
-        fixes: [String],
-        reasonCodes: [Int]
+        fixes: [String]
     ) {
         self.code = code
         self.symbol = symbol
@@ -40,6 +41,5 @@ public struct WindowsError: Sendable, Hashable, Codable {
         self.gist = gist
         self.causes = causes
         self.fixes = fixes
-        self.reasonCodes = reasonCodes
     }
 }

@@ -1,17 +1,22 @@
-// Attribute numbers of the IAS log format → attribute names. Data, not logic.
+import RADIUS
+
+// IAS attribute numbers → field names that the RADIUS dictionary does not give. Data, not logic.
 //
-// IAS-format lines carry attribute-number,value pairs. 1–255 are the RADIUS attributes (RFC 2865, 2866, 2868,
-// 2869, 3162, 4372) under their usual dictionary names; 4096 and up are NPS's internal attributes, numbered as
-// in the Windows SDK's ATTRIBUTEID enumeration (sdoias.h). Where the DTS (XML) log uses an element name for the
-// same attribute, that name is used here (including its spelling "Fully-Qualifed-User-Name"), so all three log
-// formats produce the same field names. Note 4136 is Packet-Type and 4142 Reason-Code.
+// IAS-format lines carry attribute-number,value pairs. 1–255 are RADIUS attributes: their names come from the RADIUS
+// dictionary (Dictionaries/, `IASAttributeNames(dictionary:)`), except the few below that NPS's logs spell their own
+// way (DTS elements and ODBC columns such as "Tunnel-Pvt-Group-ID" for the RFC's "Tunnel-Private-Group-Id"), so
+// that all three formats produce the same field names. 4096 and up are NPS's internal
+// attributes, numbered as in the Windows SDK's ATTRIBUTEID enumeration (sdoias.h); where the DTS (XML) log uses an
+// element name for one, that name is used (including its spelling "Fully-Qualifed-User-Name"). Note 4136 is
+// Packet-Type and 4142 Reason-Code.
 
 /// One IAS attribute number and the name the NPS log parser gives its value.
 public struct IASAttribute: Sendable, Hashable {
     public let number: Int
     /// The field name, the same as the DTS element name where one exists.
     public let name: String
-    /// The SDK constant (IAS_ATTRIBUTE_… / MS_ATTRIBUTE_…) for 4096 and up; nil for RADIUS attributes.
+    /// The SDK constant (IAS_ATTRIBUTE_… / MS_ATTRIBUTE_…) for 4096 and up; nil for NPS's spellings of RADIUS
+    /// attributes.
     public let symbol: String?
 
     public init(_ number: Int, _ name: String, _ symbol: String?) {
@@ -22,98 +27,15 @@ public struct IASAttribute: Sendable, Hashable {
 }
 
 extension IASAttribute {
-    /// Every attribute number the IAS-format parser names, sorted by number.
+    /// NPS's spellings of RADIUS attributes, then NPS's own attributes (4096 and up), sorted by number.
     public static let catalogue: [IASAttribute] = [
-        IASAttribute(1, "User-Name", nil),
-        IASAttribute(2, "User-Password", nil),
-        IASAttribute(3, "CHAP-Password", nil),
-        IASAttribute(4, "NAS-IP-Address", nil),
-        IASAttribute(5, "NAS-Port", nil),
-        IASAttribute(6, "Service-Type", nil),
-        IASAttribute(7, "Framed-Protocol", nil),
-        IASAttribute(8, "Framed-IP-Address", nil),
-        IASAttribute(9, "Framed-IP-Netmask", nil),
-        IASAttribute(10, "Framed-Routing", nil),
-        IASAttribute(11, "Filter-Id", nil),
-        IASAttribute(12, "Framed-MTU", nil),
-        IASAttribute(13, "Framed-Compression", nil),
-        IASAttribute(14, "Login-IP-Host", nil),
-        IASAttribute(15, "Login-Service", nil),
-        IASAttribute(16, "Login-TCP-Port", nil),
-        IASAttribute(18, "Reply-Message", nil),
-        IASAttribute(19, "Callback-Number", nil),
-        IASAttribute(20, "Callback-Id", nil),
-        IASAttribute(22, "Framed-Route", nil),
-        IASAttribute(23, "Framed-IPX-Network", nil),
-        IASAttribute(24, "State", nil),
-        IASAttribute(25, "Class", nil),
-        IASAttribute(26, "Vendor-Specific", nil),
-        IASAttribute(27, "Session-Timeout", nil),
-        IASAttribute(28, "Idle-Timeout", nil),
-        IASAttribute(29, "Termination-Action", nil),
-        IASAttribute(30, "Called-Station-Id", nil),
-        IASAttribute(31, "Calling-Station-Id", nil),
-        IASAttribute(32, "NAS-Identifier", nil),
-        IASAttribute(33, "Proxy-State", nil),
-        IASAttribute(34, "Login-LAT-Service", nil),
-        IASAttribute(35, "Login-LAT-Node", nil),
-        IASAttribute(36, "Login-LAT-Group", nil),
-        IASAttribute(37, "Framed-AppleTalk-Link", nil),
-        IASAttribute(38, "Framed-AppleTalk-Network", nil),
-        IASAttribute(39, "Framed-AppleTalk-Zone", nil),
-        IASAttribute(40, "Acct-Status-Type", nil),
-        IASAttribute(41, "Acct-Delay-Time", nil),
-        IASAttribute(42, "Acct-Input-Octets", nil),
-        IASAttribute(43, "Acct-Output-Octets", nil),
-        IASAttribute(44, "Acct-Session-Id", nil),
-        IASAttribute(45, "Acct-Authentic", nil),
-        IASAttribute(46, "Acct-Session-Time", nil),
-        IASAttribute(47, "Acct-Input-Packets", nil),
-        IASAttribute(48, "Acct-Output-Packets", nil),
-        IASAttribute(49, "Acct-Terminate-Cause", nil),
-        IASAttribute(50, "Acct-Multi-Session-Id", nil),
-        IASAttribute(51, "Acct-Link-Count", nil),
-        IASAttribute(52, "Acct-Input-Gigawords", nil),
-        IASAttribute(53, "Acct-Output-Gigawords", nil),
-        IASAttribute(55, "Event-Timestamp", nil),
-        IASAttribute(60, "CHAP-Challenge", nil),
-        IASAttribute(61, "NAS-Port-Type", nil),
-        IASAttribute(62, "Port-Limit", nil),
-        IASAttribute(63, "Login-LAT-Port", nil),
-        IASAttribute(64, "Tunnel-Type", nil),
-        IASAttribute(65, "Tunnel-Medium-Type", nil),
-        IASAttribute(66, "Tunnel-Client-Endpt", nil),
-        IASAttribute(67, "Tunnel-Server-Endpt", nil),
-        IASAttribute(68, "Acct-Tunnel-Connection", nil),
-        IASAttribute(69, "Tunnel-Password", nil),
-        IASAttribute(70, "ARAP-Password", nil),
-        IASAttribute(71, "ARAP-Features", nil),
-        IASAttribute(72, "ARAP-Zone-Access", nil),
-        IASAttribute(73, "ARAP-Security", nil),
-        IASAttribute(74, "ARAP-Security-Data", nil),
-        IASAttribute(75, "Password-Retry", nil),
-        IASAttribute(76, "Prompt", nil),
-        IASAttribute(77, "Connect-Info", nil),
-        IASAttribute(78, "Configuration-Token", nil),
-        IASAttribute(79, "EAP-Message", nil),
-        IASAttribute(80, "Message-Authenticator", nil),
-        IASAttribute(81, "Tunnel-Pvt-Group-ID", nil),
-        IASAttribute(82, "Tunnel-Assignment-ID", nil),
-        IASAttribute(83, "Tunnel-Preference", nil),
-        IASAttribute(84, "ARAP-Challenge-Response", nil),
-        IASAttribute(85, "Acct-Interim-Interval", nil),
-        IASAttribute(86, "Acct-Tunnel-Packets-Lost", nil),
-        IASAttribute(87, "NAS-Port-Id", nil),
-        IASAttribute(88, "Framed-Pool", nil),
-        IASAttribute(89, "CUI", nil),
-        IASAttribute(90, "Tunnel-Client-Auth-ID", nil),
-        IASAttribute(91, "Tunnel-Server-Auth-ID", nil),
-        IASAttribute(95, "NAS-IPv6-Address", nil),
-        IASAttribute(96, "Framed-Interface-Id", nil),
-        IASAttribute(97, "Framed-IPv6-Prefix", nil),
-        IASAttribute(98, "Login-IPv6-Host", nil),
-        IASAttribute(99, "Framed-IPv6-Route", nil),
-        IASAttribute(100, "Framed-IPv6-Pool", nil),
+        IASAttribute(66, "Tunnel-Client-Endpt", nil),  // dictionary: Tunnel-Client-Endpoint
+        IASAttribute(67, "Tunnel-Server-Endpt", nil),  // dictionary: Tunnel-Server-Endpoint
+        IASAttribute(81, "Tunnel-Pvt-Group-ID", nil),  // dictionary: Tunnel-Private-Group-Id
+        IASAttribute(82, "Tunnel-Assignment-ID", nil),  // dictionary: Tunnel-Assignment-Id
+        IASAttribute(89, "CUI", nil),  // dictionary: Chargeable-User-Identity
+        IASAttribute(90, "Tunnel-Client-Auth-ID", nil),  // dictionary: Tunnel-Client-Auth-Id
+        IASAttribute(91, "Tunnel-Server-Auth-ID", nil),  // dictionary: Tunnel-Server-Auth-Id
         IASAttribute(4096, "Saved-RADIUS-Framed-IP-Address", "IAS_ATTRIBUTE_SAVED_RADIUS_FRAMED_IP_ADDRESS"),
         IASAttribute(4097, "Saved-RADIUS-Callback-Number", "IAS_ATTRIBUTE_SAVED_RADIUS_CALLBACK_NUMBER"),
         IASAttribute(4098, "NP-Calling-Station-ID", "IAS_ATTRIBUTE_NP_CALLING_STATION_ID"),
@@ -271,4 +193,24 @@ extension IASAttribute {
         IASAttribute(8172, "MS-RAS-Routing-Domain-ID", "MS_ATTRIBUTE_RAS_ROUTING_DOMAIN_ID"),
         IASAttribute(8250, "Certificate-Thumbprint", "IAS_ATTRIBUTE_CERTIFICATE_THUMBPRINT"),
     ]
+}
+
+/// Attribute number → field name for IAS-format lines: the RADIUS dictionary's names for 1–255, overridden by
+/// `IASAttribute.catalogue` (NPS's spellings, and its own attributes 4096 and up). Numbers neither names are
+/// "Attribute-<n>".
+public struct IASAttributeNames: Sendable, Hashable {
+    private let names: [Int: String]
+
+    /// The standard-space attributes of `dictionary` (the shipped one: Dictionaries/dictionary), then NPS's names.
+    public init(dictionary: RADIUSDictionary) {
+        var names: [Int: String] = [:]
+        for number in 1...255 {
+            if let attribute = dictionary.attribute(number: UInt32(number)) { names[number] = attribute.name }
+        }
+        for row in IASAttribute.catalogue { names[row.number] = row.name }
+        self.names = names
+    }
+
+    /// The field name of attribute `number`.
+    public subscript(number: Int) -> String { names[number] ?? "Attribute-\(number)" }
 }

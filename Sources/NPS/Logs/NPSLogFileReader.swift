@@ -133,7 +133,7 @@ public final class NPSLogFileReader {
     private var firstChunk = true
 
     /// Opens `path`; throws `fileUnreadable` when it cannot be opened.
-    public init(path: String, options: NPSLogParser.Options = NPSLogParser.Options(),
+    public init(path: String, attributeNames: IASAttributeNames, options: NPSLogParser.Options = NPSLogParser.Options(),
                 maxLineBytes: Int = NPSLogFileReader.defaultMaxLineBytes) throws(NPSError) {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw NPSError(.fileUnreadable, "cannot open \(path) for reading")
@@ -141,16 +141,17 @@ public final class NPSLogFileReader {
         self.handle = handle
         self.ownsHandle = true
         self.splitter = LineSplitter(maxLineBytes: maxLineBytes)
-        self.parser = NPSLogParser(options: options)
+        self.parser = NPSLogParser(attributeNames: attributeNames, options: options)
     }
 
     /// Reads from an open handle (e.g. standard input); the caller keeps ownership and closes it.
-    public init(handle: FileHandle, options: NPSLogParser.Options = NPSLogParser.Options(),
+    public init(handle: FileHandle, attributeNames: IASAttributeNames,
+                options: NPSLogParser.Options = NPSLogParser.Options(),
                 maxLineBytes: Int = NPSLogFileReader.defaultMaxLineBytes) {
         self.handle = handle
         self.ownsHandle = false
         self.splitter = LineSplitter(maxLineBytes: maxLineBytes)
-        self.parser = NPSLogParser(options: options)
+        self.parser = NPSLogParser(attributeNames: attributeNames, options: options)
     }
 
     deinit {

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CodedErrors
 import TLS
 
 /// A streaming parser for NPS log files: feed it one physical line at a time, get back the records that line
@@ -14,7 +15,8 @@ import TLS
 ///   normally one record per line; records split over several lines, or several records on one line, are
 ///   accepted. Each element is `<Name attributes…>text</Name>` or `<Name/>`; text is entity-decoded.
 /// - IAS ("IAS (legacy)"): `NAS-IP-Address,User-Name,MM/DD/YYYY,HH:MM:SS,Service,Computer,` then
-///   `attribute-number,value` pairs (numbers in `IASAttribute.catalogue`; 4136 Packet-Type, 4142 Reason-Code).
+///   `attribute-number,value` pairs, named by `IASAttributeNames` (RADIUS names from the dictionary, NPS's from
+///   `IASAttribute.catalogue`; 4136 Packet-Type, 4142 Reason-Code).
 ///   Strings holding delimiters or unprintable bytes are written as `0x…` hex and decoded for the typed fields.
 /// - ODBC ("database-compatible"): fixed columns (`NPSLogVocabulary.odbcColumns`), strings in double quotes
 ///   (a doubled `""` is a quote), dates and numbers bare.
@@ -50,7 +52,7 @@ public struct NPSLogParser: Sendable {
         /// "line 9" or, with `file`, "IN2405.log:9".
         public var location: String { file.map { "\($0):\(lineNumber)" } ?? "line \(lineNumber)" }
 
-        public var description: String { "\(location): \(code): \(reason) — \(excerpt)" }
+        public var description: String { "\(location): \(reason) — \(excerpt)" }
     }
 
     /// Counters over everything consumed so far.
@@ -71,6 +73,8 @@ public struct NPSLogParser: Sendable {
     }
 
     public let options: Options
+    /// The names of IAS-format attribute numbers.
+    public let attributeNames: IASAttributeNames
     public private(set) var statistics = Statistics()
 
     /// The bytes of an `<Event>` record still waiting for its `</Event>`.
@@ -79,7 +83,9 @@ public struct NPSLogParser: Sendable {
     private var openRecordScanFrom = 0
     private var hasOpenRecord = false
 
-    public init(options: Options = Options()) {
+    /// `attributeNames` names the attributes of IAS-format lines (build it once from the loaded dictionary).
+    public init(attributeNames: IASAttributeNames, options: Options = Options()) {
+        self.attributeNames = attributeNames
         self.options = options
     }
 
@@ -137,7 +143,7 @@ public struct NPSLogParser: Sendable {
             return extractRecords()
         }
         do throws(NPSError) {
-            let record = try Self.parseDelimited(trimmed, lineNumber: lineNumber)
+            let record = try Self.parseDelimited(trimmed, lineNumber: lineNumber, attributeNames: attributeNames)
             count(record)
             return [record]
         } catch {
@@ -300,7 +306,9 @@ public struct NPSLogParser: Sendable {
 
     // MARK: IAS and ODBC lines
 
-    static func parseDelimited(_ line: ArraySlice<UInt8>, lineNumber: Int) throws(NPSError) -> NPSLogRecord {
+    static func parseDelimited(_ line: ArraySlice<UInt8>, lineNumber: Int, attributeNames: IASAttributeNames)
+        throws(NPSError) -> NPSLogRecord
+    {
         guard line.contains(UInt8(ascii: ",")) else {
             throw NPSError(.unknownFormat, "neither an <Event> record nor a comma-separated IAS/ODBC line")
         }
@@ -340,7 +348,7 @@ public struct NPSLogParser: Sendable {
                     throw NPSError(.malformedAttributePair,
                                    "field \(k + 1) should be an attribute number, found '\(numberText.prefix(40))'")
                 }
-                let name = IASAttribute.names[number] ?? "Attribute-\(number)"
+                let name = attributeNames[number]
                 if !fields[k + 1].text.isEmpty { try builder.set(name, fields[k + 1].text) }
                 k += 2
             }
@@ -372,15 +380,6 @@ public struct NPSLogParser: Sendable {
         statistics.malformedSamples.append(
             MalformedLine(lineNumber: lineNumber, code: code, reason: reason, excerpt: String(excerpt)))
     }
-}
-
-extension IASAttribute {
-    /// Number → name, built once from the catalogue.
-    static let names: [Int: String] = {
-        var out: [Int: String] = [:]
-        for row in catalogue where out[row.number] == nil { out[row.number] = row.name }
-        return out
-    }()
 }
 
 /// Collects named values into an `NPSLogRecord`, validating the typed ones.

@@ -1,7 +1,7 @@
 /// One record of an NPS log file (one RADIUS packet NPS logged), whatever the file format.
 ///
 /// Fields every summary needs are typed; everything else is kept under its name in `other`
-/// (DTS element name, IAS attribute name from `IASAttribute.catalogue`, or ODBC column name).
+/// (DTS element name, IAS attribute name from `IASAttributeNames`, or ODBC column name).
 public struct NPSLogRecord: Sendable, Hashable, Codable {
     public enum Format: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
         /// "DTS compliant": one `<Event>…</Event>` XML record, usually per line.

@@ -163,7 +163,7 @@ extension NPSLogSummary {
             out.append("Malformed lines: \(n(malformedLines))"
                 + (malformedSamples.count < malformedLines ? " (first \(malformedSamples.count) shown)" : ""))
             for sample in malformedSamples {
-                line("\(sample.location): \(sample.reason) [\(sample.code)]")
+                line("\(sample.location): \(sample.reason)")
                 line(sample.excerpt, indent: "      ")
             }
         }
@@ -212,36 +212,40 @@ public enum NPSLogAnalyzer {
         }
     }
 
-    /// Streams the file record by record; memory stays bounded whatever its size.
-    public static func summarize(fileAtPath path: String, options: Options = Options()) throws(NPSError)
-        -> NPSLogSummary
-    {
-        let reader = try NPSLogFileReader(path: path, options: options.parser, maxLineBytes: options.maxLineBytes)
+    /// Streams the file record by record; memory stays bounded whatever its size. `attributeNames` names the
+    /// attributes of IAS-format lines.
+    public static func summarize(fileAtPath path: String, attributeNames: IASAttributeNames,
+                                 options: Options = Options()) throws(NPSError) -> NPSLogSummary {
+        let reader = try NPSLogFileReader(path: path, attributeNames: attributeNames, options: options.parser,
+                                          maxLineBytes: options.maxLineBytes)
         var summarizer = NPSLogSummarizer(options: options.summarizer)
         while let record = try reader.next() { summarizer.add(record) }
         return summarizer.summary(parser: reader.statistics)
     }
 
     /// Streams an open handle (e.g. standard input) to its end; the caller closes it.
-    public static func summarize(handle: FileHandle, options: Options = Options()) throws(NPSError) -> NPSLogSummary {
-        let reader = NPSLogFileReader(handle: handle, options: options.parser, maxLineBytes: options.maxLineBytes)
+    public static func summarize(handle: FileHandle, attributeNames: IASAttributeNames,
+                                 options: Options = Options()) throws(NPSError) -> NPSLogSummary {
+        let reader = NPSLogFileReader(handle: handle, attributeNames: attributeNames, options: options.parser,
+                                      maxLineBytes: options.maxLineBytes)
         var summarizer = NPSLogSummarizer(options: options.summarizer)
         while let record = try reader.next() { summarizer.add(record) }
         return summarizer.summary(parser: reader.statistics)
     }
 
     /// Lines without terminators, e.g. from a pipe or a test.
-    public static func summarize<Lines: Sequence<String>>(lines: Lines, options: Options = Options()) -> NPSLogSummary {
-        var feed = LineFeed(options)
+    public static func summarize<Lines: Sequence<String>>(lines: Lines, attributeNames: IASAttributeNames,
+                                                          options: Options = Options()) -> NPSLogSummary {
+        var feed = LineFeed(attributeNames, options)
         for line in lines { feed.add(line) }
         return feed.finish()
     }
 
     /// Lines from an asynchronous source (a socket, `FileHandle.bytes.lines` where available).
-    public static func summarize<Lines: AsyncSequence>(lines: Lines, options: Options = Options()) async throws
-        -> NPSLogSummary where Lines.Element == String
-    {
-        var feed = LineFeed(options)
+    public static func summarize<Lines: AsyncSequence>(
+        lines: Lines, attributeNames: IASAttributeNames, options: Options = Options()
+    ) async throws -> NPSLogSummary where Lines.Element == String {
+        var feed = LineFeed(attributeNames, options)
         for try await line in lines { feed.add(line) }
         return feed.finish()
     }
@@ -252,9 +256,9 @@ public enum NPSLogAnalyzer {
         var parser: NPSLogParser
         var summarizer: NPSLogSummarizer
 
-        init(_ options: Options) {
+        init(_ attributeNames: IASAttributeNames, _ options: Options) {
             splitter = LineSplitter(maxLineBytes: options.maxLineBytes)
-            parser = NPSLogParser(options: options.parser)
+            parser = NPSLogParser(attributeNames: attributeNames, options: options.parser)
             summarizer = NPSLogSummarizer(options: options.summarizer)
         }
 

@@ -58,6 +58,8 @@ struct NPSLogCommand: ParsableCommand {
     func run() throws {
         // Every path is checked before the first is read: a typo in the last of many large files fails at once.
         for path in files where path != "-" { try Self.checkReadable(path) }
+        // IAS-format lines number their attributes; RADIUS ones (1–255) are named by the dictionary.
+        let attributeNames = IASAttributeNames(dictionary: try DictionaryLocator.load(directory: nil, additional: []))
 
         var options = NPSLogAnalyzer.Options()
         options.summarizer.top = top
@@ -71,9 +73,10 @@ struct NPSLogCommand: ParsableCommand {
             let statistics: NPSLogParser.Statistics
             do throws(NPSError) {
                 let reader = path == "-"
-                    ? NPSLogFileReader(handle: .standardInput, options: options.parser,
+                    ? NPSLogFileReader(handle: .standardInput, attributeNames: attributeNames, options: options.parser,
                                        maxLineBytes: options.maxLineBytes)
-                    : try NPSLogFileReader(path: path, options: options.parser, maxLineBytes: options.maxLineBytes)
+                    : try NPSLogFileReader(path: path, attributeNames: attributeNames, options: options.parser,
+                                           maxLineBytes: options.maxLineBytes)
                 while let record = try reader.next() {
                     if window.admits(record) { summarizer.add(record) }
                 }

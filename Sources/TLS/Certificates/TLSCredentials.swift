@@ -57,7 +57,8 @@ public struct TLSCredentials: Sendable {
 
     /// A PKCS#12 (.p12/.pfx) file: its leaf, key, and the CA certificates in the bag (ordered from the
     /// leaf's issuer upwards) as the chain. A nil password tries "no password" and the empty password.
-    /// Legacy RC2-40 files (older Windows exports) need OpenSSL's "legacy" provider, loaded once on demand.
+    /// Legacy RC2-40 files (older Windows exports) are read with OpenSSL's "legacy" provider, loaded on first need
+    /// into a library context used for nothing else.
     public static func pkcs12(file: String, password: [UInt8]?) throws(TLSError) -> TLSCredentials {
         let bytes = try readFileBytes(file, what: "PKCS#12 file", code: .credentials)
         return try loadPKCS12(bytes: bytes, file: file, password: password)
@@ -210,14 +211,36 @@ func readPrivateKey(_ bytes: [UInt8], file: String, password: [UInt8]?) throws(T
 
 // MARK: - PKCS#12
 
-/// Loads OpenSSL's "legacy" provider (RC2-40, 3DES PKCS#12 bags) once per process; never unloaded.
-/// The "default" provider is loaded explicitly first so that loading "legacy" cannot displace it.
-private let legacyProviderLoaded: Bool = {
-    guard OSSL_PROVIDER_load(nil, "default") != nil else { return false }
-    let loaded = OSSL_PROVIDER_load(nil, "legacy") != nil
-    _ = OpenSSLErrorQueue.drain()
-    return loaded
-}()
+/// OpenSSL 3 keeps RC2 in its "legacy" provider, and older Windows exports encrypt the certificate bag of a PKCS#12
+/// file with RC2-40 (the key bag with 3DES). Such a file is parsed a second time in a library context of its own that
+/// holds the default and legacy providers, made the first time one is met and kept for the process's life (the
+/// objects read in it refer to it). The process's default context never loads "legacy": TLS sessions, digests and
+/// every other file cannot pick a legacy algorithm.
+private let legacyContext: LegacyLibraryContext? = LegacyLibraryContext()
+
+/// An `OSSL_LIB_CTX` with the default and legacy providers loaded; never freed.
+private final class LegacyLibraryContext: @unchecked Sendable {
+    // @unchecked Sendable: the pointer is set once; an OSSL_LIB_CTX is safe to use from any thread.
+    private let context: OpaquePointer
+
+    init?() {
+        guard let context = OSSL_LIB_CTX_new() else { return nil }
+        guard OSSL_PROVIDER_load(context, "default") != nil, OSSL_PROVIDER_load(context, "legacy") != nil else {
+            _ = OpenSSLErrorQueue.drain()
+            OSSL_LIB_CTX_free(context)
+            return nil
+        }
+        self.context = context
+    }
+
+    /// Runs `body` with this context as the calling thread's default (`OSSL_LIB_CTX_set0_default` is per thread),
+    /// so the OpenSSL calls in `body` that take no context use it; the thread's previous default is restored.
+    func asThreadDefault<T>(_ body: () -> T) -> T {
+        let previous = OSSL_LIB_CTX_set0_default(context)
+        defer { OSSL_LIB_CTX_set0_default(previous) }
+        return body()
+    }
+}
 
 extension TLSCredentials {
     static func loadPKCS12(bytes: [UInt8], file: String, password: [UInt8]?) throws(TLSError)
@@ -255,7 +278,7 @@ extension TLSCredentials {
         var result = parsePKCS12(p12, password: passwordString)
         if result == nil {
             let firstErrors = OpenSSLErrorQueue.drain()
-            guard legacyProviderLoaded else {
+            guard let legacyContext else {
                 throw TLSError(
                     .credentials,
                     "PKCS#12 file \(file) could not be decrypted; it may use legacy RC2-40/3DES encryption, and "
@@ -263,7 +286,7 @@ extension TLSCredentials {
                         + "`openssl pkcs12 -export -keypbe AES-256-CBC -certpbe AES-256-CBC`)",
                     openSSLErrors: firstErrors)
             }
-            result = parsePKCS12(p12, password: passwordString)
+            result = legacyContext.asThreadDefault { parsePKCS12(p12, password: passwordString) }
             if result == nil {
                 throw TLSError(.credentials, "PKCS#12 file \(file) could not be decrypted (legacy provider tried)",
                                openSSLErrors: firstErrors + OpenSSLErrorQueue.drain())
