@@ -213,8 +213,8 @@ public enum LoadPreparation {
             case "p12", "pfx":
                 files.append(.pkcs12(path))
             case "pem", "crt", "cer":
-                let key = present.contains(stem + ".key") ? (directory as NSString).appendingPathComponent(stem + ".key")
-                    : nil
+                let keyName = stem + ".key"
+                let key = present.contains(keyName) ? (directory as NSString).appendingPathComponent(keyName) : nil
                 files.append(.pem(certificate: path, key: key))
             default:
                 continue

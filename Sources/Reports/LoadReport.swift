@@ -194,8 +194,8 @@ public struct LoadReport: Encodable {
         }
         if !bySource.isEmpty {
             let counts = bySource.values
-            lines.append("  from \(sourcePorts) source port(s): \(counts.min() ?? 0)–\(counts.max() ?? 0) conversations "
-                         + "each" + (identities > 1 ? ", \(identities) identities" : ""))
+            lines.append("  from \(sourcePorts) source port(s): \(counts.min() ?? 0)–\(counts.max() ?? 0) "
+                         + "conversations each" + (identities > 1 ? ", \(identities) identities" : ""))
         }
         if let resume {
             lines.append("  resumption (ratio \(String(format: "%g", resume.ratio))): asked \(resume.asked)  offered "

@@ -73,7 +73,8 @@ import Testing
         }
         #expect(output.status == status, "\(output.stderr)")
         #expect(output.stderr.contains("\(name): starting no more conversations"))
-        let written = try jsonObject(String(decoding: try Data(contentsOf: URL(fileURLWithPath: file.path)), as: UTF8.self))
+        let written = try jsonObject(
+            String(decoding: try Data(contentsOf: URL(fileURLWithPath: file.path)), as: UTF8.self))
         #expect(written["interrupted"] as? String == name)
         #expect(Self.countsAddUp(written), "\(written)")
         // Those in flight at the signal finished with their answer: nothing was cut off.
@@ -136,7 +137,8 @@ import Testing
         #expect(output.status == 1, "\(output.stderr)")
         #expect(output.stdout.contains("WARNING: asked 50.0/s, achieved"), "\(output.stdout)")
         #expect(output.stdout.contains("could not start with 3 in flight"))
-        let json = try jsonObject(String(decoding: try Data(contentsOf: URL(fileURLWithPath: file.path)), as: UTF8.self))
+        let json = try jsonObject(
+            String(decoding: try Data(contentsOf: URL(fileURLWithPath: file.path)), as: UTF8.self))
         #expect(json["rate_missed"] as? Bool == true)
         #expect(json["asked_per_second"] as? Double == 50)
         #expect(try #require(json["achieved_per_second"] as? Double) < 20)
@@ -281,7 +283,8 @@ struct LabLoadTests {
 
     @Test func identitiesFromACertificateFolderAndACSVFileEachAuthenticate() async throws {
         let lab = try LabEnvironment.require()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("npsprobe-certs-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("npsprobe-certs-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         for name in ["client-rsa.pem", "client-rsa.key", "client-ecdsa.pem", "client-ecdsa.key"] {
@@ -295,7 +298,8 @@ struct LabLoadTests {
         #expect(certificates.json["accepted"] as? Int == 50 && certificates.json["identities"] as? Int == 2)
 
         let csv = ScratchFile(Data("identity,password\nalice,alice-pass\ngrace,grace-pass\n".utf8), suffix: ".csv")
-        let passwords = try await load(["--method", "pap", "--server", lab.address("MAIN"), "--identity-file", csv.path])
+        let passwords = try await load(
+            ["--method", "pap", "--server", lab.address("MAIN"), "--identity-file", csv.path])
         #expect(passwords.status == 0, "\(passwords.stderr)")
         #expect(passwords.json["accepted"] as? Int == 50 && passwords.json["identities"] as? Int == 2)
     }

@@ -162,7 +162,8 @@ import Testing
         let openResult = await LoadRunner.run(
             LoadRequests(base: Self.papRequest, identities: LoadIdentities()),
             conversation: try Self.conversation(transport, open.address),
-            scheduler: LoadScheduler(.open(stages: [LoadStage(duration: .seconds(2), rate: 100)], maximumInFlight: 500)))
+            scheduler: LoadScheduler(
+                .open(stages: [LoadStage(duration: .seconds(2), rate: 100)], maximumInFlight: 500)))
         let closed = try await TestRADIUSServer.start(group: group, behaviour: stalling)
         let closedResult = await LoadRunner.run(
             LoadRequests(base: Self.papRequest, identities: LoadIdentities()),
@@ -192,7 +193,8 @@ import Testing
 
     @Test func aSlowServerBehindTheMaximumInFlightShowsAsArrivalsNotStartedAndAMissedRate() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
-        let server = try await TestRADIUSServer.start(group: group, behaviour: Self.mschapBehaviour(delay: .milliseconds(300)))
+        let server = try await TestRADIUSServer.start(
+            group: group, behaviour: Self.mschapBehaviour(delay: .milliseconds(300)))
         let transport = RADIUSTransport(group: group)
         let result = await LoadRunner.run(
             LoadRequests(base: Self.papRequest, identities: LoadIdentities()),
@@ -217,7 +219,8 @@ import Testing
 
     @Test func stoppingEndsTheScheduleAndLetsConversationsInFlightFinish() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
-        let server = try await TestRADIUSServer.start(group: group, behaviour: Self.mschapBehaviour(delay: .milliseconds(400)))
+        let server = try await TestRADIUSServer.start(
+            group: group, behaviour: Self.mschapBehaviour(delay: .milliseconds(400)))
         let transport = RADIUSTransport(group: group)
         let control = LoadControl()
         let stopper = Task {
@@ -229,7 +232,8 @@ import Testing
         let result = await LoadRunner.run(
             LoadRequests(base: Self.papRequest, identities: LoadIdentities()),
             conversation: try Self.conversation(transport, server.address),
-            scheduler: LoadScheduler(.open(stages: [LoadStage(duration: .seconds(30), rate: 50)], maximumInFlight: 500)),
+            scheduler: LoadScheduler(
+                .open(stages: [LoadStage(duration: .seconds(30), rate: 50)], maximumInFlight: 500)),
             control: control)
         let took = clock.now - started
         try await stopper.value

@@ -33,7 +33,8 @@ struct LoadIdentityTests {
     @Test func numberedIdentitiesTakeTheirTurnAndEachConversationIsAnotherDevice() throws {
         let requests = LoadRequests(
             base: Self.papBase(),
-            identities: LoadIdentities(pool: .numbered(count: 3), callingStationId: try NumberPattern("02-00-00-{n:06x}")))
+            identities: LoadIdentities(
+                pool: .numbered(count: 3), callingStationId: try NumberPattern("02-00-00-{n:06x}")))
         let names = (0..<7).map { requests.request(for: $0).request.userName }
         #expect(names == ["user1", "user2", "user3", "user1", "user2", "user3", "user1"])
         let tenth = requests.request(for: 9).request
@@ -92,8 +93,10 @@ struct LoadIdentityTests {
         #expect(configuration.method.peap?.innerIdentity == "CORP\\bob")
 
         let transport = RADIUSTransport(group: group)
-        let conversation = Conversation(client: RADIUSClient(transport: transport, configuration: RADIUSClientConfiguration(
-            servers: [try ServerAddress(parsing: server.address)], secret: Array("testing123".utf8))))
+        let conversation = Conversation(client: RADIUSClient(
+            transport: transport,
+            configuration: RADIUSClientConfiguration(
+                servers: [try ServerAddress(parsing: server.address)], secret: Array("testing123".utf8))))
         let result = await LoadRunner.run(
             requests, conversation: conversation, scheduler: LoadScheduler(.closed(concurrency: 2), count: 6))
         await transport.shutdown()
@@ -125,8 +128,10 @@ struct LoadIdentityTests {
             method: .eap(EAPPeerConfiguration(identity: "alice@peer.test", method: .tls(client, resuming: nil))),
             attributes: [])
         let transport = RADIUSTransport(group: group)
-        let conversation = Conversation(client: RADIUSClient(transport: transport, configuration: RADIUSClientConfiguration(
-            servers: [try ServerAddress(parsing: server.address)], secret: Array("testing123".utf8))))
+        let conversation = Conversation(client: RADIUSClient(
+            transport: transport,
+            configuration: RADIUSClientConfiguration(
+                servers: [try ServerAddress(parsing: server.address)], secret: Array("testing123".utf8))))
         let result = await LoadRunner.run(
             LoadRequests(base: base, identities: LoadIdentities(pool: .numbered(count: 2), resumeRatio: 0.5)),
             conversation: conversation, scheduler: LoadScheduler(.closed(concurrency: 1), count: 20))

@@ -83,7 +83,8 @@ struct LoadScheduleTests {
         var byDuration = LoadScheduler(
             .open(stages: [LoadStage(duration: nil, rate: 100)], maximumInFlight: 10), duration: .milliseconds(1500))
         #expect(Self.drive(&byDuration).count == 150)
-        var byCount = LoadScheduler(.open(stages: [LoadStage(duration: nil, rate: 100)], maximumInFlight: 10), count: 42)
+        var byCount = LoadScheduler(
+            .open(stages: [LoadStage(duration: nil, rate: 100)], maximumInFlight: 10), count: 42)
         let counted = Self.drive(&byCount)
         #expect(counted.count == 42)
         // The asked rate holds when a count ends the run: 42 arrivals over the 0.42 s they cover.

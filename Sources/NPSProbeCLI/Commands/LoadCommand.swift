@@ -114,7 +114,8 @@ struct LoadCommand: AsyncParsableCommand {
         }
 
         let transport = RADIUSTransport(plan: socketPlan)
-        let conversation = Conversation(client: RADIUSClient(transport: transport, configuration: inputs.prepared.client))
+        let conversation = Conversation(
+            client: RADIUSClient(transport: transport, configuration: inputs.prepared.client))
         do {
             for server in inputs.prepared.client.servers { try await transport.open(toward: server) }
         } catch {
@@ -123,12 +124,14 @@ struct LoadCommand: AsyncParsableCommand {
         }
         let printer: ProgressPrinter? = output.quiet ? nil : ProgressPrinter(terminal: isatty(STDERR_FILENO) != 0)
         if printer != nil {
-            Console.err("npsprobe: load: \(Self.describe(plan.scheduler, sockets: socketPlan)) (Ctrl-C stops and reports)")
+            Console.err("npsprobe: load: \(Self.describe(plan.scheduler, sockets: socketPlan)) "
+                        + "(Ctrl-C stops and reports)")
         }
         var report: (@Sendable (LoadProgress) -> Void)?
         if let printer { report = { printer.print($0) } }
         let result = await LoadRunner.run(
-            LoadRequests(base: request, identities: pool, recipe: inputs.prepared.eapRecipe), conversation: conversation, scheduler: plan.scheduler,
+            LoadRequests(base: request, identities: pool, recipe: inputs.prepared.eapRecipe),
+            conversation: conversation, scheduler: plan.scheduler,
             control: control, progress: report, progressInterval: printer?.interval ?? .seconds(1))
         await transport.shutdown()
         watcher.cancel()

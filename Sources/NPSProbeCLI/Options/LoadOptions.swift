@@ -66,7 +66,8 @@ struct LoadScheduleOptions: ParsableArguments {
             let concurrency = concurrency ?? 16
             return Plan(
                 scheduler: LoadScheduler(
-                    .closed(concurrency: concurrency), duration: duration, count: count ?? (duration == nil ? 1000 : nil)),
+                    .closed(concurrency: concurrency), duration: duration,
+                    count: count ?? (duration == nil ? 1000 : nil)),
                 maximumInFlight: concurrency)
         }
         if concurrency != nil && maxInFlight != nil {

@@ -60,7 +60,8 @@ public struct LoadConversationRecord: Sendable {
             number: arrival.number, stage: arrival.stage, identityIndex: request.identityIndex,
             intendedStart: arrival.intended, actualStart: actualStart, end: end, outcome: evidence.outcome,
             source: evidence.roundTrips.first?.source,
-            singleSource: Set(evidence.roundTrips.map(\.source)).count <= 1, replySources: evidence.roundTrips.map(\.replyFrom),
+            singleSource: Set(evidence.roundTrips.map(\.source)).count <= 1,
+            replySources: evidence.roundTrips.map(\.replyFrom),
             resumption: request.resumption, resumed: evidence.eap?.resumed ?? false)
     }
 }

@@ -214,8 +214,9 @@ public final class RADIUSTransport: Sendable {
         if plan.sourceAddresses.isEmpty { return [ipv6 ? "::" : "0.0.0.0"] }
         let matching = plan.sourceAddresses.filter { $0.contains(":") == ipv6 }
         guard !matching.isEmpty else {
-            throw ProbeError(.badInput, "no \(ipv6 ? "IPv6" : "IPv4") source address among "
-                             + plan.sourceAddresses.joined(separator: ", ") + " for an \(ipv6 ? "IPv6" : "IPv4") server")
+            let family = ipv6 ? "IPv6" : "IPv4"
+            throw ProbeError(.badInput, "no \(family) source address among "
+                             + plan.sourceAddresses.joined(separator: ", ") + " for an \(family) server")
         }
         return matching
     }
@@ -564,7 +565,8 @@ final class RADIUSSocket: ChannelInboundHandler, @unchecked Sendable {
                                               reason: "came from \(from), not from \(entry.server)"))
         }
         if let problem = entry.verify(bytes) {
-            return .discard(DiscardedDatagram(from: from, size: bytes.count, code: problem.code, reason: problem.reason))
+            return .discard(
+                DiscardedDatagram(from: from, size: bytes.count, code: problem.code, reason: problem.reason))
         }
         return .reply
     }
