@@ -35,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         /// OpenSSL 3 (Debian `libssl-dev`) as a system library; `shim.h` wraps the macros Swift cannot call.
@@ -95,6 +96,7 @@ let package = Package(
                 "Reports", "Jobs", "Profiles", "Probe", "NPS", "Evidence", "RADIUS", "EAP", "TLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         /// `@main` and nothing else.
@@ -147,7 +149,7 @@ let package = Package(
             name: "NPSProbeCLITests",
             dependencies: [
                 "NPSProbeCLI", "Reports", "Jobs", "Profiles", "Probe", "NPS", "Evidence", "EAP", "RADIUS", "TLS",
-                "TLSTestSupport", "LabSupport",
+                "TLSTestSupport", "TestServers", "LabSupport",
             ]),
     ]
 )

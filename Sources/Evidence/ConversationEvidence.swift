@@ -226,12 +226,17 @@ public struct RoundTripEvidence: Sendable, Codable, Equatable {
     public var requestEAP: EAPPacketSummary?
     /// The EAP packet the verified reply carried; nil when the reply had no EAP-Message.
     public var replyEAP: EAPPacketSummary?
+    /// The local address and port the request left from (`127.0.0.2:40001`): one per conversation, as a NAS.
+    public var source: String?
+    /// Where the verified reply came from (behind a balancer: the address that answered).
+    public var replyFrom: String?
 
     public init(
         server: String, requestCode: RADIUSCode, identifier: Int, requestSize: Int, requestHadState: Bool,
         transmissions: Int, latencyMilliseconds: Double, replyCode: RADIUSCode? = nil, replySize: Int? = nil,
         replyHasState: Bool = false, discarded: [DiscardedDatagram] = [], discardedCount: Int? = nil,
-        eap: String? = nil, requestEAP: EAPPacketSummary? = nil, replyEAP: EAPPacketSummary? = nil
+        eap: String? = nil, requestEAP: EAPPacketSummary? = nil, replyEAP: EAPPacketSummary? = nil,
+        source: String? = nil, replyFrom: String? = nil
     ) {
         self.server = server
         self.requestCode = requestCode
@@ -248,6 +253,8 @@ public struct RoundTripEvidence: Sendable, Codable, Equatable {
         self.eap = eap
         self.requestEAP = requestEAP
         self.replyEAP = replyEAP
+        self.source = source
+        self.replyFrom = replyFrom
     }
 
     public var answered: Bool { replyCode != nil }

@@ -17,6 +17,8 @@ public struct PreparedCase: Sendable {
     public var resume: Bool
     /// Things the user should hear about (insecure server checks, pre-flight findings, defaults chosen).
     public var warnings: [String]
+    /// How the EAP method was configured, so a load run can configure it again for each identity of a pool.
+    public var eapRecipe: EAPMethodRecipe?
     /// Accounting after an Access-Accept, when the case asks for it.
     public var accounting: AccountingPlan?
 }
@@ -107,6 +109,7 @@ public enum CasePreparation {
             try reference.resolve(environment: environment, at: location)
         }
         let authentication: AuthenticationMethod
+        var eapRecipe: EAPMethodRecipe?
         var preflight: [PreflightFinding] = []
         var userName = identity
         switch method {
@@ -157,11 +160,14 @@ public enum CasePreparation {
             }
             authentication = .eap(
                 EAPPeerConfiguration(identity: outerIdentity, method: peerMethod, fragmentSize: fragmentSize))
+            eapRecipe = EAPMethodRecipe(
+                method: eapMethod, credentials: credentials, tunnel: tunnel, cryptoBinding: binding, soh: .nak)
         }
         let request = AuthenticationRequest(
             userName: userName, method: authentication, attributes: attributes, preflight: preflight)
         return PreparedCase(client: client, request: request, resume: settings.tls?.resume ?? false,
                             warnings: warnings,
+                            eapRecipe: eapRecipe,
                             accounting: try accountingPlan(settings.accounting, client: client, location: location))
     }
 

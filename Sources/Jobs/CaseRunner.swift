@@ -126,14 +126,3 @@ public enum CaseRunner {
         }
     }
 }
-
-extension AuthenticationMethod {
-    /// The same method offering `state` for TLS session resumption; nil for methods without TLS.
-    public func resuming(_ state: TLSResumptionState) -> AuthenticationMethod? {
-        guard case .eap(var configuration) = self, let method = configuration.method.resuming(state) else {
-            return nil
-        }
-        configuration.method = method
-        return .eap(configuration)
-    }
-}

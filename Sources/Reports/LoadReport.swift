@@ -8,7 +8,9 @@ import Profiles
 import RADIUS
 import TLS
 
-/// The figures of a load run: `load --json` prints this object.
+/// The figures of a load run: `load --json` prints this object. Its older fields keep their names and formats
+/// (`conversations` counts conversations that ran; `latency_ms` is measured from each conversation's intended
+/// start); the schedule, rates, sources and stages were added beside them.
 public struct LoadReport: Encodable {
     var method: String
     var concurrency: Int
@@ -27,47 +29,177 @@ public struct LoadReport: Encodable {
     var byServer: [String: Int]
     var errorSamples: [String: Int]
 
-    public init(statistics: LoadStatistics, elapsed: Duration, method: String, concurrency: Int) {
+    /// `open` (arrival rate) or `closed` (concurrency).
+    var schedule: String
+    /// Arrivals the schedule handed out: conversations + not_started (= accepted + rejected + timed_out +
+    /// errors + not_started).
+    var scheduled: Int
+    var notStarted: Int
+    var maxInFlight: Int
+    /// What was asked (open loop only; absent for a closed loop) and achieved, per second (conversations started).
+    var askedPerSecond: Double?
+    var achievedPerSecond: Double
+    /// The achieved rate differs from the asked one by more than 1%.
+    var rateMissed: Bool
+    /// From the actual start (the server's time; `latency_ms` minus the generator's lag).
+    var serviceTimeMs: [String: Double]
+    var maxStartDelayMs: Double
+    /// Conversations per local source address and port, and how many source ports were used.
+    var bySource: [String: Int]
+    var sourcePorts: Int
+    var stages: [Stage]
+    var identities: Int
+    var resume: Resume?
+    /// `SIGINT` or `SIGTERM` when the run was stopped early (absent when it ran to its end).
+    var interrupted: String?
+
+    struct Stage: Encodable {
+        var durationS: Double?
+        var fromPerSecond: Double
+        var toPerSecond: Double
+        var scheduled: Int
+        var notStarted: Int
+        var conversations: Int
+        var accepted: Int
+    }
+
+    struct Resume: Encodable {
+        var ratio: Double
+        /// Conversations that asked to resume, had a saved session to offer, and were resumed by the server.
+        var asked: Int
+        var offered: Int
+        var resumed: Int
+    }
+
+    static let percentiles: [(String, Double)] = [
+        ("p50", 50.0), ("p90", 90.0), ("p99", 99.0), ("p99_9", 99.9), ("max", 100.0),
+    ]
+
+    public init(result: LoadResult, method: String, identities: Int = 1, resumeRatio: Double = 0) {
+        let statistics = result.statistics
         self.method = method
-        self.concurrency = concurrency
+        concurrency = result.schedule.maximumInFlight
         conversations = statistics.conversations
         accepted = statistics.accepted
         rejected = statistics.rejected
         timedOut = statistics.timedOut
         errors = statistics.errors
         mppeMismatches = statistics.mppeMismatches
-        durationS = (elapsed.milliseconds).rounded() / 1000
-        perSecond = (Double(statistics.conversations) / max(elapsed.milliseconds / 1000, 0.001) * 10).rounded() / 10
+        durationS = (result.elapsed.milliseconds).rounded() / 1000
+        perSecond = Self.rounded(Double(statistics.conversations) / max(result.elapsed.milliseconds / 1000, 0.001))
         var latency: [String: Double] = [:]
-        for (label, percentile) in [("p50", 50.0), ("p90", 90.0), ("p99", 99.0), ("p99_9", 99.9), ("max", 100.0)] {
+        var service: [String: Double] = [:]
+        for (label, percentile) in Self.percentiles {
             if let value = statistics.latencyMilliseconds(atPercentile: percentile) { latency[label] = value }
+            if let value = statistics.serviceTimeMilliseconds(atPercentile: percentile) { service[label] = value }
         }
         latencyMs = latency
+        serviceTimeMs = service
         roundTrips = statistics.roundTrips
         retransmissions = statistics.retransmissions
         discardedReplies = statistics.discardedReplies
         byServer = statistics.byServer
         errorSamples = statistics.errorSamples
+
+        scheduled = statistics.scheduled
+        notStarted = statistics.notStarted
+        maxInFlight = result.schedule.maximumInFlight
+        askedPerSecond = result.askedRate.map(Self.rounded)
+        achievedPerSecond = Self.rounded(result.achievedRate)
+        rateMissed = result.missedAskedRate
+        maxStartDelayMs = Double(statistics.maximumStartDelayMicroseconds) / 1000
+        bySource = statistics.bySource
+        sourcePorts = statistics.bySource.count
+        var stages: [Stage] = []
+        switch result.schedule {
+        case .open(let planned, _):
+            schedule = "open"
+            for (index, stage) in planned.enumerated() {
+                let counts = statistics.stages[index] ?? .init()
+                stages.append(Stage(
+                    durationS: stage.duration.map { $0.milliseconds / 1000 }, fromPerSecond: stage.fromRate,
+                    toPerSecond: stage.toRate, scheduled: counts.scheduled, notStarted: counts.notStarted,
+                    conversations: counts.conversations, accepted: counts.accepted))
+            }
+        case .closed:
+            schedule = "closed"
+        }
+        self.stages = stages
+        self.identities = identities
+        resume = resumeRatio > 0
+            ? Resume(ratio: resumeRatio, asked: statistics.resumeAsked, offered: statistics.resumeOffered,
+                     resumed: statistics.resumed)
+            : nil
+        interrupted = result.interruption
+    }
+
+    static func rounded(_ value: Double) -> Double { (value * 10).rounded() / 10 }
+
+    private static func percentileLine(_ values: [String: Double]) -> String {
+        Self.percentiles.compactMap { key, _ in
+            values[key].map { "\(key.replacingOccurrences(of: "_", with: ".")) \(String(format: "%.2f", $0))" }
+        }.joined(separator: "  ")
+    }
+
+    /// Warnings the text report and the CLI print: a missed rate, arrivals that could not start.
+    public var warnings: [String] {
+        var out: [String] = []
+        if rateMissed, let asked = askedPerSecond {
+            var why = notStarted > 0
+                ? "\(notStarted) conversations could not start with \(maxInFlight) in flight (raise --max-in-flight, "
+                    + "or the servers are slower than the rate needs)"
+                : "the generator started conversations late (up to \(String(format: "%.0f", maxStartDelayMs)) ms): "
+                    + "it could not keep up on this machine"
+            if interrupted != nil && notStarted == 0 { why = "the run was interrupted" }
+            out.append("asked \(String(format: "%.1f", asked))/s, achieved \(String(format: "%.1f", achievedPerSecond))"
+                       + "/s (more than 1% apart): \(why)")
+        }
+        return out
     }
 
     public var text: String {
-        var lines = [
-            "\(conversations) \(method) conversations in \(String(format: "%.2f", durationS)) s at concurrency "
-                + "\(concurrency): \(String(format: "%.1f", perSecond))/s",
-            "  accepted \(accepted)  rejected \(rejected)  no answer \(timedOut)  errors \(errors)"
-                + (mppeMismatches > 0 ? "  MPPE MISMATCH \(mppeMismatches)" : ""),
-        ]
+        var lines: [String] = []
+        let load = schedule == "open"
+            ? "asked \(String(format: "%.1f", askedPerSecond ?? 0))/s, achieved "
+                + "\(String(format: "%.1f", achievedPerSecond))/s, at most \(maxInFlight) in flight"
+            : "at concurrency \(concurrency)"
+        lines.append("\(conversations) \(method) conversations in \(String(format: "%.2f", durationS)) s \(load): "
+                     + "\(String(format: "%.1f", perSecond))/s completed")
+        if let interrupted {
+            lines.append("  INTERRUPTED by \(interrupted): no conversation started after it; those in flight finished")
+        }
+        lines.append("  accepted \(accepted)  rejected \(rejected)  no answer \(timedOut)  errors \(errors)"
+                     + "  not started \(notStarted)  (scheduled \(scheduled))"
+                     + (mppeMismatches > 0 ? "  MPPE MISMATCH \(mppeMismatches)" : ""))
+        for warning in warnings { lines.append("  WARNING: \(warning)") }
         if !latencyMs.isEmpty {
-            let order = ["p50", "p90", "p99", "p99_9", "max"]
-            lines.append("  latency ms: " + order.compactMap { key in
-                latencyMs[key].map { "\(key.replacingOccurrences(of: "_", with: ".")) \(String(format: "%.2f", $0))" }
-            }.joined(separator: "  "))
+            lines.append("  latency ms (from the intended start): " + Self.percentileLine(latencyMs))
+            if schedule == "open" {
+                lines.append("  service time ms (from the actual start): " + Self.percentileLine(serviceTimeMs))
+            }
+        }
+        for (index, stage) in stages.enumerated() where stages.count > 1 {
+            let rate = stage.fromPerSecond == stage.toPerSecond
+                ? "\(String(format: "%g", stage.fromPerSecond))/s"
+                : "\(String(format: "%g", stage.fromPerSecond))..\(String(format: "%g", stage.toPerSecond))/s"
+            lines.append("  stage \(index + 1) (\(stage.durationS.map { String(format: "%g s", $0) } ?? "open") @ "
+                         + "\(rate)): scheduled \(stage.scheduled)  not started \(stage.notStarted)  accepted "
+                         + "\(stage.accepted)")
         }
         lines.append("  round trips \(roundTrips)  retransmissions \(retransmissions)  replies failing verification "
                      + "\(discardedReplies)")
-        if byServer.count > 1 || byServer.isEmpty == false {
+        if !byServer.isEmpty {
             lines.append("  by server: " + byServer.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
                 .joined(separator: ", "))
+        }
+        if !bySource.isEmpty {
+            let counts = bySource.values
+            lines.append("  from \(sourcePorts) source port(s): \(counts.min() ?? 0)–\(counts.max() ?? 0) "
+                         + "conversations each" + (identities > 1 ? ", \(identities) identities" : ""))
+        }
+        if let resume {
+            lines.append("  resumption (ratio \(String(format: "%g", resume.ratio))): asked \(resume.asked)  offered "
+                         + "\(resume.offered)  resumed by the server \(resume.resumed)")
         }
         for (text, count) in errorSamples.sorted(by: { $0.value > $1.value }) {
             lines.append("  error ×\(count): \(text)")

@@ -54,6 +54,61 @@ public enum NPSProbeBinary {
         _ arguments: [String], environment: [String: String]? = nil, stdin: Data? = nil,
         currentDirectory: String? = nil
     ) throws -> Output {
+        try start(arguments, environment: environment, stdin: stdin, currentDirectory: currentDirectory).wait()
+    }
+
+    /// A running `npsprobe`: send it signals, then wait for its output.
+    public final class Running: @unchecked Sendable {
+        let process: Process
+        let scratch: URL
+        let handles: [FileHandle]
+
+        init(process: Process, scratch: URL, handles: [FileHandle]) {
+            self.process = process
+            self.scratch = scratch
+            self.handles = handles
+        }
+
+        public var pid: Int32 { process.processIdentifier }
+
+        /// Sends `signal` (SIGINT, SIGTERM…) to the process.
+        public func send(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+        /// What it has written to standard error so far.
+        public var stderrSoFar: String {
+            String(decoding: (try? Data(contentsOf: scratch.appendingPathComponent("stderr"))) ?? Data(), as: UTF8.self)
+        }
+
+        /// Waits for the process to end (killing it after `timeout`, so a hang fails the test instead of stalling
+        /// the suite) and returns its output.
+        public func wait(timeout: Duration = .seconds(600)) throws -> Output {
+            let deadline = ContinuousClock.now + timeout
+            while process.isRunning && ContinuousClock.now < deadline { usleep(20_000) }
+            if process.isRunning {
+                process.terminate()
+                usleep(200_000)
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            }
+            process.waitUntilExit()
+            defer {
+                for handle in handles { try? handle.close() }
+                try? FileManager.default.removeItem(at: scratch)
+            }
+            // A crash is reported as 128 + signal, as a shell would, so it never looks like a success.
+            let status = process.terminationReason == .uncaughtSignal
+                ? 128 + process.terminationStatus : process.terminationStatus
+            return Output(
+                status: status,
+                stdout: String(decoding: try Data(contentsOf: scratch.appendingPathComponent("stdout")), as: UTF8.self),
+                stderr: String(decoding: try Data(contentsOf: scratch.appendingPathComponent("stderr")), as: UTF8.self))
+        }
+    }
+
+    /// Starts `npsprobe arguments…` and returns at once.
+    public static func start(
+        _ arguments: [String], environment: [String: String]? = nil, stdin: Data? = nil,
+        currentDirectory: String? = nil
+    ) throws -> Running {
         guard let binary = executable else {
             throw LabUnavailable(
                 "npsprobe executable not found; looked at: \(candidates.map(\.path).joined(separator: ", "))")
@@ -61,7 +116,6 @@ public enum NPSProbeBinary {
         let scratch = FileManager.default.temporaryDirectory
             .appendingPathComponent("npsprobe-test-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
         let outURL = scratch.appendingPathComponent("stdout")
         let errURL = scratch.appendingPathComponent("stderr")
         let inURL = scratch.appendingPathComponent("stdin")
@@ -79,23 +133,11 @@ public enum NPSProbeBinary {
         let out = try FileHandle(forWritingTo: outURL)
         let err = try FileHandle(forWritingTo: errURL)
         let input = try FileHandle(forReadingFrom: inURL)
-        defer {
-            try? out.close()
-            try? err.close()
-            try? input.close()
-        }
         process.standardOutput = out
         process.standardError = err
         process.standardInput = input
         try process.run()
-        process.waitUntilExit()
-        // A crash is reported as 128 + signal, as a shell would, so it never looks like a success.
-        let status = process.terminationReason == .uncaughtSignal
-            ? 128 + process.terminationStatus : process.terminationStatus
-        return Output(
-            status: status,
-            stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        return Running(process: process, scratch: scratch, handles: [out, err, input])
     }
 }
 

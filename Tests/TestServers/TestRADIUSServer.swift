@@ -45,6 +45,9 @@ public final class TestRADIUSServer: ChannelInboundHandler, @unchecked Sendable 
         /// Sign Accounting-Responses with this secret instead of `secret` (a server set up with another secret
         /// that still answers: the client must discard its responses).
         public var accountingResponseSecret: [UInt8]?
+        /// A stall: requests arriving from `start` (after the server started) for `length` are answered only at
+        /// the stall's end, as a server that froze (a garbage collection, a full disk) and then caught up.
+        public var stall: (start: Duration, length: Duration)?
 
         public init() {}
     }
@@ -63,6 +66,11 @@ public final class TestRADIUSServer: ChannelInboundHandler, @unchecked Sendable 
         public var conversationsFromSeveralSources = 0
         /// Requests carrying a State this server never issued (or already finished).
         public var unknownStates = 0
+        /// New requests that reused a source address, port and identifier whose previous request (another
+        /// authenticator) was still being answered: a client that lets identifiers collide (RFC 2865 §3).
+        public var identifierCollisions = 0
+        /// Source addresses and ports requests came from, and how many requests each sent.
+        public var requestsBySource: [String: Int] = [:]
     }
 
     private struct Conversation {
@@ -83,6 +91,10 @@ public final class TestRADIUSServer: ChannelInboundHandler, @unchecked Sendable 
     private var cache: [CacheKey: CachedReply] = [:]
     private var nextState: UInt64 = 1
     private let stats = Mutex(Statistics())
+    /// Requests being answered (their reply delayed), by source and identifier: their authenticators.
+    private var answering: [CacheKey: [UInt8]] = [:]
+    private let started = NIODeadline.now()
+    private let stateTag = withUnsafeBytes(of: UInt32.random(in: 0...UInt32.max)) { Array($0) }
 
     private struct CacheKey: Hashable {
         var source: SocketAddress
@@ -134,8 +146,14 @@ public final class TestRADIUSServer: ChannelInboundHandler, @unchecked Sendable 
             stats.withLock { $0.badRequests += 1 }
             return
         }
-        stats.withLock { $0.requests += 1 }
         let key = CacheKey(source: envelope.remoteAddress, identifier: request.identifier)
+        let collides = answering[key].map { $0 != request.authenticator } ?? false
+        stats.withLock {
+            $0.requests += 1
+            $0.requestsBySource["\(envelope.remoteAddress.ipAddress ?? "?"):\(envelope.remoteAddress.port ?? 0)",
+                                default: 0] += 1
+            if collides { $0.identifierCollisions += 1 }
+        }
         if let cached = cache[key], cached.authenticator == request.authenticator {
             stats.withLock { $0.retransmissionsAnswered += 1 }
             send(cached.bytes, to: envelope.remoteAddress, context: context)
@@ -157,9 +175,18 @@ public final class TestRADIUSServer: ChannelInboundHandler, @unchecked Sendable 
         guard let reply = answer(request, from: envelope.remoteAddress) else { return }
         let encoded = reply.encode()
         cache[key] = CachedReply(authenticator: request.authenticator, bytes: encoded)
-        if behaviour.replyDelay > .zero {
+        var delay = Self.timeAmount(behaviour.replyDelay)
+        if let stall = behaviour.stall {
+            let now = NIODeadline.now()
+            let begins = started + Self.timeAmount(stall.start)
+            let ends = begins + Self.timeAmount(stall.length)
+            if now >= begins && now < ends { delay = max(delay, ends - now) }
+        }
+        if delay > .zero {
             let channel = context.channel
-            context.eventLoop.scheduleTask(in: Self.timeAmount(behaviour.replyDelay)) {
+            answering[key] = request.authenticator
+            context.eventLoop.scheduleTask(in: delay) { [self] in
+                if answering[key] == request.authenticator { answering[key] = nil }
                 channel.writeAndFlush(
                     AddressedEnvelope(remoteAddress: envelope.remoteAddress,
                                       data: channel.allocator.buffer(bytes: encoded)), promise: nil)
@@ -221,7 +248,8 @@ public final class TestRADIUSServer: ChannelInboundHandler, @unchecked Sendable 
             conversation = Conversation(server: make(), source: source)
             let id = nextState
             nextState += 1
-            state = withUnsafeBytes(of: id.bigEndian) { Array($0) } + Array("npsprobe".utf8)
+            // Unique to this server (as NPS's are), so a State that reaches another member is unknown there.
+            state = withUnsafeBytes(of: id.bigEndian) { Array($0) } + stateTag + Array("npsprobe".utf8)
             stats.withLock {
                 $0.conversationsStarted += 1
                 $0.openConversations += 1

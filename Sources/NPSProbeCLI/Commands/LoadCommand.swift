@@ -5,79 +5,188 @@ import NPS
 import Probe
 import Profiles
 import Reports
+import UnixSignals
 
-/// `npsprobe load`: many concurrent conversations against a server or a farm, with latency percentiles.
+/// `npsprobe load`: many conversations against a server or a farm, as NASes send them, with latency percentiles.
 struct LoadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "load",
-        abstract: "Load-test RADIUS servers: many concurrent authentications, throughput and latency percentiles.",
+        abstract: "Load-test RADIUS servers: many authentications as NASes send them, rates and latency percentiles.",
         discussion: """
-            Takes the same options as `auth` (or a --profile). Credentials and TLS contexts are loaded once;
-            conversations run concurrently over one UDP transport spread over every core (sockets × 256
-            identifiers). Latency is measured from the first transmission to the final reply of each
-            conversation and kept in an HdrHistogram. Only send load to servers you own.
-            Exit status: 0 when every conversation was accepted (or --allow-failures), 1 otherwise, 3 local error.
+            Takes the same options as `auth` (or a --profile). Credentials and TLS contexts are loaded once. \
+            Each conversation keeps one source address and port for all its round trips, as a NAS does \
+            (balancers persist on them); a socket carries 256 conversations at once.
+
+            Open loop (--rate, --stage): conversations start at their intended times whatever is in flight, \
+            up to --max-in-flight (arrivals beyond are counted as not started), and latency is measured from \
+            the intended start, so a stalled server shows in the percentiles. Closed loop (--concurrency): a \
+            new conversation starts when one ends. A run is always bounded (--duration, --count, stages).
+
+            Ctrl-C (or SIGTERM) stops starting conversations and lets those in flight finish (each within its \
+            retransmission schedule); the report is printed and --json-out written all the same. A second \
+            Ctrl-C stops at once, without a report. Only send load to servers you own.
+
+            Exit status: 0 when every scheduled conversation started and was accepted (or --allow-failures), \
+            1 otherwise, 3 local error, 130 after Ctrl-C (SIGINT), 143 after SIGTERM.
             """)
 
     @OptionGroup var inputs: CaseOptions
-
-    @Option(help: "Conversations in flight at once.")
-    var concurrency: Int = 16
-
-    @Option(help: ArgumentHelp("Stop starting conversations after this many seconds.", valueName: "seconds"))
-    var duration: Double?
-
-    @Option(help: ArgumentHelp("Stop after this many conversations (default 1000 without --duration).",
-                               valueName: "n"))
-    var count: Int?
-
-    @Option(help: ArgumentHelp("Start at most this many conversations per second.", valueName: "per-second"))
-    var rate: Double?
-
-    @Flag(help: "Exit 0 even when some conversations failed (a load test of refusals, say).")
-    var allowFailures = false
-
-    @Flag(help: "Print one JSON object with the figures on stdout.")
-    var json = false
-
-    @Flag(help: "No progress lines on stderr.")
-    var quiet = false
+    @OptionGroup(title: "Schedule") var schedule: LoadScheduleOptions
+    @OptionGroup(title: "NAS ports") var sources: LoadSourceOptions
+    @OptionGroup(title: "Identity pools") var identities: LoadIdentityOptions
+    @OptionGroup(title: "Load output") var output: LoadOutputOptions
 
     func validate() throws {
-        guard (1...100_000).contains(concurrency) else { throw ValidationError("--concurrency must be 1…100000") }
-        if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
-        if let count, count < 1 { throw ValidationError("--count must be at least 1") }
-        if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
+        let plan = try schedule.plan()
+        _ = try sources.plan(maximumInFlight: plan.maximumInFlight)
+        _ = try identities.settings(callingStationId: nil)
     }
 
-    @Sendable static func printProgress(_ snapshot: LoadProgress) {
-        let seconds = snapshot.elapsed.milliseconds / 1000
-        let rate = Double(snapshot.completed) / max(seconds, 0.001)
-        Console.err("  " + String(format: "%6.1f", seconds) + " s  \(snapshot.completed) done  "
-                    + "\(snapshot.accepted) accepted  \(snapshot.failed) failed  "
-                    + String(format: "%.0f", rate) + "/s")
+    /// The header line: what the run will do.
+    static func describe(_ scheduler: LoadScheduler, sockets: SocketPlan) -> String {
+        var parts: [String] = []
+        switch scheduler.schedule {
+        case .open(let stages, let maximum):
+            let rates = stages.map { stage in
+                (stage.fromRate == stage.toRate ? String(format: "%g/s", stage.fromRate)
+                    : String(format: "%g..%g/s", stage.fromRate, stage.toRate))
+                    + (stage.duration.map { String(format: " for %g s", $0.seconds) } ?? "")
+            }
+            parts.append("open loop at " + rates.joined(separator: ", then "))
+            parts.append("at most \(maximum) in flight")
+        case .closed(let concurrency):
+            parts.append("closed loop of \(concurrency)")
+        }
+        if case .closed = scheduler.schedule, let duration = scheduler.duration {
+            parts.append(String(format: "for %g s", duration.seconds))
+        }
+        if let count = scheduler.count { parts.append("at most \(count) conversations") }
+        let addresses = sockets.sourceAddresses.isEmpty ? "the default source address"
+            : sockets.sourceAddresses.joined(separator: ", ")
+        parts.append("\(sockets.socketsPerAddress) source port(s) on \(addresses)")
+        return parts.joined(separator: ", ")
     }
+
+    /// Exit statuses of an interrupted run: 128 + the signal, as a shell reports a process it stopped.
+    static func interruptedStatus(_ reason: String) -> Int32 { reason == "SIGTERM" ? 143 : 130 }
 
     func run() async throws {
-        let inputs = try self.inputs.prepare()
+        let plan = try schedule.plan()
+        let socketPlan = try sources.plan(maximumInFlight: plan.maximumInFlight)
+        var poolSettings = try identities.settings(callingStationId: nil)
+        poolSettings.nasAddressFromSource = !sources.sourceAddresses.isEmpty
+        let control = LoadControl()
+        let clearLine = isatty(STDERR_FILENO) != 0 ? "\r\u{1B}[K" : ""
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
+        let watcher = Task {
+            var seen = 0
+            for await signal in signals {
+                seen += 1
+                let name = signal.description
+                if seen == 1 {
+                    control.stop(reason: name)
+                    Console.err(clearLine + "npsprobe: \(name): starting no more conversations; waiting for those in "
+                                + "flight (again to stop at once)")
+                } else {
+                    Console.err("npsprobe: \(name) again: stopping at once, no report")
+                    Foundation.exit(Self.interruptedStatus(name))
+                }
+            }
+        }
+
+        let inputs = try self.inputs.prepare { settings throws(LocalError) in
+            poolSettings.callingStationId = settings.nas?.callingStationId
+            do throws(ProfileError) {
+                try LoadPreparation.adjust(&settings, for: poolSettings)
+            } catch {
+                throw LocalError(error.reason)
+            }
+        }
         if inputs.prepared.accounting != nil {
             Console.warn("the profile's accounting: is not sent by load yet: only the authentications are load-tested")
         }
-        let plan = LoadPlan(
-            concurrency: concurrency, duration: duration.map { .milliseconds(Int64($0 * 1000)) },
-            total: count ?? (duration == nil ? 1000 : nil), rate: rate)
-        let transport = RADIUSTransport(maximumSocketsPerFamily: max(1, concurrency / 128 + 1))
+        let pool: LoadIdentities
+        do throws(ProfileError) {
+            pool = try LoadPreparation.identities(poolSettings, settings: inputs.settings)
+        } catch {
+            throw LocalError("\(error.location.path == "<command line>" ? "" : "\(error.location): ")\(error.reason)")
+        }
+        let request = inputs.prepared.request
+        if pool.resumeRatio > 0, !request.method.usesTLS {
+            throw LocalError("--resume-ratio needs a TLS method (eap-tls, peap-tls, peap-mschapv2)")
+        }
+
+        let transport = RADIUSTransport(plan: socketPlan)
         let conversation = Conversation(
             client: RADIUSClient(transport: transport, configuration: inputs.prepared.client))
-        let progress: (@Sendable (LoadProgress) -> Void)? = quiet ? nil : Self.printProgress
-        let (statistics, elapsed) = await LoadRunner.run(
-            inputs.prepared.request, conversation: conversation, plan: plan, progress: progress)
+        do {
+            for server in inputs.prepared.client.servers { try await transport.open(toward: server) }
+        } catch {
+            await transport.shutdown()
+            throw LocalError(error.reason)
+        }
+        let printer: ProgressPrinter? = output.quiet ? nil : ProgressPrinter(terminal: isatty(STDERR_FILENO) != 0)
+        if printer != nil {
+            Console.err("npsprobe: load: \(Self.describe(plan.scheduler, sockets: socketPlan)) "
+                        + "(Ctrl-C stops and reports)")
+        }
+        var report: (@Sendable (LoadProgress) -> Void)?
+        if let printer { report = { printer.print($0) } }
+        let result = await LoadRunner.run(
+            LoadRequests(base: request, identities: pool, recipe: inputs.prepared.eapRecipe),
+            conversation: conversation, scheduler: plan.scheduler,
+            control: control, progress: report, progressInterval: printer?.interval ?? .seconds(1))
         await transport.shutdown()
+        watcher.cancel()
+        printer?.finish()
 
-        let report = LoadReport(statistics: statistics, elapsed: elapsed, method: inputs.prepared.request.method.name,
-                                concurrency: concurrency)
-        Console.out(json ? try JSONOutput.render(report) : report.text)
-        let failed = statistics.conversations - statistics.accepted + statistics.mppeMismatches
-        throw ExitCode(failed == 0 || allowFailures ? ExitStatus.success.rawValue : ExitStatus.rejected.rawValue)
+        let loadReport = LoadReport(result: result, method: request.method.name, identities: pool.count,
+                                resumeRatio: pool.resumeRatio)
+        Console.out(output.json ? try JSONOutput.render(loadReport) : loadReport.text)
+        if output.json { for warning in loadReport.warnings { Console.warn(warning) } }
+        if let path = output.jsonOut {
+            do {
+                try Data((try JSONOutput.render(loadReport) + "\n").utf8).write(
+                    to: URL(fileURLWithPath: Paths.absolute(path)), options: .atomic)
+            } catch {
+                throw LocalError("cannot write \(path): \(error)")
+            }
+        }
+        if let interruption = result.interruption { throw ExitCode(Self.interruptedStatus(interruption)) }
+        let statistics = result.statistics
+        let failed = statistics.conversations - statistics.accepted + statistics.mppeMismatches + statistics.notStarted
+        throw ExitCode(failed == 0 || output.allowFailures ? ExitStatus.success.rawValue : ExitStatus.rejected.rawValue)
+    }
+}
+
+/// The live progress on standard error: one line rewritten in place on a terminal (4 times a second), a plain
+/// line every 5 s otherwise.
+private final class ProgressPrinter: Sendable {
+    let terminal: Bool
+    var interval: Duration { terminal ? .milliseconds(250) : .seconds(5) }
+
+    init(terminal: Bool) { self.terminal = terminal }
+
+    static func line(_ p: LoadProgress) -> String {
+        func ms(_ value: Double?) -> String { value.map { String(format: "%.1f ms", $0) } ?? "–" }
+        let asked = p.askedRate.map { String(format: "asked %.0f/s  ", $0) } ?? ""
+        return String(format: "%6.1f s  ", p.elapsed.seconds) + asked
+            + String(format: "achieved %.0f/s  ", p.achievedRate)
+            + "in flight \(p.inFlight)  accepted \(p.accepted)  rejected \(p.rejected)  no answer \(p.timedOut)"
+            + (p.errors > 0 ? "  errors \(p.errors)" : "") + (p.notStarted > 0 ? "  not started \(p.notStarted)" : "")
+            + "  p50 \(ms(p.p50))  p99 \(ms(p.p99))"
+    }
+
+    func print(_ progress: LoadProgress) {
+        if terminal {
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + Self.line(progress)).utf8))
+        } else {
+            Console.err("  " + Self.line(progress))
+        }
+    }
+
+    /// Ends the rewritten line so the report starts on a fresh one.
+    func finish() {
+        if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 }

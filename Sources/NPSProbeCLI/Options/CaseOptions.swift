@@ -24,12 +24,18 @@ struct CaseOptions: ParsableArguments {
         var dictionary: RADIUSDictionary
         /// The profile's case, when `--profile` was given.
         var definition: CaseDefinition?
+        /// The settings the case was prepared from (options over the profile).
+        var settings: AuthSettings
     }
 
     /// Merges the options over the profile, loads the dictionary and prepares the case (credentials and TLS
     /// contexts loaded once). Warnings and pre-flight findings go to stderr. `keyLog` receives every TLS session's
-    /// secrets (`--keylog`); `accounting` comes from `auth`'s accounting options.
-    func prepare(keyLog: TLSKeyLog? = nil, accounting: AuthSettings.Accounting? = nil) throws(LocalError) -> Prepared {
+    /// secrets (`--keylog`); `accounting` comes from `auth`'s accounting options. `adjust` may change the merged
+    /// settings before they are prepared (`load` does for its identity pools).
+    func prepare(
+        keyLog: TLSKeyLog? = nil, accounting: AuthSettings.Accounting? = nil,
+        adjust: (inout AuthSettings) throws(LocalError) -> Void = { _ throws(LocalError) in }
+    ) throws(LocalError) -> Prepared {
         var settings = connection.settings()
         nas.apply(to: &settings)
         method.apply(to: &settings)
@@ -40,6 +46,7 @@ struct CaseOptions: ParsableArguments {
             settings = settings.merged(over: loaded.settings)
             definition = loaded
         }
+        try adjust(&settings)
         let dictionary = try DictionaryLocator.load(directory: settings.dictionaryDirectory, additional: [])
         let prepared: PreparedCase
         do {
@@ -51,7 +58,7 @@ struct CaseOptions: ParsableArguments {
         for finding in prepared.request.preflight {
             Console.warn("pre-flight: \(PreflightAdvice.warning(for: finding))")
         }
-        return Prepared(prepared: prepared, dictionary: dictionary, definition: definition)
+        return Prepared(prepared: prepared, dictionary: dictionary, definition: definition, settings: settings)
     }
 
     /// A profile given to `auth` or `load`: exactly one case.

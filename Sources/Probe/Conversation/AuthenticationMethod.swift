@@ -17,6 +17,22 @@ public enum AuthenticationMethod: Sendable {
     /// peer's TLS contexts are shared by every conversation.
     case eap(EAPPeerConfiguration)
 
+    /// EAP-TLS and PEAP run TLS (and can resume a session); PAP, CHAP, MS-CHAPv2, EAP-MSCHAPv2 do not.
+    public var usesTLS: Bool {
+        guard case .eap(let configuration) = self else { return false }
+        return configuration.method.method.capabilities.contains(.tls)
+    }
+
+    /// The same method offering `state` for TLS session resumption (EAP-TLS, PEAP fast reconnect); nil for
+    /// methods without TLS.
+    public func resuming(_ state: TLSResumptionState) -> AuthenticationMethod? {
+        guard case .eap(var configuration) = self, let method = configuration.method.resuming(state) else {
+            return nil
+        }
+        configuration.method = method
+        return .eap(configuration)
+    }
+
     /// The name used in reports and `--json` (`method`): `pap`, `chap`, `mschapv2`, or the EAP method's
     /// (``EAPMethod/name``).
     public var name: String {

@@ -30,14 +30,25 @@ public struct Conversation: Sendable {
         self.random = random
     }
 
+    /// Runs `request` to its end. Every request of the conversation leaves from one socket (one source address
+    /// and port, as a NAS sends a conversation), leased here for the whole conversation.
     public func run(_ request: AuthenticationRequest, observer: PacketObserver? = nil) async -> ConversationReport {
+        let sockets = ConversationSockets(transport: client.transport)
+        defer { sockets.release() }
+        return await run(request, sockets: sockets, observer: observer)
+    }
+
+    func run(
+        _ request: AuthenticationRequest, sockets: ConversationSockets, observer: PacketObserver?
+    ) async -> ConversationReport {
         let clock = ContinuousClock()
         let start = clock.now
         var evidence = ConversationEvidence(
             outcome: .error, method: request.method.name, identity: request.userName, preflight: request.preflight)
         if case .eap(let configuration) = request.method {
             let ending = await EAPConversation(
-                client: client, request: request, configuration: configuration, random: random, observer: observer
+                client: client, request: request, configuration: configuration, random: random, sockets: sockets,
+                observer: observer
             ).run(evidence: evidence)
             return ConversationReport(
                 evidence: ending.evidence, finalRequest: ending.finalRequest, finalReply: ending.finalReply,
@@ -54,7 +65,8 @@ public struct Conversation: Sendable {
         attributes += request.attributes
         let roundTrip: RADIUSRoundTrip
         do {
-            roundTrip = try await client.send(.accessRequest, attributes: attributes, observer: observer)
+            roundTrip = try await client.send(
+                .accessRequest, attributes: attributes, over: sockets, observer: observer)
         } catch {
             evidence.fail(LocalErrorCode(error.code), error.reason)
             return ConversationReport(evidence: evidence, elapsed: clock.now - start)

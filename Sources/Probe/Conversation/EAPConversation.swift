@@ -13,6 +13,8 @@ struct EAPConversation {
     let request: AuthenticationRequest
     let configuration: EAPPeerConfiguration
     let random: any RandomSource
+    /// The conversation's socket: every round trip leaves from it.
+    let sockets: ConversationSockets
     let observer: PacketObserver?
 
     struct Ending {
@@ -81,7 +83,7 @@ struct EAPConversation {
                 let trip: RADIUSRoundTrip
                 do {
                     trip = try await client.send(
-                        .accessRequest, attributes: attributes, pinnedTo: pinned,
+                        .accessRequest, attributes: attributes, pinnedTo: pinned, over: sockets,
                         eapSummary: EAPDescriptions.packet(eapPacket), observer: observer)
                 } catch {
                     return finish(.error, error: (LocalErrorCode(error.code), error.reason))

@@ -63,13 +63,18 @@ public struct RADIUSClient: Sendable {
     }
 
     /// Sends `code` with `attributes` (Message-Authenticator and authenticator are added here) and waits
-    /// for a verified reply. `pinnedTo` sends to that server only (a conversation in progress).
+    /// for a verified reply. `pinnedTo` sends to that server only (a conversation in progress). `sockets` are
+    /// the conversation's: every request of a conversation, to every server tried, leaves from the same source
+    /// address and port (nil: a socket leased for this request alone).
     public func send(
         _ code: RADIUSCode, attributes: [RADIUSAttribute], pinnedTo pinned: ServerAddress? = nil,
-        eapSummary: String? = nil, observer: PacketObserver? = nil
+        over sockets: ConversationSockets? = nil, eapSummary: String? = nil, observer: PacketObserver? = nil
     ) async throws(ProbeError) -> RADIUSRoundTrip {
         let servers = pinned.map { [$0] } ?? configuration.servers
         guard !servers.isEmpty else { throw ProbeError(.badInput, "no RADIUS server given") }
+        let owned = sockets == nil ? ConversationSockets(transport: transport) : nil
+        defer { owned?.release() }
+        guard let sockets = sockets ?? owned else { throw ProbeError(.badInput, "no sockets") }
         var evidence: [RoundTripEvidence] = []
         var lastRequest: RADIUSPacket?
         for server in servers {
@@ -80,7 +85,10 @@ public struct RADIUSClient: Sendable {
             // Build and sign on the socket's event loop once the identifier is known.
             let result: ExchangeResult
             do {
-                result = try await transport.exchange(with: server, policy: configuration.retransmit) { identifier in
+                let lease = try await sockets.lease(toward: server)
+                result = try await lease.exchange(
+                    with: server, policy: configuration.retransmit, random: random
+                ) { identifier in
                 let packet: RADIUSPacket
                 do {
                     packet = try RADIUSPacket.request(
@@ -120,7 +128,8 @@ public struct RADIUSClient: Sendable {
                 server: "\(server)", requestCode: code, identifier: Int(request.identifier),
                 requestSize: request.encodedLength, requestHadState: attributes.contains(.state),
                 transmissions: result.transmissions, latencyMilliseconds: result.elapsed.milliseconds,
-                discarded: result.discarded, discardedCount: result.discardedTotal, eap: eapSummary)
+                discarded: result.discarded, discardedCount: result.discardedTotal, eap: eapSummary,
+                source: result.source, replyFrom: result.replyFrom)
             switch result.outcome {
             case .reply(let bytes):
                 // Verified already by the transport's check; decoding cannot fail here, but stay typed.

@@ -1,99 +1,215 @@
 import Synchronization
 import TLS
 
-/// How much load: how many conversations in flight, for how long or how many, at what rate.
-public struct LoadPlan: Sendable {
-    /// Conversations in flight at once (each is a task; TLS work spreads over every core).
-    public var concurrency: Int
-    /// Stop starting new conversations after this long…
-    public var duration: Duration?
-    /// …or after this many (whichever comes first; at least one of the two is set).
-    public var total: Int?
-    /// Start at most this many conversations per second (open-loop pacing); nil: as fast as they finish.
-    public var rate: Double?
+/// Stops a running load (Ctrl-C, SIGTERM, a test) and wakes its scheduler. Stopping starts no new
+/// conversation; those in flight finish (each bounded by its own retransmission schedule).
+public final class LoadControl: Sendable {
+    private struct State {
+        var stopReason: String?
+        /// A wake-up that arrived while nobody waited: the next wait returns at once.
+        var pending = false
+        var waiter: CheckedContinuation<Void, Never>?
 
-    public init(concurrency: Int, duration: Duration? = nil, total: Int? = nil, rate: Double? = nil) {
-        self.concurrency = max(1, concurrency)
-        self.duration = duration
-        self.total = total
-        self.rate = rate
-    }
-}
-
-/// A snapshot for progress lines while a load runs.
-public struct LoadProgress: Sendable {
-    public var elapsed: Duration
-    public var started: Int
-    public var completed: Int
-    public var accepted: Int
-    public var failed: Int
-}
-
-/// Runs one prepared authentication over and over: `concurrency` workers share one `Conversation` (one
-/// transport, one RADIUS client, the TLS contexts loaded once) and each keeps its own statistics, merged at
-/// the end, so workers never contend on a lock per conversation.
-public enum LoadRunner {
-    public static func run(
-        _ request: AuthenticationRequest, conversation: Conversation, plan: LoadPlan,
-        progress: (@Sendable (LoadProgress) -> Void)? = nil, progressInterval: Duration = .seconds(1)
-    ) async -> (statistics: LoadStatistics, elapsed: Duration) {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let deadline = plan.duration.map { start + $0 }
-        let counters = Counters()
-
-        return await withTaskGroup(of: LoadStatistics.self) { group in
-            for _ in 0..<plan.concurrency {
-                group.addTask {
-                    var statistics = LoadStatistics()
-                    while true {
-                        if Task.isCancelled { break }
-                        if let deadline, clock.now >= deadline { break }
-                        let ticket = counters.started.add(1, ordering: .relaxed).newValue
-                        if let total = plan.total, ticket > total { break }
-                        if let rate = plan.rate, rate > 0 {
-                            // Ticket n starts no earlier than start + (n-1)/rate.
-                            let slot = start + .milliseconds(Int64(Double(ticket - 1) / rate * 1000))
-                            if let deadline, slot >= deadline { break }
-                            try? await Task.sleep(until: slot, clock: clock)
-                        }
-                        let report = await conversation.run(request)
-                        statistics.record(report)
-                        counters.completed.add(1, ordering: .relaxed)
-                        if report.evidence.outcome == .accept {
-                            counters.accepted.add(1, ordering: .relaxed)
-                        } else {
-                            counters.failed.add(1, ordering: .relaxed)
-                        }
-                    }
-                    return statistics
-                }
+        mutating func takeWaiter() -> CheckedContinuation<Void, Never>? {
+            guard let waiter else {
+                pending = true
+                return nil
             }
-            let reporter = progress.map { report in
-                Task {
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: progressInterval)
-                        if Task.isCancelled { break }
-                        report(LoadProgress(
-                            elapsed: clock.now - start,
-                            started: min(counters.started.load(ordering: .relaxed), plan.total ?? .max),
-                            completed: counters.completed.load(ordering: .relaxed),
-                            accepted: counters.accepted.load(ordering: .relaxed),
-                            failed: counters.failed.load(ordering: .relaxed)))
-                    }
-                }
-            }
-            var total = LoadStatistics()
-            for await statistics in group { total.merge(statistics) }
-            reporter?.cancel()
-            return (total, clock.now - start)
+            self.waiter = nil
+            return waiter
         }
     }
 
-    private final class Counters: Sendable {
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// Stops starting conversations; `reason` (`SIGINT`, `SIGTERM`…) is reported. The first reason is kept.
+    public func stop(reason: String) {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            if state.stopReason == nil { state.stopReason = reason }
+            return state.takeWaiter()
+        }
+        waiter?.resume()
+    }
+
+    /// Why the run was stopped early, nil when it ran to its end.
+    public var stopReason: String? { state.withLock { $0.stopReason } }
+
+    func wake() {
+        state.withLock { $0.takeWaiter() }?.resume()
+    }
+
+    /// Returns at the next wake-up or stop (at once when one arrived since the last wait).
+    func wait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { state -> Bool in
+                if state.pending || state.stopReason != nil {
+                    state.pending = false
+                    return true
+                }
+                state.waiter = continuation
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+
+    /// Sleeps until `deadline`, or less when stopped.
+    func sleep(until deadline: ContinuousClock.Instant) async {
+        let timer = Task { [self] in
+            try? await Task.sleep(until: deadline, clock: .continuous)
+            if !Task.isCancelled { wake() }
+        }
+        await wait()
+        timer.cancel()
+    }
+}
+
+/// A snapshot for the live progress line while a load runs.
+public struct LoadProgress: Sendable {
+    public var elapsed: Duration
+    /// What the schedule asks for now (open loop), nil for a closed loop.
+    public var askedRate: Double?
+    /// Conversations started per second so far.
+    public var achievedRate: Double
+    public var inFlight: Int
+    public var started: Int
+    public var accepted: Int
+    public var rejected: Int
+    public var timedOut: Int
+    public var errors: Int
+    public var notStarted: Int
+    /// Latency from the intended start so far, milliseconds.
+    public var p50: Double?
+    public var p99: Double?
+}
+
+/// What a load run came to.
+public struct LoadResult: Sendable {
+    public var statistics: LoadStatistics
+    /// From the start of the run to the end of its last conversation.
+    public var elapsed: Duration
+    /// From the start to when the scheduler stopped starting conversations.
+    public var startWindow: Duration
+    /// Conversations started per second over the start window (not before the schedule's own span).
+    public var achievedRate: Double
+    /// What the schedule asked for, per second, over the span its arrivals cover (open loop).
+    public var askedRate: Double?
+    /// Why the run stopped before its end (`SIGINT`…), nil when it ran to its end.
+    public var interruption: String?
+    public var schedule: LoadSchedule
+
+    /// The asked rate was missed by more than 1% (arrivals not started, or started late).
+    public var missedAskedRate: Bool {
+        guard let asked = askedRate, asked > 0 else { return false }
+        return abs(achievedRate - asked) / asked > 0.01
+    }
+}
+
+/// Runs a load: a scheduler decides when each conversation starts (open loop at its intended time, or closed
+/// loop as one ends); each runs as its own task over the shared `Conversation` (one transport, one RADIUS
+/// client, the TLS contexts loaded once), on its own socket lease, with its own request from `requests`.
+/// Finished conversations are folded into the statistics as compact records; nothing per conversation is kept
+/// (`onRecord` sees each record as it is made, for outputs that want them: interval logs, per-node views).
+public enum LoadRunner {
+    public static func run(
+        _ requests: LoadRequests, conversation: Conversation, scheduler initial: LoadScheduler,
+        control: LoadControl = LoadControl(),
+        progress: (@Sendable (LoadProgress) -> Void)? = nil, progressInterval: Duration = .seconds(1),
+        onRecord: (@Sendable (LoadConversationRecord) -> Void)? = nil
+    ) async -> LoadResult {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let shared = Shared()
+        var scheduler = initial
+        let closedLoop: Bool
+        if case .closed = initial.schedule { closedLoop = true } else { closedLoop = false }
+        let transport = conversation.client.transport
+        let firstServer = conversation.client.configuration.servers.first
+
+        let reporter = progress.map { report in
+            Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: progressInterval)
+                    if Task.isCancelled { break }
+                    report(shared.progress(elapsed: clock.now - start, scheduler: initial))
+                }
+            }
+        }
+        var startWindow = Duration.zero
+        await withDiscardingTaskGroup { group in
+            decisions: while true {
+                if control.stopReason != nil { scheduler.stop() }
+                let now = clock.now - start
+                switch scheduler.decide(now: now, inFlight: shared.inFlight.load(ordering: .relaxed)) {
+                case .start(let arrival):
+                    shared.inFlight.add(1, ordering: .relaxed)
+                    shared.started.add(1, ordering: .relaxed)
+                    group.addTask {
+                        let actualStart = clock.now - start
+                        let sockets = ConversationSockets(transport: transport)
+                        // The socket first, so the request can carry its source address (NAS-IP-Address).
+                        var source: String?
+                        if let firstServer { source = try? await sockets.lease(toward: firstServer).localIP }
+                        let load = requests.request(for: arrival.number, source: source)
+                        let report = await conversation.run(load.request, sockets: sockets, observer: nil)
+                        sockets.release()
+                        let end = clock.now - start
+                        requests.completed(load, report: report)
+                        let record = LoadConversationRecord(
+                            load, arrival: arrival, actualStart: actualStart, end: end, report: report)
+                        shared.statistics.withLock { $0.record(record, report: report) }
+                        onRecord?(record)
+                        shared.inFlight.subtract(1, ordering: .relaxed)
+                        if closedLoop { control.wake() }
+                    }
+                case .notStarted(let arrival):
+                    shared.statistics.withLock { $0.recordNotStarted(arrival) }
+                case .wait(let until):
+                    await control.sleep(until: start + until)
+                case .waitForCompletion:
+                    await control.wait()
+                case .finished:
+                    break decisions
+                }
+            }
+            startWindow = clock.now - start
+        }
+        let elapsed = clock.now - start
+        reporter?.cancel()
+
+        let statistics = shared.statistics.withLock { $0 }
+        let started = statistics.conversations
+        var askedRate: Double?
+        var window = startWindow
+        if let span = scheduler.askedSpan, span > .zero {
+            askedRate = Double(scheduler.scheduled) / span.seconds
+            window = max(span, startWindow)
+        }
+        return LoadResult(
+            statistics: statistics, elapsed: elapsed, startWindow: startWindow,
+            achievedRate: Double(started) / max(window.seconds, 0.001), askedRate: askedRate,
+            interruption: control.stopReason, schedule: initial.schedule)
+    }
+
+    private final class Shared: Sendable {
+        let statistics = Mutex(LoadStatistics())
+        let inFlight = Atomic<Int>(0)
         let started = Atomic<Int>(0)
-        let completed = Atomic<Int>(0)
-        let accepted = Atomic<Int>(0)
-        let failed = Atomic<Int>(0)
+
+        func progress(elapsed: Duration, scheduler: LoadScheduler) -> LoadProgress {
+            let started = started.load(ordering: .relaxed)
+            return statistics.withLock { statistics in
+                LoadProgress(
+                    elapsed: elapsed, askedRate: scheduler.askedRate(at: elapsed),
+                    achievedRate: Double(started) / max(elapsed.seconds, 0.001),
+                    inFlight: inFlight.load(ordering: .relaxed), started: started,
+                    accepted: statistics.accepted, rejected: statistics.rejected, timedOut: statistics.timedOut,
+                    errors: statistics.errors, notStarted: statistics.notStarted,
+                    p50: statistics.latencyMilliseconds(atPercentile: 50),
+                    p99: statistics.latencyMilliseconds(atPercentile: 99))
+            }
+        }
     }
 }

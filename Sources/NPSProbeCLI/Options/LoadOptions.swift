@@ -1,0 +1,235 @@
+import ArgumentParser
+import Foundation
+import Jobs
+import Probe
+
+/// When conversations start: open loop (`--rate`, `--stage`) or closed loop (`--concurrency`), always bounded.
+struct LoadScheduleOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Open loop: start conversations at this rate (`500`, `500/s`, `30000/m`) whatever is in flight; latency "
+            + "counts from each one's intended start. Needs --duration or --count.", valueName: "rate"))
+    var rate: String?
+
+    @Option(help: ArgumentHelp(
+        "Open loop in stages (repeatable, in order): `30s@100/s` holds 100/s for 30 s, `60s@100..800/s` ramps "
+            + "from 100/s to 800/s over 60 s.", valueName: "duration@rate"))
+    var stage: [String] = []
+
+    @Option(help: ArgumentHelp(
+        "Closed loop: conversations in flight at once, each starting when one ends (default 16). With --rate or "
+            + "--stage it caps conversations in flight, as --max-in-flight.", valueName: "n"))
+    var concurrency: Int?
+
+    @Option(help: ArgumentHelp(
+        "Open loop: at most this many conversations in flight; an arrival that finds this many is counted as not "
+            + "started (default: 2 s of the peak rate, 64…10000).", valueName: "n"))
+    var maxInFlight: Int?
+
+    @Option(help: ArgumentHelp("Stop starting conversations after this long (`90`, `90s`, `2m`).",
+                               valueName: "duration"))
+    var duration: String?
+
+    @Option(help: ArgumentHelp("Start at most this many conversations (default 1000 for a closed loop without "
+                               + "--duration).", valueName: "n"))
+    var count: Int?
+
+    struct Plan {
+        var scheduler: LoadScheduler
+        var maximumInFlight: Int
+    }
+
+    /// The scheduler these options describe, or a message naming the option that is wrong.
+    func plan() throws(ValidationError) -> Plan {
+        let duration = try self.duration.map { text throws(ValidationError) in
+            try Self.parseDuration(text, option: "--duration")
+        }
+        if let duration, duration <= .zero { throw ValidationError("--duration must be positive") }
+        if let count, count < 1 { throw ValidationError("--count must be at least 1") }
+        if let concurrency, !(1...100_000).contains(concurrency) {
+            throw ValidationError("--concurrency must be 1…100000")
+        }
+        if let maxInFlight, !(1...100_000).contains(maxInFlight) {
+            throw ValidationError("--max-in-flight must be 1…100000")
+        }
+        var stages: [LoadStage] = []
+        if let rate {
+            guard stage.isEmpty else { throw ValidationError("give --rate or --stage, not both") }
+            guard duration != nil || count != nil else {
+                throw ValidationError("--rate needs --duration or --count: a load run is always bounded")
+            }
+            stages = [LoadStage(duration: duration, rate: try Self.parseRate(rate, option: "--rate"))]
+        } else {
+            stages = try stage.map { text throws(ValidationError) in try Self.parseStage(text) }
+        }
+        guard !stages.isEmpty else {
+            if maxInFlight != nil { throw ValidationError("--max-in-flight is for --rate/--stage; use --concurrency") }
+            let concurrency = concurrency ?? 16
+            return Plan(
+                scheduler: LoadScheduler(
+                    .closed(concurrency: concurrency), duration: duration,
+                    count: count ?? (duration == nil ? 1000 : nil)),
+                maximumInFlight: concurrency)
+        }
+        if concurrency != nil && maxInFlight != nil {
+            throw ValidationError("--concurrency and --max-in-flight both cap an open loop: give one")
+        }
+        let peak = stages.map { max($0.fromRate, $0.toRate) }.max() ?? 0
+        guard peak > 0 else { throw ValidationError("the schedule asks for no conversation (every rate is 0)") }
+        let maximum = maxInFlight ?? concurrency ?? min(10_000, max(64, Int((peak * 2).rounded(.up))))
+        return Plan(
+            scheduler: LoadScheduler(.open(stages: stages, maximumInFlight: maximum), duration: duration, count: count),
+            maximumInFlight: maximum)
+    }
+
+    /// `90`, `90s`, `1.5s`, `500ms`, `2m`, `1h`.
+    static func parseDuration(_ text: String, option: String) throws(ValidationError) -> Duration {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        var scale = 1.0
+        var number = Substring(trimmed)
+        for (suffix, factor) in units where trimmed.hasSuffix(suffix) {
+            scale = factor
+            number = number.dropLast(suffix.count)
+            break
+        }
+        guard let value = Double(number), value.isFinite, value >= 0 else {
+            throw ValidationError("\(option) '\(text)' is not a duration (90, 90s, 500ms, 2m, 1h)")
+        }
+        return .milliseconds(Int64((value * scale * 1000).rounded()))
+    }
+
+    /// `500`, `500/s`, `30000/m`.
+    static func parseRate(_ text: String, option: String) throws(ValidationError) -> Double {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        var scale = 1.0
+        var number = Substring(trimmed)
+        if trimmed.hasSuffix("/s") {
+            number = number.dropLast(2)
+        } else if trimmed.hasSuffix("/m") {
+            number = number.dropLast(2)
+            scale = 1.0 / 60
+        }
+        guard let value = Double(number), value.isFinite, value >= 0, value * scale <= 1_000_000 else {
+            throw ValidationError("\(option) '\(text)' is not a rate (500, 500/s, 30000/m; at most 1000000/s)")
+        }
+        return value * scale
+    }
+
+    /// `30s@100/s` or `60s@100..800/s`.
+    static func parseStage(_ text: String) throws(ValidationError) -> LoadStage {
+        let parts = text.split(separator: "@", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else {
+            throw ValidationError("--stage '\(text)' is not DURATION@RATE (30s@100/s, 60s@100..800/s)")
+        }
+        let duration = try parseDuration(parts[0], option: "--stage")
+        guard duration > .zero else { throw ValidationError("--stage '\(text)': the duration must be positive") }
+        let rates = parts[1].components(separatedBy: "..")
+        switch rates.count {
+        case 1:
+            return LoadStage(duration: duration, rate: try parseRate(rates[0], option: "--stage"))
+        case 2:
+            // `100..800/s`: the unit written once, at the end, applies to both.
+            let unit = rates[1].hasSuffix("/m") ? "/m" : rates[1].hasSuffix("/s") ? "/s" : ""
+            let from = try parseRate(rates[0].hasSuffix("/s") || rates[0].hasSuffix("/m") ? rates[0] : rates[0] + unit,
+                                     option: "--stage")
+            return LoadStage(duration: duration, from: from, to: try parseRate(rates[1], option: "--stage"))
+        default:
+            throw ValidationError("--stage '\(text)': a ramp is FROM..TO (100..800/s)")
+        }
+    }
+}
+
+/// The "NAS ports": which source addresses and how many source ports conversations leave from.
+struct LoadSourceOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Source ports (sockets) on each source address; conversations are spread over them and keep theirs for "
+            + "every round trip, as a NAS does (default: as few as the in-flight count needs, 256 each).",
+        valueName: "n"))
+    var sockets: Int?
+
+    @Option(name: .customLong("source-address"), help: ArgumentHelp(
+        "Send from this local address (repeatable; conversations take them in turn). NPS tells RADIUS clients "
+            + "apart by source address; NAS-IP-Address follows it unless --nas-ip-address is given. On loopback "
+            + "127.0.0.2, 127.0.0.3… work without setup.", valueName: "address"))
+    var sourceAddresses: [String] = []
+
+    /// The transport's socket plan for `maximumInFlight` conversations at once.
+    func plan(maximumInFlight: Int) throws(ValidationError) -> SocketPlan {
+        for address in sourceAddresses {
+            guard SocketPlan.isIPAddress(address) else {
+                throw ValidationError("--source-address '\(address)' is not an IPv4 or IPv6 address")
+            }
+        }
+        var families = 0
+        if sourceAddresses.contains(where: { !$0.contains(":") }) { families += 1 }
+        if sourceAddresses.contains(where: { $0.contains(":") }) { families += 1 }
+        // Conversations of one family take that family's addresses in turn.
+        let addresses = max(1, sourceAddresses.count / max(1, families))
+        let needed = SocketPlan.socketsNeeded(forInFlight: maximumInFlight, addresses: addresses)
+        if let sockets {
+            guard (1...1024).contains(sockets) else { throw ValidationError("--sockets must be 1…1024") }
+            guard sockets >= needed else {
+                throw ValidationError(
+                    "--sockets \(sockets) carries at most \(sockets * SocketPlan.conversationsPerSocket * addresses) "
+                        + "conversations at once (256 per socket); \(maximumInFlight) in flight need \(needed)")
+            }
+        }
+        let perAddress = sockets ?? needed
+        return SocketPlan(
+            sourceAddresses: sourceAddresses, socketsPerAddress: perAddress, maximumSocketsPerAddress: perAddress)
+    }
+}
+
+/// Many users and devices instead of one.
+struct LoadIdentityOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Number the identity: --identity 'user{n}' --identities 1000 authenticates user1…user1000 in turn "
+            + "({n:04d} pads, {n:x} is hexadecimal).", valueName: "n"))
+    var identities: Int?
+
+    @Option(help: ArgumentHelp(
+        "A CSV of identity,password lines, taken in turn (--identity defaults to '{identity}'; "
+            + "'CORP\\{identity}' adds a domain).", valueName: "path"))
+    var identityFile: String?
+
+    @Option(help: ArgumentHelp(
+        "A folder of client certificates (name.pem + name.key, or .p12/.pfx with --key-password-*), loaded once; "
+            + "conversations take them in turn, {identity} being each certificate's name.", valueName: "dir"))
+    var certificateDir: String?
+
+    @Option(help: ArgumentHelp(
+        "Share of conversations (0…1) that resume their identity's saved TLS session (PEAP fast reconnect, "
+            + "EAP-TLS resumption).", valueName: "ratio"))
+    var resumeRatio: Double?
+
+    func settings(callingStationId: String?) throws(ValidationError) -> LoadIdentitySettings {
+        let pools = [identities != nil, identityFile != nil, certificateDir != nil].filter { $0 }.count
+        guard pools <= 1 else {
+            throw ValidationError("give one identity pool: --identities, --identity-file or --certificate-dir")
+        }
+        if let identities, !(1...10_000_000).contains(identities) {
+            throw ValidationError("--identities must be 1…10000000")
+        }
+        if let resumeRatio, !(0...1).contains(resumeRatio) { throw ValidationError("--resume-ratio must be 0…1") }
+        return LoadIdentitySettings(
+            numbered: identities, file: identityFile, certificateDirectory: certificateDir,
+            callingStationId: callingStationId, resumeRatio: resumeRatio ?? 0)
+    }
+}
+
+/// What a load run prints and writes.
+struct LoadOutputOptions: ParsableArguments {
+    @Flag(help: "Print one JSON object with the figures on stdout.")
+    var json = false
+
+    @Option(help: ArgumentHelp(
+        "Also write the JSON object to this file (written whole at the end, also after Ctrl-C).", valueName: "path"))
+    var jsonOut: String?
+
+    @Flag(help: ArgumentHelp("No progress on stderr (by default: one line rewritten in place on a terminal, a plain "
+                             + "line every 5 s otherwise)."))
+    var quiet = false
+
+    @Flag(help: "Exit 0 even when some conversations failed or could not start (a load test of refusals, say).")
+    var allowFailures = false
+}
