@@ -52,6 +52,11 @@ public enum LoadPreparation {
             settings.tls = tls
         }
         if identities.resumeRatio > 0 {
+            if let method = settings.method, !method.usesTLS {
+                throw ProfileError(.invalidValue, at: .file("<command line>"),
+                                   "--resume-ratio needs a TLS method (eap-tls, peap-tls, peap-mschapv2), not "
+                                   + method.rawValue)
+            }
             var tls = settings.tls ?? .init()
             tls.resume = true
             settings.tls = tls

@@ -112,9 +112,6 @@ struct LoadCommand: AsyncParsableCommand {
             throw LocalError("\(error.location.path == "<command line>" ? "" : "\(error.location): ")\(error.reason)")
         }
         let request = inputs.prepared.request
-        if pool.resumeRatio > 0, !request.method.usesTLS {
-            throw LocalError("--resume-ratio needs a TLS method (eap-tls, peap-tls, peap-mschapv2)")
-        }
 
         let transport = RADIUSTransport(plan: socketPlan)
         let conversation = Conversation(
