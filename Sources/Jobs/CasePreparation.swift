@@ -17,6 +17,8 @@ public struct PreparedCase: Sendable {
     public var resume: Bool
     /// Things the user should hear about (insecure server checks, pre-flight findings, defaults chosen).
     public var warnings: [String]
+    /// The client certificate we will send, when the method sends one (for pre-flight notes).
+    public var clientCertificate: CertificateInfo?
 }
 
 /// Turns `AuthSettings` (from a profile, a suite case or the `auth` command line) into a `PreparedCase`:
@@ -87,6 +89,7 @@ public enum CasePreparation {
         }
         let authentication: AuthenticationMethod
         var preflight: [PreflightFinding] = []
+        var clientCertificate: CertificateInfo?
         var userName = identity
         switch method {
         case .pap:
@@ -106,6 +109,7 @@ public enum CasePreparation {
                 let credentials = try loadCredentials(tls, environment: environment, fail: fail,
                                                       location: location)
                 clientCredentials = credentials
+                clientCertificate = credentials.certificate
                 preflight = CertificatePreflight.check(
                     credentials: credentials, trustedCAFile: tls.clientCA, crlFile: tls.clientCRL, now: now)
             }
@@ -139,7 +143,7 @@ public enum CasePreparation {
         let request = AuthenticationRequest(
             userName: userName, method: authentication, attributes: attributes, preflight: preflight)
         return PreparedCase(client: client, request: request, resume: settings.tls?.resume ?? false,
-                            warnings: warnings)
+                            warnings: warnings, clientCertificate: clientCertificate)
     }
 
     /// Where to send and how: the servers in failover order, the shared secret (falling back to
