@@ -58,6 +58,13 @@ public enum CasePreparation {
             }
         }
         if let mtu = settings.framedMTU { extras.append(RADIUSAttribute(.framedMTU, integer: UInt32(mtu))) }
+        for text in settings.proxyStates ?? [] {
+            guard let octets = AuthSettings.proxyStateOctets(text) else {
+                throw fail(.invalidValue, "proxy state: \(AuthSettings.proxyStateProblem(text) ?? text)",
+                           hint: "--proxy-state TEXT or --proxy-state 0x0A1B…")
+            }
+            extras.append(RADIUSAttribute(.proxyState, octets))
+        }
         // The NAS preset, minus whatever the user set explicitly.
         for text in settings.nas?.kind?.attributes ?? [] {
             let preset: RADIUSAttribute
@@ -91,11 +98,31 @@ public enum CasePreparation {
         var preflight: [PreflightFinding] = []
         var clientCertificate: CertificateInfo?
         var userName = identity
+        /// A PAP/CHAP password: encodable in the chosen encoding, and flagged when beyond ASCII.
+        func octetPassword() throws(ProfileError) -> (String, PasswordEncoding) {
+            let text = try password()
+            let encoding = settings.passwordEncoding ?? .utf8
+            do {
+                _ = try encoding.encode(text)
+            } catch {
+                throw fail(.invalidValue, "\(method.rawValue) password: \(error)",
+                           hint: "use --password-encoding utf-8, or MS-CHAPv2/PEAP (the NT hash is Unicode)")
+            }
+            if PasswordEncoding.hasNonASCII(text) {
+                preflight.append(PreflightFinding(
+                    kind: .passwordBeyondASCII,
+                    detail: "the \(method.rawValue.uppercased()) password holds characters beyond ASCII "
+                        + "(\(PasswordEncoding.nonASCIICharacters(text))), sent as \(encoding.rawValue)"))
+            }
+            return (text, encoding)
+        }
         switch method {
         case .pap:
-            authentication = .pap(password: try password())
+            let (text, encoding) = try octetPassword()
+            authentication = .pap(password: text, encoding: encoding)
         case .chap:
-            authentication = .chap(password: try password())
+            let (text, encoding) = try octetPassword()
+            authentication = .chap(password: text, encoding: encoding)
         case .mschapv2:
             authentication = .msCHAPv2(password: try password())
         case .eap(let eapMethod):

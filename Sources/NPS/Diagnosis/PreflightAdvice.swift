@@ -15,6 +15,7 @@ public enum PreflightAdvice {
             return nil
         // A warning: the account may still map it explicitly (altSecurityIdentities), which we cannot see.
         case .notStronglyMapped, .strongMappingMalformed: return nil
+        case .passwordBeyondASCII: return nil
         }
     }
 
@@ -27,6 +28,7 @@ public enum PreflightAdvice {
         case .chainIncomplete: return [295, 286, 287]
         case .revocationUnchecked: return [258, 259, 291]
         case .notStronglyMapped, .strongMappingMalformed: return [16]
+        case .passwordBeyondASCII: return [16]
         case .expiresSoon, .keyDoesNotMatchCertificate, .weakKey, .trustAnchorUnavailable: return []
         }
     }
@@ -61,6 +63,11 @@ public enum PreflightAdvice {
                 + "which npsprobe cannot see), domain controllers in full enforcement refuse it — Windows error 853, "
                 + "NPS reason 16, KDC event 39; reissue it from a template that adds the SID, put the SID in a SAN "
                 + "URI (SCEP/Intune; Windows Server 2019+ KDCs), or map it strongly (npsprobe explain strong-mapping)"
+        case .passwordBeyondASCII:
+            return "NPS decodes PAP/CHAP passwords in its ANSI code page (windows-1252 on Western servers), not UTF-8, "
+                + "and documents no support beyond ASCII: the right password can be refused as Windows error 691 "
+                + "(NPS reason 16); compare --password-encoding utf-8 with windows-1252, or use MS-CHAPv2/PEAP, whose NT hash is "
+                + "Unicode"
         }
     }
 

@@ -391,7 +391,8 @@ private struct ValidationRun {
     /// `PreflightAdvice`, the one table of what each finding means).
     static func consequence(of finding: PreflightFinding) -> (ProfileIssue.Severity, Int?, String) {
         let severity: ProfileIssue.Severity =
-            [.expiresSoon, .weakKey, .revocationUnchecked, .notStronglyMapped, .strongMappingMalformed]
+            [.expiresSoon, .weakKey, .revocationUnchecked, .notStronglyMapped, .strongMappingMalformed,
+             .passwordBeyondASCII]
                 .contains(finding.kind) ? .warning : .error
         // An expired intermediate makes the chain invalid (853), not the user certificate expired (854).
         if finding.kind == .expired, !finding.detail.hasPrefix("client certificate") {
@@ -415,6 +416,7 @@ private struct ValidationRun {
         case .notStronglyMapped, .strongMappingMalformed:
             return "a certificate from an AD CS template that adds the SID, or a strong altSecurityIdentities "
                 + "mapping (npsprobe explain strong-mapping)"
+        case .passwordBeyondASCII: return "password_encoding: windows-1252, or an MS-CHAPv2 method"
         }
     }
 

@@ -34,6 +34,10 @@ public struct PreflightFinding: Sendable, Codable, Equatable, CustomStringConver
         /// The leaf's SID extension or SID SAN URI does not decode (the detail says what and where): a domain
         /// controller cannot map the certificate by it.
         case strongMappingMalformed
+        /// A PAP or CHAP password holds characters beyond ASCII: their octets depend on the encoding, and NPS
+        /// decodes them in its ANSI code page, not UTF-8 (found by the case preparation, not by the certificate
+        /// checks here).
+        case passwordBeyondASCII
     }
 
     public var kind: Kind
