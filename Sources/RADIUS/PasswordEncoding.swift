@@ -6,8 +6,8 @@
 public enum PasswordEncoding: String, Sendable, Hashable, CaseIterable, Codable {
     /// The password's UTF-8 octets (what Linux clients and most NAS send; the default).
     case utf8 = "utf-8"
-    /// Windows code page 1252: ASCII, Latin-1 from 0xA0, and € ‚ ƒ „ … † ‡ ˆ ‰ Š ‹ Œ Ž ‘ ’ “ ” • – — ˜ ™ š › œ ž Ÿ in
-    /// 0x80–0x9F. Characters outside it cannot be sent.
+    /// Windows code page 1252: ASCII, Latin-1 from 0xA0, and 27 characters in 0x80–0x9F (€ ‚ ƒ „ … Š Œ Ž
+    /// ‘ ’ “ ” • – — ™ š œ ž Ÿ and more). Characters outside it cannot be sent.
     case windows1252 = "windows-1252"
 
     /// A character the encoding has no octet for.

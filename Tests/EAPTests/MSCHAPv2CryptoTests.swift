@@ -1,4 +1,5 @@
 import Foundation
+import LabSupport
 import TLS
 import Testing
 @testable import EAP
@@ -192,18 +193,8 @@ import Testing
     }
 
     private func run(_ tool: String, _ arguments: [String], input: [UInt8]) throws -> [UInt8] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input))
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(tool) \(arguments)")
-        return Array(output)
+        let (status, output) = try ExternalTool.run(tool, arguments, input: input)
+        #expect(status == 0, "\(tool) \(arguments)")
+        return output
     }
 }

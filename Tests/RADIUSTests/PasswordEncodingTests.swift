@@ -1,4 +1,5 @@
 import Foundation
+import LabSupport
 import RADIUS
 import Testing
 
@@ -40,18 +41,8 @@ import Testing
     }
 
     private func iconv(_ input: [UInt8], from: String, to: String) throws -> [UInt8] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/iconv")
-        process.arguments = ["-f", from, "-t", to]
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input))
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return Array(output)
+        let (status, output) = try ExternalTool.run("/usr/bin/iconv", ["-f", from, "-t", to], input: input)
+        #expect(status == 0)
+        return output
     }
 }

@@ -116,7 +116,8 @@ import TLS
 
     @Test func sanURIs() {
         let prefix = StrongCertificateMapping.sanURIPrefix
-        let present = StrongCertificateMapping(extensionValues: [], uris: ["https://example", prefix + "S-1-5-21-9-8-7-6"])
+        let present = StrongCertificateMapping(extensionValues: [],
+                                               uris: ["https://example", prefix + "S-1-5-21-9-8-7-6"])
         #expect(present.sanURI == .present("S-1-5-21-9-8-7-6"))
         #expect(present.status == .present && present.sid == "S-1-5-21-9-8-7-6")
 
@@ -124,7 +125,8 @@ import TLS
         #expect(badSID.sanURI.problem?.code == .invalidSID)
         #expect(badSID.status == .malformed && badSID.sid == nil)
 
-        let otherDate = StrongCertificateMapping(extensionValues: [], uris: ["tag:microsoft.com,2023-01-01:sid:S-1-5-1"])
+        let otherDate = StrongCertificateMapping(extensionValues: [],
+                                                 uris: ["tag:microsoft.com,2023-01-01:sid:S-1-5-1"])
         #expect(otherDate.sanURI.problem?.code == .wrongURIPrefix)
 
         #expect(StrongCertificateMapping(extensionValues: [], uris: ["https://example"]).status == .absent)

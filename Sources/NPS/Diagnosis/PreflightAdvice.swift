@@ -66,8 +66,8 @@ public enum PreflightAdvice {
         case .passwordBeyondASCII:
             return "NPS decodes PAP/CHAP passwords in its ANSI code page (windows-1252 on Western servers), not UTF-8, "
                 + "and documents no support beyond ASCII: the right password can be refused as Windows error 691 "
-                + "(NPS reason 16); compare --password-encoding utf-8 with windows-1252, or use MS-CHAPv2/PEAP, whose NT hash is "
-                + "Unicode"
+                + "(NPS reason 16); compare --password-encoding utf-8 with windows-1252, or use MS-CHAPv2/PEAP, whose "
+                + "NT hash is Unicode"
         }
     }
 

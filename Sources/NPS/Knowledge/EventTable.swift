@@ -186,7 +186,8 @@ public struct NPSTopic: Sendable, Hashable, Codable {
                     + "the SID it finds).",
                 "SCEP/Intune: add the SAN URI tag:microsoft.com,2022-09-14:sid:{{OnPremisesSecurityIdentifier}} "
                     + "(Windows Server 2019 and later KDCs read it).",
-                "Or an explicit strong mapping in altSecurityIdentities (X509:<I>…<SR>…, <SKI>…, <SHA1-PUKEY>…).",
+                "Or an explicit strong mapping in altSecurityIdentities (X509:<I>…<SR>…, <SKI>…, "
+                    + "<SHA1-PUKEY>…).",
             ],
             windowsErrors: [853], reasonCodes: [16], events: [39, 40, 41],
             notes: [

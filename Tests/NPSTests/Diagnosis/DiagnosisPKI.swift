@@ -111,6 +111,8 @@ struct DiagnosisPKI: Sendable {
     /// The SID every client certificate but ivan's carries.
     static let sid = "S-1-5-21-2000000001-2000000002-2000000003-1104"
 
+    private static let sidExtension = TestPKIBuilder.sidExtension("sid", value: "OCTETSTRING:\(sid)")
+
     private static let extensions = """
         [ ca_ext ]
         basicConstraints = critical, CA:TRUE, pathlen:0
@@ -139,12 +141,8 @@ struct DiagnosisPKI: Sendable {
         basicConstraints = CA:FALSE
         keyUsage = critical, digitalSignature
         extendedKeyUsage = clientAuth
-        1.3.6.1.4.1.311.25.2 = ASN1:SEQUENCE:sid_names
-        [ sid_names ]
-        otherName = IMPLICIT:0,SEQUENCE:sid_other
-        [ sid_other ]
-        typeId = OID:1.3.6.1.4.1.311.25.2.1
-        value = EXPLICIT:0,OCTETSTRING:\(sid)
+        \(sidExtension.line)
+        \(sidExtension.sections)
 
         [ nosid_client_ext ]
         basicConstraints = CA:FALSE
@@ -154,7 +152,7 @@ struct DiagnosisPKI: Sendable {
         [ noeku_client_ext ]
         basicConstraints = CA:FALSE
         keyUsage = critical, digitalSignature
-        1.3.6.1.4.1.311.25.2 = ASN1:SEQUENCE:sid_names
+        \(sidExtension.line)
         """
 }
 

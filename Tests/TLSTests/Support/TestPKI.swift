@@ -103,6 +103,13 @@ enum TestPKI {
     static let aliceSID = "S-1-5-21-1004336348-1177238915-682003330-1104"
     static let carolSID = "S-1-5-21-1004336348-1177238915-682003330-1105"
 
+    private static let aliceSIDExtension = TestPKIBuilder.sidExtension("alice_sid", value: "OCTETSTRING:\(aliceSID)")
+    private static let binarySIDExtension = TestPKIBuilder.sidExtension(
+        "binary_sid", value: "FORMAT:HEX,OCTETSTRING:01050000000000051500000001000000020000000300000050040000")
+    /// The UPN's OID where the objectSid OID belongs.
+    private static let wrongOIDExtension = TestPKIBuilder.sidExtension(
+        "wrong_oid", typeID: "1.3.6.1.4.1.311.20.2.3", value: "OCTETSTRING:\(aliceSID)")
+
     private static let extensions = """
         [ issuing_ext ]
         basicConstraints = critical, CA:TRUE, pathlen:0
@@ -137,15 +144,9 @@ enum TestPKI {
         keyUsage = critical, digitalSignature, keyEncipherment
         extendedKeyUsage = clientAuth, emailProtection
         subjectAltName = email:alice@lab.example, otherName:1.3.6.1.4.1.311.20.2.3;UTF8:alice@corp.lab.example
-        1.3.6.1.4.1.311.25.2 = ASN1:SEQUENCE:alice_sid_names
-
-        # szOID_NTDS_CA_SECURITY_EXT as AD CS writes it: GeneralNames { [0] otherName { objectSid OID,
-        # [0] EXPLICIT OCTET STRING "S-1-…" } }, built by openssl's ASN1 generator (not by our parser's code).
-        [ alice_sid_names ]
-        otherName = IMPLICIT:0,SEQUENCE:alice_sid_other
-        [ alice_sid_other ]
-        typeId = OID:1.3.6.1.4.1.311.25.2.1
-        value = EXPLICIT:0,OCTETSTRING:\(aliceSID)
+        \(aliceSIDExtension.line)
+        # szOID_NTDS_CA_SECURITY_EXT as AD CS writes it, built by openssl's ASN1 generator (not by our parser's code).
+        \(aliceSIDExtension.sections)
 
         [ client_sanuri_ext ]
         basicConstraints = CA:FALSE
@@ -162,23 +163,15 @@ enum TestPKI {
         [ client_sid_binary_ext ]
         basicConstraints = CA:FALSE
         extendedKeyUsage = clientAuth
-        1.3.6.1.4.1.311.25.2 = ASN1:SEQUENCE:binary_sid_names
-        [ binary_sid_names ]
-        otherName = IMPLICIT:0,SEQUENCE:binary_sid_other
-        [ binary_sid_other ]
-        typeId = OID:1.3.6.1.4.1.311.25.2.1
-        value = EXPLICIT:0,FORMAT:HEX,OCTETSTRING:01050000000000051500000001000000020000000300000050040000
+        \(binarySIDExtension.line)
+        \(binarySIDExtension.sections)
 
         # The UPN's OID where the objectSid OID belongs.
         [ client_sid_wrong_oid_ext ]
         basicConstraints = CA:FALSE
         extendedKeyUsage = clientAuth
-        1.3.6.1.4.1.311.25.2 = ASN1:SEQUENCE:wrong_oid_names
-        [ wrong_oid_names ]
-        otherName = IMPLICIT:0,SEQUENCE:wrong_oid_other
-        [ wrong_oid_other ]
-        typeId = OID:1.3.6.1.4.1.311.20.2.3
-        value = EXPLICIT:0,OCTETSTRING:\(aliceSID)
+        \(wrongOIDExtension.line)
+        \(wrongOIDExtension.sections)
 
         [ client_uri_bad_ext ]
         basicConstraints = CA:FALSE
