@@ -126,9 +126,10 @@ let package = Package(
             name: "TLSTests", dependencies: ["TLS", "TLSTestSupport", "COpenSSL", "LabSupport"],
             resources: [.copy("Vectors")]),
         .testTarget(
-            name: "RADIUSTests", dependencies: ["RADIUS", "TLS", "TLSTestSupport"], resources: [.copy("Vectors")]),
+            name: "RADIUSTests", dependencies: ["RADIUS", "TLS", "TLSTestSupport", "LabSupport"],
+            resources: [.copy("Vectors")]),
         .testTarget(
-            name: "EAPTests", dependencies: ["EAP", "TLS", "TLSTestSupport", "TestServers"],
+            name: "EAPTests", dependencies: ["EAP", "TLS", "TLSTestSupport", "TestServers", "LabSupport"],
             resources: [.copy("Vectors")]),
         .testTarget(
             name: "NPSTests",

@@ -19,6 +19,8 @@ public struct PreparedCase: Sendable {
     public var warnings: [String]
     /// How the EAP method was configured, so a load run can configure it again for each identity of a pool.
     public var eapRecipe: EAPMethodRecipe?
+    /// The client certificate we will send, when the method sends one (for pre-flight notes).
+    public var clientCertificate: CertificateInfo?
     /// Accounting after an Access-Accept, when the case asks for it.
     public var accounting: AccountingPlan?
 }
@@ -74,6 +76,13 @@ public enum CasePreparation {
             }
         }
         if let mtu = settings.framedMTU { extras.append(RADIUSAttribute(.framedMTU, integer: UInt32(mtu))) }
+        for text in settings.proxyStates ?? [] {
+            guard let octets = AuthSettings.proxyStateOctets(text) else {
+                throw fail(.invalidValue, "proxy state: \(AuthSettings.proxyStateProblem(text) ?? text)",
+                           hint: "--proxy-state TEXT or --proxy-state 0x0A1B…")
+            }
+            extras.append(RADIUSAttribute(.proxyState, octets))
+        }
         // The NAS preset, minus whatever the user set explicitly.
         for text in settings.nas?.kind?.attributes ?? [] {
             let preset: RADIUSAttribute
@@ -111,12 +120,33 @@ public enum CasePreparation {
         let authentication: AuthenticationMethod
         var eapRecipe: EAPMethodRecipe?
         var preflight: [PreflightFinding] = []
+        var clientCertificate: CertificateInfo?
         var userName = identity
+        /// A PAP/CHAP password: encodable in the chosen encoding, and flagged when beyond ASCII.
+        func octetPassword() throws(ProfileError) -> (String, PasswordEncoding) {
+            let text = try password()
+            let encoding = settings.passwordEncoding ?? .utf8
+            do {
+                _ = try encoding.encode(text)
+            } catch {
+                throw fail(.invalidValue, "\(method.rawValue) password: \(error)",
+                           hint: "use --password-encoding utf-8, or MS-CHAPv2/PEAP (the NT hash is Unicode)")
+            }
+            if PasswordEncoding.hasNonASCII(text) {
+                preflight.append(PreflightFinding(
+                    kind: .passwordBeyondASCII,
+                    detail: "the \(method.rawValue.uppercased()) password holds characters beyond ASCII "
+                        + "(\(PasswordEncoding.nonASCIICharacters(text))), sent as \(encoding.rawValue)"))
+            }
+            return (text, encoding)
+        }
         switch method {
         case .pap:
-            authentication = .pap(password: try password())
+            let (text, encoding) = try octetPassword()
+            authentication = .pap(password: text, encoding: encoding)
         case .chap:
-            authentication = .chap(password: try password())
+            let (text, encoding) = try octetPassword()
+            authentication = .chap(password: text, encoding: encoding)
         case .mschapv2:
             authentication = .msCHAPv2(password: try password())
         case .eap(let eapMethod):
@@ -130,6 +160,7 @@ public enum CasePreparation {
                 let credentials = try loadCredentials(tls, environment: environment, fail: fail,
                                                       location: location)
                 clientCredentials = credentials
+                clientCertificate = credentials.certificate
                 preflight = CertificatePreflight.check(
                     credentials: credentials, trustedCAFile: tls.clientCA, crlFile: tls.clientCRL, now: now)
             }
@@ -167,7 +198,7 @@ public enum CasePreparation {
             userName: userName, method: authentication, attributes: attributes, preflight: preflight)
         return PreparedCase(client: client, request: request, resume: settings.tls?.resume ?? false,
                             warnings: warnings,
-                            eapRecipe: eapRecipe,
+                            eapRecipe: eapRecipe, clientCertificate: clientCertificate,
                             accounting: try accountingPlan(settings.accounting, client: client, location: location))
     }
 

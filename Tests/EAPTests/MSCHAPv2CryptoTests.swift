@@ -1,3 +1,5 @@
+import Foundation
+import LabSupport
 import TLS
 import Testing
 @testable import EAP
@@ -156,5 +158,43 @@ import Testing
     @Test func unicodePassword() {
         #expect(MSCHAPv2.utf16LittleEndian("é€") == [0xE9, 0x00, 0xAC, 0x20])
         #expect(MSCHAPv2.ntPasswordHash("é€") == hex("1a9137e78a1c1a88c1fef82a3dc66f72"))
+    }
+}
+
+/// NtPasswordHash of passwords beyond ASCII (RFC 2759 §8.3: MD4 over the password as Unicode, UTF-16LE): the
+/// NT hash does not depend on how a RADIUS attribute would encode the password, which is why MS-CHAPv2 (unlike
+/// PAP) is not hit by NPS's password-encoding limitation (README, "Passwords beyond ASCII").
+@Suite struct MSCHAPv2UnicodePasswordTests {
+    /// (password, NT hash) computed outside npsprobe:
+    /// `printf '%s' PASSWORD | iconv -f UTF-8 -t UTF-16LE | openssl dgst -md4 -provider legacy -provider default`.
+    static let vectors: [(String, String)] = [
+        ("ä12345", "bdef8ba5950b08dd5aad0c9e02f24d97"),   // Fortinet KB 203057's password
+        ("€uro😀", "17f56acc05dc834e3b97118b782db020"),   // U+20AC and a surrogate pair (U+1F600)
+    ]
+
+    @Test func precomputedVectors() {
+        for (password, hash) in Self.vectors {
+            #expect(MSCHAPv2.ntPasswordHash(password).hexString == hash, "\(password)")
+        }
+        // The UTF-16LE code units, not the UTF-8 octets widened one by one (a common client bug: "ä" as 0xC3 0xA4).
+        let widened: [UInt8] = "ä12345".utf8.flatMap { [$0, UInt8(0)] }
+        #expect(MSCHAPv2.ntPasswordHash("ä12345") != MD4.hash(widened))
+    }
+
+    /// The same procedure run now by other programs: iconv for UTF-16LE, the openssl CLI for MD4.
+    @Test(arguments: ["ä12345", "€uro😀", "Grüße-Ωμέγα", "пассворд1"])
+    func matchesIconvAndOpenSSL(_ password: String) throws {
+        let utf16 = try run("/usr/bin/iconv", ["-f", "UTF-8", "-t", "UTF-16LE"], input: Array(password.utf8))
+        let codeUnits: [UInt8] = password.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        #expect(utf16 == codeUnits)
+        let digest = try run("/usr/bin/openssl", ["dgst", "-md4", "-binary", "-provider", "legacy",
+                                                  "-provider", "default"], input: utf16)
+        #expect(MSCHAPv2.ntPasswordHash(password) == digest, "\(password)")
+    }
+
+    private func run(_ tool: String, _ arguments: [String], input: [UInt8]) throws -> [UInt8] {
+        let (status, output) = try ExternalTool.run(tool, arguments, input: input)
+        #expect(status == 0, "\(tool) \(arguments)")
+        return output
     }
 }

@@ -202,3 +202,42 @@ public enum ScratchFolders {
         for path in paths.withLock({ $0 ?? [] }) { try? FileManager.default.removeItem(atPath: path) }
     }
 }
+
+extension TestPKIBuilder {
+    /// `openssl ca` configuration for the SID extension szOID_NTDS_CA_SECURITY_EXT (KB5014754) in the layout AD CS
+    /// writes — GeneralNames { [0] otherName { `typeID`, [0] EXPLICIT `value` } } — built by openssl's ASN1
+    /// generator: `line` goes into an extension section, `sections` anywhere in the configuration (names prefixed
+    /// with `label`). `value` is an ASN1 generator value, e.g. `OCTETSTRING:S-1-5-21-…-1104`.
+    public static func sidExtension(_ label: String, typeID: String = "1.3.6.1.4.1.311.25.2.1", value: String)
+        -> (line: String, sections: String)
+    {
+        ("1.3.6.1.4.1.311.25.2 = ASN1:SEQUENCE:\(label)_names", """
+            [ \(label)_names ]
+            otherName = IMPLICIT:0,SEQUENCE:\(label)_other
+            [ \(label)_other ]
+            typeId = OID:\(typeID)
+            value = EXPLICIT:0,\(value)
+            """)
+    }
+}
+
+/// Runs a command-line tool (iconv, openssl) with `input` on its standard input, for checks against programs
+/// other than ours; returns its exit status and standard output.
+public enum ExternalTool {
+    public static func run(_ path: String, _ arguments: [String], input: [UInt8]) throws -> (status: Int32,
+                                                                                           output: [UInt8]) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let stdin = Pipe(), stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input))
+        try stdin.fileHandleForWriting.close()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, Array(output))
+    }
+}

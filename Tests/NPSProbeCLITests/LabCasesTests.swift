@@ -146,6 +146,8 @@ struct LabCase: CustomTestStringConvertible, Sendable {
         if let outer = options["outer"] { arguments += ["--outer-identity", outer] }
         if options["crypto-binding"] == "required" { arguments += ["--require-cryptobinding"] }
         if let crl = options["client-crl"] { arguments += ["--client-crl", lab.pki(crl)] }
+        if let state = options["proxy-state"] { arguments += ["--proxy-state", state] }
+        if let encoding = options["password-encoding"] { arguments += ["--password-encoding", encoding] }
         return arguments
     }
 

@@ -124,4 +124,77 @@ import TLS
         #expect(peap.cryptoBinding == .required)
         #expect(configuration.fragmentSize == TLSFragmenter.Configuration.typeDataSize(hostapdFragmentSize: 1398))
     }
+
+    // MARK: Passwords beyond ASCII, Proxy-State
+
+    @Test func papPasswordBeyondASCIIIsAPreflightWarning() throws {
+        let prepared = try CasePreparation.prepare(
+            Self.pap { $0.password = .literal("ä12345") }, dictionary: Self.dictionary, environment: [:])
+        let finding = try #require(prepared.request.preflight.first)
+        #expect(prepared.request.preflight.map(\.kind) == [.passwordBeyondASCII])
+        #expect(finding.detail == "the PAP password holds characters beyond ASCII (ä), sent as utf-8")
+        guard case .pap(let password, let encoding) = prepared.request.method else {
+            Issue.record("not PAP")
+            return
+        }
+        #expect(password == "ä12345" && encoding == .utf8)
+        // ASCII passwords earn nothing.
+        let plain = try CasePreparation.prepare(Self.pap(), dictionary: Self.dictionary, environment: [:])
+        #expect(plain.request.preflight.isEmpty)
+    }
+
+    @Test func windows1252IsCarriedToTheMethod() throws {
+        let prepared = try CasePreparation.prepare(
+            Self.pap {
+                $0.method = .chap
+                $0.password = .literal("Grüße")
+                $0.passwordEncoding = .windows1252
+            }, dictionary: Self.dictionary, environment: [:])
+        guard case .chap(_, let encoding) = prepared.request.method else {
+            Issue.record("not CHAP")
+            return
+        }
+        #expect(encoding == .windows1252)
+        #expect(prepared.request.preflight.first?.detail.hasSuffix("sent as windows-1252") == true)
+    }
+
+    @Test func aCharacterWindows1252LacksIsALocalError() {
+        #expect {
+            try CasePreparation.prepare(
+                Self.pap {
+                    $0.password = .literal("пароль")
+                    $0.passwordEncoding = .windows1252
+                }, dictionary: Self.dictionary, environment: [:])
+        } throws: { error in
+            "\(error)".contains("U+43F") && "\(error)".contains("windows-1252")
+        }
+    }
+
+    @Test func proxyStatesGoInEveryRequest() throws {
+        let prepared = try CasePreparation.prepare(
+            Self.pap { $0.proxyStates = ["hop-1", "0x0102ff"] }, dictionary: Self.dictionary, environment: [:])
+        #expect(prepared.request.attributes.all(.proxyState) == [Array("hop-1".utf8), [0x01, 0x02, 0xFF]])
+        for bad in ["0x123", "0xzz", "", String(repeating: "x", count: 254)] {
+            #expect(throws: ProfileError.self, "\(bad)") {
+                try CasePreparation.prepare(Self.pap { $0.proxyStates = [bad] }, dictionary: Self.dictionary,
+                                            environment: [:])
+            }
+        }
+    }
+
+    @Test func profileKeys() throws {
+        let loaded = loadText(papProfile + """
+            password_encoding: windows-1252
+            proxy_state: [hop-1, "0x0a0b"]
+            """, environment: ["S": "s", "P": "p"])
+        #expect(loaded.issues.errors.isEmpty, "\(loaded.issues)")
+        let settings = try #require(loaded.document?.cases.first?.settings)
+        #expect(settings.passwordEncoding == .windows1252)
+        #expect(settings.proxyStates == ["hop-1", "0x0a0b"])
+
+        let bad = loadText(papProfile + "password_encoding: latin-1\nproxy_state: 0x1\n",
+                           environment: ["S": "s", "P": "p"])
+        #expect(bad.issues.errors.count == 2, "\(bad.issues)")
+        #expect(bad.issues.errors.contains { $0.description.contains("proxy_state: 0x1 is not 0x followed by") })
+    }
 }

@@ -43,7 +43,11 @@ private struct RevocationPKI: Sendable {
 }
 
 @Suite struct PreflightRevocationTests {
-    private func kinds(_ findings: [PreflightFinding]) -> [PreflightFinding.Kind] { findings.map(\.kind) }
+    /// The kinds found, less the strong-mapping warning most of these certificates earn (they carry no SID;
+    /// StrongMappingTests covers it).
+    private func kinds(_ findings: [PreflightFinding]) -> [PreflightFinding.Kind] {
+        findings.map(\.kind).filter { $0 != .notStronglyMapped }
+    }
 
     @Test func revokedCertificateIsFound() throws {
         let pki = try RevocationPKI.get()
@@ -61,7 +65,7 @@ private struct RevocationPKI: Sendable {
         let pki = try RevocationPKI.get()
         let findings = CertificatePreflight.check(credentials: try pki.credentials("erin"),
                                                   trustedCAFile: pki.path("ca.pem"), crlFile: pki.path("ca.crl"))
-        #expect(findings.isEmpty, "\(findings)")
+        #expect(kinds(findings).isEmpty, "\(findings)")
     }
 
     @Test func derCRLAndNoTrustedCAFile() throws {
@@ -128,7 +132,7 @@ private struct RevocationPKI: Sendable {
         #expect(Set(kinds(findings)) == [.revoked, .missingClientAuthEKU])
         let clean = CertificatePreflight.check(credentials: try Lab.credentials("bob"),
                                                trustedCAFile: lab.path("root.pem"), crlFile: lab.path("issuing.crl"))
-        #expect(clean.isEmpty, "\(clean)")
+        #expect(kinds(clean).isEmpty, "\(clean)")
     }
 
     @Test func fileBasedCheckPassesTheCRLOn() throws {

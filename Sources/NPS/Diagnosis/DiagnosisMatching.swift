@@ -290,11 +290,47 @@ extension DiagnosisFacts {
             + certificateLine(handshake)
     }
 
-    /// The seed's case: the handshake completed (the server accepted the chain), no alert, yet a refusal.
-    func certificateRefusedAfterHandshake() -> [String]? {
+    /// What the strong-mapping reading of a refusal after the handshake needs to know of our certificate.
+    enum StrongMappingCondition {
+        /// The certificate names no SID (absent or malformed): KB5014754's refusal leads.
+        case namesNoSID
+        /// It names one, or the evidence predates npsprobe reading it: NTAuth and the mapping lead.
+        case namesSIDOrUnknown
+    }
+
+    /// The seed's case: the handshake completed (the server accepted the chain), no alert, yet a refusal; split by
+    /// whether our certificate names its account's SID (KB5014754), and saying which.
+    func certificateRefusedAfterHandshake(_ condition: StrongMappingCondition) -> [String]? {
         guard let handshake = clientCertificateRefusal, handshake.completed, handshake.alertsReceived.isEmpty else {
             return nil
         }
+        let mapping = handshake.clientCertificate?.strongMapping
+        let namesNoSID = mapping.map { $0.status != .present } ?? false
+        guard namesNoSID == (condition == .namesNoSID) else { return nil }
+        guard var lines = refusedAfterHandshakeLines(handshake) else { return nil }
+        if let line = strongMappingLine(mapping) { lines.insert(line, at: 3) }
+        return lines
+    }
+
+    /// What our certificate says for strong mapping (KB5014754), as an evidence line; nil when unknown.
+    func strongMappingLine(_ mapping: StrongCertificateMapping?) -> String? {
+        guard let mapping else { return nil }
+        switch mapping.status {
+        case .present:
+            let place = mapping.sidExtension.sid != nil ? "SID extension" : "SAN URI"
+            return "our certificate names its account's SID \(mapping.sid ?? "?") (\(place)): strongly mappable "
+                + "(KB5014754), unless that is not the account's SID (KDC event 41)"
+        case .malformed:
+            let problem = [mapping.sidExtension, mapping.sanURI].compactMap(\.problem).first
+            return "our certificate's SID does not decode (\(problem.map(\.description) ?? "malformed")): not "
+                + "strongly mapped (KB5014754)"
+        case .absent:
+            return "our certificate carries neither the SID extension (\(StrongCertificateMapping.sidExtensionOID)) "
+                + "nor a SAN URI \(StrongCertificateMapping.sanURIPrefix)<SID>: not strongly mapped (KB5014754)"
+        }
+    }
+
+    private func refusedAfterHandshakeLines(_ handshake: Handshake) -> [String]? {
         let finished = (handshake.version ?? .tls1_2) >= .tls1_3
             ? "the server's Finished and its success indication arrived"
             : "the server's Finished arrived"
@@ -444,6 +480,13 @@ extension DiagnosisFacts {
               let message = serverStated([.policyRefusal])
         else { return nil }
         return [refusalLine(isEAP ? stepPoint : "to the \(method.uppercased()) request"), line(quoting: message)]
+    }
+
+    /// A PAP/CHAP refusal of a password beyond ASCII (the pre-flight noted it): NPS's code-page decoding.
+    func passwordRejectedBeyondASCII() -> [String]? {
+        let findings = preflight(.passwordBeyondASCII)
+        guard !findings.isEmpty, let lines = passwordRejected() else { return nil }
+        return lines + findings.map { "pre-flight: \($0.detail)" }
     }
 
     func passwordRejected() -> [String]? {

@@ -278,6 +278,24 @@ public enum DiagnosisRules {
                  + "NPS, its root in Trusted Root CAs, the issuing CA in Intermediate CAs and NTAuth.",
              alternatives: [alt(861, [], "the client cannot chain its own certificate to a trusted root", .possible)],
              when: { $0.certificateIssuerNotRequested() }),
+        Rule(id: "client-cert-not-strongly-mapped", windowsError: 853, npsReasons: [16], confidence: .likely,
+             headline: "the client certificate is not strongly mapped to its account (KB5014754)",
+             cause: "The handshake completed (the server trusts the chain), then a refusal without an alert, and "
+                 + "the certificate names no SID (no SID extension, no SID SAN URI): since February 2025 domain "
+                 + "controllers refuse certificates not strongly mapped (KB5014754) unless the account maps them "
+                 + "explicitly (KDC event 39).",
+             fix: "Reissue the certificate from an AD CS template that adds the SID extension; for SCEP/Intune add "
+                 + "the SAN URI tag:microsoft.com,2022-09-14:sid:{{OnPremisesSecurityIdentifier}} (Windows Server "
+                 + "2019+ KDCs); or map the account strongly (altSecurityIdentities). On the DCs: KDC events 39, 40 "
+                 + "(npsprobe explain strong-mapping).",
+             alternatives: [
+                alt(853, [16, 265], "the issuing CA is missing from the NPS server's NTAuth store", .likely),
+                alt(853, [272, 292, 297, 298], "the certificate maps to no AD account, or to several (UPN/SAN "
+                    + "mapping, User-Name not matching the certificate)", .possible),
+                alt(812, [48, 65, 66], "a network policy refused the account after the certificate was accepted",
+                    .possible),
+             ],
+             when: { $0.certificateRefusedAfterHandshake(.namesNoSID) }),
         Rule(id: "client-cert-not-mapped", windowsError: 853, npsReasons: [16, 265], confidence: .likely,
              headline: "the server trusts the client certificate's chain but will not log it on",
              cause: "The TLS handshake completed, so the server trusts the certificate chain, yet it refused "
@@ -290,7 +308,7 @@ public enum DiagnosisRules {
                 alt(812, [48, 65, 66], "a network policy refused the account after the certificate was accepted",
                     .possible),
              ],
-             when: { $0.certificateRefusedAfterHandshake() }),
+             when: { $0.certificateRefusedAfterHandshake(.namesSIDOrUnknown) }),
         Rule(id: "client-cert-refused", windowsError: 853, npsReasons: [295, 265, 16], confidence: .likely,
              headline: "the server refused the client certificate",
              cause: "The server refused the client certificate during the TLS handshake without saying why: an "
@@ -444,6 +462,17 @@ public enum DiagnosisRules {
              fix: readEvent6273 + "; check the matching network policy and the user's Dial-in tab.",
              alternatives: [alt(691, [16, 8], "the credentials were refused", .possible)],
              when: { $0.rejectedWithPolicyMessage() }),
+        Rule(id: "password-beyond-ascii", windowsError: 691, npsReasons: [16], confidence: .likely,
+             headline: "the password was refused, and it holds characters beyond ASCII",
+             cause: "The server refused a PAP/CHAP password holding characters beyond ASCII: NPS decodes PAP "
+                 + "passwords in its ANSI code page (windows-1252 on Western servers), not UTF-8, and documents no "
+                 + "support for Extended ASCII in passwords, so the right password can arrive as another (reason "
+                 + "16).",
+             fix: "Run again with the other --password-encoding (windows-1252 or utf-8); when neither works "
+                 + "(characters outside the server's code page), use MS-CHAPv2 or PEAP-MSCHAPv2, whose NT hash is "
+                 + "Unicode (RFC 2759 §8.3), or a password within ASCII.",
+             alternatives: [alt(691, [16, 8], "the password is wrong, or the user unknown", .possible)],
+             when: { $0.passwordRejectedBeyondASCII() }),
         Rule(id: "password-reject", windowsError: 691, npsReasons: [16, 8], confidence: .likely,
              headline: "the user name or password was refused",
              cause: "The server refused the PAP/CHAP/MS-CHAPv2 request without a reason: most often a wrong "
@@ -505,6 +534,12 @@ public enum DiagnosisRules {
              fix: "Check the NPS service and its ports (`netstat -ano -p udp | findstr 1812`), the RADIUS client "
                  + "entry for this source address and its secret (NPS logs event 13 for unknown clients), and the "
                  + "firewall rule 'Network Policy Server (RADIUS Authentication - UDP-In)'.",
+             alternatives: [
+                alt(809, [], "NPS dropped the request as unsigned or from an unknown RADIUS client (BlastRADIUS "
+                    + "hardening, KB5040268): look for NPS events 4418 (Proxy-State without Message-Authenticator, "
+                    + "limitProxyState), 13 (unknown RADIUS client), 17 (Message-Authenticator required) and, when "
+                    + "NPS proxies, 4420 (an unsigned response of the remote server)", .possible),
+             ],
              when: { $0.timedOutWithoutReply() }),
         Rule(id: "timeout", windowsError: 809, confidence: .possible,
              headline: "the server stopped answering",

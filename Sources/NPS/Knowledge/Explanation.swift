@@ -5,12 +5,18 @@ public struct Explanation: Sendable, Hashable, Codable {
         case reasonCode
         case windowsError
         case msChapError
+        /// An NPS or domain-controller event id (4418, KDC 39).
+        case event
+        /// A subject spanning the catalogues, coded by its KB number (KB5014754).
+        case topic
 
         public var description: String {
             switch self {
             case .reasonCode: return "NPS reason code"
             case .windowsError: return "Windows error"
             case .msChapError: return "MS-CHAP error"
+            case .event: return "event"
+            case .topic: return "KB"
             }
         }
     }

@@ -12,6 +12,7 @@ public enum NPSKnowledge {
     private static let reasonsByWindowsError: [Int: [Int]] = NPSReasonCode.catalogue.reduce(into: [:]) { out, row in
         for error in row.windowsErrors where out[error]?.last != row.code { out[error, default: []].append(row.code) }
     }
+    private static let eventsByCode: [Int: NPSEvent] = index(NPSEvent.catalogue, by: \.code)
 
     private static func index<Row>(_ rows: [Row], by key: (Row) -> Int) -> [Int: Row] {
         var out: [Int: Row] = [:]
@@ -24,6 +25,12 @@ public enum NPSKnowledge {
     public static func reasonCode(_ code: Int) -> NPSReasonCode? { reasonsByCode[code] }
     public static func windowsError(_ code: Int) -> WindowsError? { windowsByCode[code] }
     public static func msChapError(_ code: Int) -> MSCHAPError? { msChapByCode[code] }
+    public static func event(_ code: Int) -> NPSEvent? { eventsByCode[code] }
+    /// A topic by one of its names or its KB number ("strong-mapping", "KB5014754"), any case.
+    public static func topic(named name: String) -> NPSTopic? {
+        let lower = name.lowercased()
+        return NPSTopic.catalogue.first { $0.names.contains(lower) || "kb\($0.kb)" == lower }
+    }
 
     /// The reason codes whose row lists Windows error `code` in `windowsErrors`, by number.
     public static func reasonCodes(surfacingAs code: Int) -> [Int] { reasonsByWindowsError[code] ?? [] }
@@ -42,6 +49,11 @@ public enum NPSKnowledge {
     public static func label(msChapError code: Int) -> String {
         guard let row = msChapByCode[code] else { return notInCatalogue }
         return "\(row.symbol): \(row.meaning)"
+    }
+
+    public static func label(event code: Int) -> String {
+        guard let row = eventsByCode[code] else { return notInCatalogue }
+        return "\(row.source): \(row.gist)"
     }
 
     // MARK: Explanations
@@ -108,6 +120,29 @@ public enum NPSKnowledge {
             summary: row.meaning, causes: row.causes, fixes: row.fixes, related: related, notes: notes)
     }
 
+    /// An NPS or domain-controller event id ("event 4418", "kdc 39"); nil when not in the catalogue.
+    public static func explain(event code: Int) -> Explanation? {
+        guard let row = eventsByCode[code] else { return nil }
+        let who = row.source == .kdc ? "KDC event" : "NPS event"
+        return Explanation(
+            kind: .event, code: code, symbol: nil, title: "\(who) \(code) (\(row.source))",
+            summary: row.gist, causes: row.causes, fixes: row.fixes,
+            related: row.windowsErrors.map { Reference(kind: .windowsError, code: $0, label: label(windowsError: $0)) },
+            notes: ["Sources: " + row.sources.joined(separator: "; ") + "."])
+    }
+
+    /// A topic ("strong-mapping", "KB5040268").
+    public static func explain(topic: NPSTopic) -> Explanation {
+        var related = topic.windowsErrors.map {
+            Reference(kind: .windowsError, code: $0, label: label(windowsError: $0))
+        }
+        related += topic.reasonCodes.map { Reference(kind: .reasonCode, code: $0, label: label(reasonCode: $0)) }
+        related += topic.events.map { Reference(kind: .event, code: $0, label: label(event: $0)) }
+        return Explanation(
+            kind: .topic, code: topic.kb, symbol: "KB\(topic.kb)", title: topic.title, summary: topic.summary,
+            causes: topic.causes, fixes: topic.fixes, related: related, notes: topic.notes)
+    }
+
     // MARK: Free-text queries
 
     /// The answer to a free-text query such as "853", "reason 16", "IAS_AUTH_FAILURE" or
@@ -132,6 +167,9 @@ public enum NPSKnowledge {
     /// - "reason 16", "reason code 16", "rc 16", "nps 16": a reason code;
     /// - "error 853", "windows 853", "ras 853", "0x355": a Windows error;
     /// - "mschap 691", "ms-chap 691": an MS-CHAP error;
+    /// - "event 4418", "kdc 39", "kdc event 39": an NPS or domain-controller event (a bare number that is neither a
+    ///   Windows error nor a reason code, too);
+    /// - a topic's name or KB number: "strong-mapping", "blastradius", "KB5014754";
     /// - a symbol, any case: `IAS_…` (reason codes) or `ERROR_…` (Windows and MS-CHAP errors).
     /// "E=691 R=1 …" strings are not parsed here: the caller parses them (EAP `MSCHAPv2Failure`) and calls
     /// `explain(msChapError:retry:)`.
@@ -146,6 +184,9 @@ public enum NPSKnowledge {
                 query: query, explanations: [],
                 notes: ["An MS-CHAP failure string: parse it (MSCHAPv2Failure) and explain its E= code."],
                 understood: false)
+        }
+        if let topic = topic(named: trimmed) {
+            return QueryResolution(query: query, explanations: [explain(topic: topic)], notes: [], understood: true)
         }
         if let symbolic = resolveSymbol(trimmed) {
             return QueryResolution(query: query, explanations: symbolic.0, notes: symbolic.1, understood: true)
@@ -164,6 +205,8 @@ public enum NPSKnowledge {
             return single(query, explain(windowsError: number), "Windows error \(number) is \(notInCatalogue).")
         case .msChap:
             return single(query, explain(msChapError: number), "MS-CHAP error \(number) is \(notInCatalogue).")
+        case .event:
+            return single(query, explain(event: number), "Event \(number) is \(notInCatalogue).")
         case .none:
             var found: [Explanation] = []
             if let windows = explain(windowsError: number) {
@@ -171,15 +214,18 @@ public enum NPSKnowledge {
                 if let chap = explain(msChapError: number) { found.append(chap) }
             } else if let reason = explain(reasonCode: number) {
                 found.append(reason)
+            } else if let event = explain(event: number) {
+                found.append(event)
             }
             let note = found.isEmpty
-                ? ["\(number) is \(notInCatalogue) (neither a catalogued Windows error nor an NPS reason code)."]
+                ? ["\(number) is \(notInCatalogue) (neither a catalogued Windows error, an NPS reason code nor an "
+                    + "event)."]
                 : []
             return QueryResolution(query: query, explanations: found, notes: note, understood: true)
         }
     }
 
-    private enum Prefix { case none, reason, windows, msChap }
+    private enum Prefix { case none, reason, windows, msChap, event }
 
     private static let prefixes: [(String, Prefix)] = [
         ("nps reason code", .reason), ("reason code", .reason), ("reason-code", .reason), ("reasoncode", .reason),
@@ -187,6 +233,7 @@ public enum NPSKnowledge {
         ("windows error", .windows), ("ras error", .windows), ("error", .windows), ("windows", .windows),
         ("win", .windows), ("ras", .windows),
         ("ms-chap error", .msChap), ("mschap error", .msChap), ("ms-chap", .msChap), ("mschap", .msChap),
+        ("nps event", .event), ("kdc event", .event), ("event id", .event), ("event", .event), ("kdc", .event),
     ]
 
     private static func splitPrefix(_ lower: String) -> (Prefix, String) {

@@ -46,10 +46,16 @@ extension WindowsError {
                 "MS-CHAPv2 failure inside PEAP: E=691 with R=1 (retry allowed) or R=0.",
                 "An NPS extension (MFA) rejected the request; a remote RADIUS server behind a proxy rejected it.",
                 "SSTP clients see 691 where IKEv2 clients see 812 for the same EAP/TLS failure on old RRAS.",
+                "A PAP/CHAP password beyond ASCII: NPS decodes PAP passwords in its ANSI code page (windows-1252 on "
+                    + "Western servers), not UTF-8, and documents no support for Extended ASCII in passwords; the "
+                    + "right password sent as UTF-8 is refused (reason 16). MS-CHAPv2 hashes Unicode and is not "
+                    + "affected.",
             ],
             fixes: [
                 "Find event 6273 on the NPS server for this user and time: its reason code names the real cause.",
                 "Clear saved credentials on the client; check account state in AD.",
+                "Passwords beyond ASCII over PAP: try npsprobe --password-encoding windows-1252, or use "
+                    + "MS-CHAPv2/PEAP (README, passwords beyond ASCII).",
             ]),
         WindowsError(
             703, "ERROR_INTERACTIVE_MODE", .ras,
@@ -151,10 +157,16 @@ extension WindowsError {
                     + "500 and 4500 to different servers.",
                 "IKEv2 packets large enough to be IP-fragmented, and the fragments dropped on the path.",
                 "The server name resolves to the wrong address.",
+                "Behind the VPN server, NPS dropped its RADIUS request as unsigned or from an unknown client "
+                    + "(BlastRADIUS hardening, KB5040268): NPS events 4418 (Proxy-State without "
+                    + "Message-Authenticator, limitProxyState), 13 (unknown RADIUS client), 17 (Message-Authenticator "
+                    + "required); NPS proxying to an unsigned remote server: 4420.",
             ],
             fixes: [
                 "Check name resolution, edge firewall/NAT rules and load-balancer persistence for UDP 500+4500.",
                 "Enable IKEv2 fragmentation on RRAS (registry Ikev2\\EnableServerFragmentation = 1).",
+                "On NPS, read the System log for events 4418, 4420, 13 and 17 (npsprobe explain 4418); sign every "
+                    + "RADIUS request at the NAS (npsprobe always does).",
             ]),
         WindowsError(
             810, "ERROR_VPN_BAD_CERT", .ras,
@@ -232,12 +244,19 @@ extension WindowsError {
                     + "name/UPN mapping problems (292, 298, 272), malformed certificate (285, 300).",
                 "Windows 11 compares the NPS server names in the profile case-sensitively with the NPS "
                     + "certificate's name, and reports the mismatch as 853.",
+                "Since February 2025 (KB5014754): the certificate is not strongly mapped — no SID extension "
+                    + "(1.3.6.1.4.1.311.25.2), no SAN URI tag:microsoft.com,2022-09-14:sid:<SID>, no explicit "
+                    + "altSecurityIdentities mapping — and the domain controllers enforce: NPS reason 16, KDC event "
+                    + "39 (40: the certificate predates the account; 41: another account's SID).",
             ],
             fixes: [
                 "On NPS: `certutil -enterprise -viewstore NTAuth`; add the issuing CA with "
                     + "`certutil -enterprise -addstore NTAuth <ca.cer>`.",
                 "On NPS: `certutil -verify -urlfetch <client.cer>` shows chain and revocation problems.",
                 "Write the NPS server names in the profile exactly as in the NPS certificate.",
+                "Not strongly mapped: reissue from an AD CS template that adds the SID, add the SID SAN URI to "
+                    + "SCEP/Intune certificates (Windows Server 2019+ KDCs), or map the account strongly (npsprobe "
+                    + "explain strong-mapping).",
             ]),
         WindowsError(
             854, "ERROR_EAP_USER_CERT_EXPIRED", .ras,

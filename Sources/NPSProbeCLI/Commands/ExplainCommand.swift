@@ -13,7 +13,8 @@ struct ExplainCommand: ParsableCommand {
         abstract: "Explain a Windows error (853), an NPS reason code (reason 16) or an MS-CHAP failure (E=691 …).",
         discussion: """
             Queries: 853 (a Windows error, with the MS-CHAP error of the same number), error 853, 0x355, \
-            reason 16, mschap 691, a symbol (IAS_AUTH_FAILURE, ERROR_EAP_USER_CERT_INVALID), an MS-CHAP \
+            reason 16, mschap 691, event 4418, kdc 39, a topic (strong-mapping, blastradius, KB5014754), \
+            a symbol (IAS_AUTH_FAILURE, ERROR_EAP_USER_CERT_INVALID), an MS-CHAP \
             failure text ('E=691 R=1 C=… V=3 M=…', as in an MS-CHAPv2 Failure or the MS-CHAP-Error \
             attribute) or an MS-CHAP-Error as NPS logs it (0x00453D363931…). Several queries may follow one \
             another; 'reason 16' may be given unquoted, and so may a failure text: the arguments after an \
@@ -27,14 +28,14 @@ struct ExplainCommand: ParsableCommand {
             """)
 
     enum Catalogue: String, ExpressibleByArgument, CaseIterable {
-        case reasons, errors, mschap
+        case reasons, errors, mschap, events
     }
 
     @Argument(help: ArgumentHelp("What to explain: 853, reason 16, mschap 691, a symbol or an E=… text.",
                                valueName: "query"))
     var queries: [String] = []
 
-    @Option(help: ArgumentHelp("Print a whole catalogue as a table instead: reasons, errors or mschap.",
+    @Option(help: ArgumentHelp("Print a whole catalogue as a table instead: reasons, errors, mschap or events.",
                                valueName: "catalogue"))
     var list: Catalogue?
 
@@ -270,6 +271,10 @@ private struct CatalogueRow: Encodable {
         case .mschap:
             return MSCHAPError.catalogue.map {
                 CatalogueRow(kind: .msChapError, code: $0.code, symbol: $0.symbol, summary: $0.meaning)
+            }
+        case .events:
+            return NPSEvent.catalogue.map {
+                CatalogueRow(kind: .event, code: $0.code, symbol: $0.source.rawValue, summary: $0.gist)
             }
         }
     }

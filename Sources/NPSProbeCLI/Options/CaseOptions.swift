@@ -58,6 +58,9 @@ struct CaseOptions: ParsableArguments {
         for finding in prepared.request.preflight {
             Console.warn("pre-flight: \(PreflightAdvice.warning(for: finding))")
         }
+        if let note = prepared.clientCertificate.flatMap(PreflightAdvice.strongMappingNote(for:)) {
+            Console.err("npsprobe: pre-flight: \(note)")
+        }
         return Prepared(prepared: prepared, dictionary: dictionary, definition: definition, settings: settings)
     }
 

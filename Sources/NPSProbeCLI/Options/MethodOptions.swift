@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Jobs
 import Profiles
+import RADIUS
 import Reports
 
 /// The method, identities, passwords, TLS and PEAP options of `auth` — each has a profile key, and the
@@ -38,6 +39,11 @@ struct MethodOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("MS-CHAPv2: the new password, from this file.", valueName: "path"))
     var newPasswordFile: String?
+
+    @Option(help: ArgumentHelp(
+        "PAP/CHAP: the password's octets, utf-8 (default) or windows-1252 (what NPS decodes: its ANSI code page; "
+            + "see the README on passwords beyond ASCII).", valueName: "encoding"))
+    var passwordEncoding: PasswordEncoding?
 
     // MARK: TLS
 
@@ -150,6 +156,7 @@ struct MethodOptions: ParsableArguments {
                          + "prefer --password-file or --password-env")
             settings.password = .literal(password)
         }
+        settings.passwordEncoding = passwordEncoding
         if let newPasswordFile {
             settings.newPassword = .file(Paths.absolute(newPasswordFile))
         } else if let newPasswordEnv {
@@ -179,6 +186,7 @@ struct MethodOptions: ParsableArguments {
 }
 
 extension AuthSettings.Method: ExpressibleByArgument {}
+extension PasswordEncoding: ExpressibleByArgument {}
 extension AuthSettings.PEAP.CryptoBinding: ExpressibleByArgument {}
 extension AuthSettings.PEAP.SoH: ExpressibleByArgument {}
 extension AuthSettings.NAS.Kind: ExpressibleByArgument {}

@@ -33,6 +33,19 @@ struct NASOptions: ParsableArguments {
         valueName: "name=value"))
     var attributes: [String] = []
 
+    @Option(name: .customLong("proxy-state"), help: ArgumentHelp(
+        "Add a Proxy-State attribute to every Access-Request, as a RADIUS proxy does (RFC 2865 §5.33; repeatable): "
+            + "text, or 0x and hex. Tests NPS's limitProxyState (KB5040268), which drops requests holding "
+            + "Proxy-State without Message-Authenticator (event 4418); npsprobe always signs its requests.",
+        valueName: "value"))
+    var proxyStates: [String] = []
+
+    func validate() throws {
+        for text in proxyStates {
+            if let problem = AuthSettings.proxyStateProblem(text) { throw ValidationError("--proxy-state: \(problem)") }
+        }
+    }
+
     /// The NAS part of `AuthSettings` (attributes are resolved against the dictionary when the case is prepared).
     func apply(to settings: inout AuthSettings) {
         let nas = AuthSettings.NAS(
@@ -40,6 +53,7 @@ struct NASOptions: ParsableArguments {
             calledStationId: calledStationId, kind: nasType)
         if !nas.isEmpty { settings.nas = nas }
         if !attributes.isEmpty { settings.attributes = attributes }
+        if !proxyStates.isEmpty { settings.proxyStates = proxyStates }
     }
 }
 

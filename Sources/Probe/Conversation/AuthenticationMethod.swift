@@ -6,10 +6,11 @@ import TLS
 /// How a conversation authenticates. Credentials are loaded before the run (TLS contexts once per
 /// profile); a method value is cheap to copy into thousands of conversations.
 public enum AuthenticationMethod: Sendable {
-    /// PAP: User-Password hidden with the shared secret (RFC 2865 §5.2).
-    case pap(password: String)
-    /// CHAP: CHAP-Password over a random CHAP-Challenge (RFC 2865 §5.3, §5.40; RFC 1994).
-    case chap(password: String)
+    /// PAP: User-Password hidden with the shared secret (RFC 2865 §5.2), the password's octets in `encoding`.
+    case pap(password: String, encoding: PasswordEncoding = .utf8)
+    /// CHAP: CHAP-Password over a random CHAP-Challenge (RFC 2865 §5.3, §5.40; RFC 1994), MD5 over the
+    /// password's octets in `encoding`.
+    case chap(password: String, encoding: PasswordEncoding = .utf8)
     /// MS-CHAPv2 without EAP, as a VPN server asks NPS (RFC 2548 §2.3: MS-CHAP-Challenge +
     /// MS-CHAP2-Response; the reply carries MS-CHAP2-Success or MS-CHAP-Error).
     case msCHAPv2(password: String)
@@ -96,15 +97,15 @@ struct SingleRoundTripMethod {
     /// The method's attributes for the Access-Request (User-Name is added by the conversation).
     mutating func requestAttributes() throws(ProbeError) -> [RADIUSAttribute] {
         switch method {
-        case .pap(let password):
+        case .pap(let password, let encoding):
             // Hidden by RADIUSPacket.request (RFC 2865 §5.2); 128 octets at most.
-            return [RADIUSAttribute(.userPassword, Array(password.utf8))]
-        case .chap(let password):
+            return [RADIUSAttribute(.userPassword, try Self.octets(password, encoding))]
+        case .chap(let password, let encoding):
             let challenge = random.bytes(16)
             let identifier = random.bytes(1)[0]
             return [
                 RADIUSAttribute(.chapPassword, RADIUSCrypto.chapPassword(
-                    identifier: identifier, password: Array(password.utf8), challenge: challenge)),
+                    identifier: identifier, password: try Self.octets(password, encoding), challenge: challenge)),
                 RADIUSAttribute(.chapChallenge, challenge),
             ]
         case .eap:
@@ -180,6 +181,14 @@ struct SingleRoundTripMethod {
         default:
             return MethodVerdict(
                 outcome: .error, localError: (.unexpectedReply, "unexpected reply \(reply.code)"))
+        }
+    }
+
+    static func octets(_ password: String, _ encoding: PasswordEncoding) throws(ProbeError) -> [UInt8] {
+        do {
+            return try encoding.encode(password)
+        } catch {
+            throw ProbeError(.badInput, "\(error)")
         }
     }
 

@@ -272,8 +272,8 @@ public final class LoadRequests: Sendable {
         _ method: AuthenticationMethod, expand: (NumberPattern?, String) -> String, entry: LoadIdentities.Entry?
     ) -> AuthenticationMethod {
         switch method {
-        case .pap(let password): return .pap(password: entry?.password ?? password)
-        case .chap(let password): return .chap(password: entry?.password ?? password)
+        case .pap(let password, let encoding): return .pap(password: entry?.password ?? password, encoding: encoding)
+        case .chap(let password, let encoding): return .chap(password: entry?.password ?? password, encoding: encoding)
         case .msCHAPv2(let password): return .msCHAPv2(password: entry?.password ?? password)
         case .eap(var configuration):
             configuration.identity = expand(patterns.outer, configuration.identity)

@@ -1,4 +1,5 @@
 import Foundation
+import RADIUS
 
 /// The keys of the schema, by context (documented in Profiles/reference.yaml).
 enum ProfileSchema {
@@ -6,7 +7,7 @@ enum ProfileSchema {
         "name", "description", "tags", "include", "servers", "server", "secret", "timeout", "retries",
         "require_message_authenticator", "dictionaries", "dictionary_dir", "nas", "attributes", "method",
         "identity", "outer_identity", "inner_identity", "password", "new_password", "tls", "fragment_size",
-        "framed_mtu", "peap", "accounting", "expect", "assert",
+        "framed_mtu", "peap", "accounting", "expect", "assert", "password_encoding", "proxy_state",
     ]
     static let nasKeys = ["ip_address", "identifier", "calling_station_id", "called_station_id", "type"]
     static let tlsKeys = [
@@ -312,6 +313,16 @@ struct FragmentParser {
             case "inner_identity": s.innerIdentity = string(value, key: key)
             case "password": s.password = secret(value, key: key)
             case "new_password": s.newPassword = secret(value, key: key)
+            case "password_encoding":
+                s.passwordEncoding = word(value, key: key, in: PasswordEncoding.allCases.map(\.rawValue))
+                    .flatMap(PasswordEncoding.init(rawValue:))
+            case "proxy_state":
+                s.proxyStates = strings(value, key: key, locations: &loc)
+                for (index, text) in (s.proxyStates ?? []).enumerated() {
+                    if let problem = AuthSettings.proxyStateProblem(text) {
+                        error(.invalidValue, loc["\(key)[\(index)]"] ?? value.location, "proxy_state: \(problem)")
+                    }
+                }
             case "tls": s.tls = tls(value, locations: &loc)
             case "fragment_size": s.fragmentSize = integer(value, key: key, range: 64...16384)
             case "framed_mtu": s.framedMTU = integer(value, key: key, range: 64...65535)

@@ -1,5 +1,7 @@
 import EAP
 import Foundation
+import RADIUS
+import TLS
 
 /// Where a secret comes from. Profiles name secrets; they do not hold them (a literal is accepted with a
 /// warning). Paths are absolute once loaded.
@@ -338,6 +340,12 @@ public struct AuthSettings: Sendable, Hashable {
     /// The identity inside the PEAP tunnel (default: `identity`).
     public var innerIdentity: String?
     public var password: SecretReference?
+    /// The octets of a PAP/CHAP password: UTF-8 (default) or windows-1252, what NPS decodes (profile key
+    /// `password_encoding`).
+    public var passwordEncoding: PasswordEncoding?
+    /// Proxy-State attributes to add to every Access-Request, as a proxy does (RFC 2865 §5.33), for testing a
+    /// server's `limitProxyState` (KB5040268); text, or `0x` and hex octets (profile key `proxy_state`).
+    public var proxyStates: [String]?
     /// MS-CHAPv2 change-password when the server answers E=648.
     public var newPassword: SecretReference?
     public var tls: TLS?
@@ -354,7 +362,8 @@ public struct AuthSettings: Sendable, Hashable {
         nas: NAS? = nil, attributes: [String]? = nil, method: Method? = nil, identity: String? = nil,
         outerIdentity: String? = nil, innerIdentity: String? = nil, password: SecretReference? = nil,
         newPassword: SecretReference? = nil, tls: TLS? = nil, fragmentSize: Int? = nil, framedMTU: Int? = nil,
-        peap: PEAP? = nil, accounting: Accounting? = nil
+        peap: PEAP? = nil, accounting: Accounting? = nil, passwordEncoding: PasswordEncoding? = nil,
+        proxyStates: [String]? = nil
     ) {
         self.servers = servers
         self.secret = secret
@@ -376,6 +385,8 @@ public struct AuthSettings: Sendable, Hashable {
         self.framedMTU = framedMTU
         self.peap = peap
         self.accounting = accounting
+        self.passwordEncoding = passwordEncoding
+        self.proxyStates = proxyStates
     }
 
     /// `self` layered over `base`: every field set here wins; `nas`, `tls`, `peap` and `accounting` merge field by
@@ -396,7 +407,8 @@ public struct AuthSettings: Sendable, Hashable {
             password: password ?? base.password, newPassword: newPassword ?? base.newPassword,
             tls: Self.merge(tls, base.tls) { $0.merged(over: $1) }, fragmentSize: fragmentSize ?? base.fragmentSize,
             framedMTU: framedMTU ?? base.framedMTU, peap: Self.merge(peap, base.peap) { $0.merged(over: $1) },
-            accounting: Self.merge(accounting, base.accounting) { $0.merged(over: $1) })
+            accounting: Self.merge(accounting, base.accounting) { $0.merged(over: $1) },
+            passwordEncoding: passwordEncoding ?? base.passwordEncoding, proxyStates: proxyStates ?? base.proxyStates)
     }
 
     private static func merge<T>(_ top: T?, _ base: T?, _ combine: (T, T) -> T) -> T? {
@@ -405,6 +417,27 @@ public struct AuthSettings: Sendable, Hashable {
         case (let top?, nil): return top
         case (nil, let base): return base
         }
+    }
+
+    /// A Proxy-State value's octets: `0x` and hex digits, else the text's UTF-8 (RFC 2865 §5.33: 1 to 253 octets).
+    public static func proxyStateOctets(_ text: String) -> [UInt8]? {
+        let octets: [UInt8]?
+        if text.lowercased().hasPrefix("0x") {
+            octets = [UInt8](hex: text.dropFirst(2))
+        } else {
+            octets = Array(text.utf8)
+        }
+        guard let octets, (1...253).contains(octets.count) else { return nil }
+        return octets
+    }
+
+    /// Why `text` is not a Proxy-State value, or nil.
+    public static func proxyStateProblem(_ text: String) -> String? {
+        guard proxyStateOctets(text) == nil else { return nil }
+        if text.lowercased().hasPrefix("0x"), [UInt8](hex: text.dropFirst(2)) == nil {
+            return "\(text) is not 0x followed by an even number of hex digits"
+        }
+        return "\(text) is not 1 to 253 octets"
     }
 
     /// The identity sent in the EAP-Response/Identity: the outer identity, else `identity`.

@@ -409,7 +409,9 @@ private struct ValidationRun {
     /// `PreflightAdvice`, the one table of what each finding means).
     static func consequence(of finding: PreflightFinding) -> (ProfileIssue.Severity, Int?, String) {
         let severity: ProfileIssue.Severity =
-            [.expiresSoon, .weakKey, .revocationUnchecked].contains(finding.kind) ? .warning : .error
+            [.expiresSoon, .weakKey, .revocationUnchecked, .notStronglyMapped, .strongMappingMalformed,
+             .passwordBeyondASCII]
+                .contains(finding.kind) ? .warning : .error
         // An expired intermediate makes the chain invalid (853), not the user certificate expired (854).
         if finding.kind == .expired, !finding.detail.hasPrefix("client certificate") {
             return (severity, 853, ": would likely cause Windows error 853 (a certificate of the chain has expired)")
@@ -429,6 +431,10 @@ private struct ValidationRun {
         case .trustAnchorUnavailable: return "check tls.client_ca"
         case .revoked: return "enroll a new certificate (npsprobe explain 855)"
         case .revocationUnchecked: return "check the CRL file"
+        case .notStronglyMapped, .strongMappingMalformed:
+            return "a certificate from an AD CS template that adds the SID, or a strong altSecurityIdentities "
+                + "mapping (npsprobe explain strong-mapping)"
+        case .passwordBeyondASCII: return "password_encoding: windows-1252, or an MS-CHAPv2 method"
         }
     }
 

@@ -29,12 +29,16 @@ public struct CertificateInfo: Sendable, Codable, Equatable {
     public var sha256Fingerprint: String
     /// URIs (and other full names) of the CRL distribution points.
     public var crlDistributionPoints: [String]
+    /// The account SID the certificate carries for strong mapping (KB5014754); nil in records written before
+    /// npsprobe read it.
+    public var strongMapping: StrongCertificateMapping?
 
     public init(
         subject: String, issuer: String, commonName: String?, serialNumber: String, notBefore: Date,
         notAfter: Date, subjectAlternativeNames: [String], extendedKeyUsages: [String],
         hasExtendedKeyUsageExtension: Bool, isCA: Bool, keyType: String, keyBits: Int, signatureAlgorithm: String,
-        sha1Fingerprint: String, sha256Fingerprint: String, crlDistributionPoints: [String]
+        sha1Fingerprint: String, sha256Fingerprint: String, crlDistributionPoints: [String],
+        strongMapping: StrongCertificateMapping? = nil
     ) {
         self.subject = subject
         self.issuer = issuer
@@ -52,6 +56,7 @@ public struct CertificateInfo: Sendable, Codable, Equatable {
         self.sha1Fingerprint = sha1Fingerprint
         self.sha256Fingerprint = sha256Fingerprint
         self.crlDistributionPoints = crlDistributionPoints
+        self.strongMapping = strongMapping
     }
 
     /// The DNS names a name check looks at: DNS SANs, or the CN when there is no DNS SAN (RFC 6125 §6.4.4).
@@ -89,6 +94,9 @@ extension CertificateInfo {
         sha1Fingerprint = Digest.sha1(der).hexString
         sha256Fingerprint = Digest.sha256(der).hexString
         crlDistributionPoints = x509CRLDistributionPoints(x509)
+        strongMapping = StrongCertificateMapping(
+            extensionValues: x509ExtensionValues(x509, oid: StrongCertificateMapping.sidExtensionOID),
+            uris: subjectAlternativeNames.compactMap { $0.hasPrefix("URI:") ? String($0.dropFirst(4)) : nil })
     }
 
     /// Parses one DER certificate (used for the Certificate messages seen on the wire).
@@ -250,6 +258,20 @@ private func x509CRLDistributionPoints(_ x509: OpaquePointer) -> [String] {
         }
     }
     return out
+}
+
+/// The DER values of every extension `oid` (dotted) of the certificate, in order.
+func x509ExtensionValues(_ x509: OpaquePointer, oid: String) -> [[UInt8]] {
+    guard let object = OBJ_txt2obj(oid, 1) else { return [] }
+    defer { ASN1_OBJECT_free(object) }
+    var values: [[UInt8]] = []
+    var index: Int32 = -1
+    while true {
+        index = X509_get_ext_by_OBJ(x509, object, index)
+        guard index >= 0, let extensionPointer = X509_get_ext(x509, index) else { break }
+        values.append(asn1StringBytes(X509_EXTENSION_get_data(extensionPointer)))
+    }
+    return values
 }
 
 /// ("RSA", 2048), ("EC", 256), ("Ed25519", 253), …

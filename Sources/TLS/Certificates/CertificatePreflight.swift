@@ -27,6 +27,17 @@ public struct PreflightFinding: Sendable, Codable, Equatable, CustomStringConver
         /// signature does not verify, or one past its nextUpdate (a server holding the same CRL cannot check
         /// revocation either).
         case revocationUnchecked
+        /// The leaf carries neither the SID extension nor the SAN URI with the account's SID (KB5014754): a
+        /// domain controller in full enforcement refuses it unless the account maps it explicitly
+        /// (`altSecurityIdentities`), which the client cannot see. A warning, not an error.
+        case notStronglyMapped
+        /// The leaf's SID extension or SID SAN URI does not decode (the detail says what and where): a domain
+        /// controller cannot map the certificate by it.
+        case strongMappingMalformed
+        /// A PAP or CHAP password holds characters beyond ASCII: their octets depend on the encoding, and NPS
+        /// decodes them in its ANSI code page, not UTF-8 (found by the case preparation, not by the certificate
+        /// checks here).
+        case passwordBeyondASCII
     }
 
     /// Why a CRL cannot answer for the certificate (a ``Kind/revocationUnchecked`` finding).
@@ -67,8 +78,9 @@ public enum CertificatePreflight {
     public static let minimumECBits = 256
 
     /// Checks loaded credentials: validity of every certificate we send, clientAuth EKU on the leaf,
-    /// key sizes, (with `trustedCAFile`) that the leaf verifies to that CA with the chain we send, and (with
-    /// `crlFile`, PEM or DER CRLs of the issuing CA(s)) that no certificate we send is revoked.
+    /// key sizes, (with `trustedCAFile`) that the leaf verifies to that CA with the chain we send, (with
+    /// `crlFile`, PEM or DER CRLs of the issuing CA(s)) that no certificate we send is revoked, and last that the
+    /// leaf names its account's SID for strong mapping (KB5014754).
     public static func check(credentials: TLSCredentials, trustedCAFile: String?, crlFile: String? = nil,
                              now: Date = Date()) -> [PreflightFinding]
     {
@@ -98,7 +110,7 @@ public enum CertificatePreflight {
             findings += revocationFindings(credentials.storage, crlFile: crlFile, trustedCAFile: trustedCAFile,
                                            now: now)
         }
-        return findings
+        return findings + strongMappingFindings(leaf)
     }
 
     /// The same checks on PEM files, reporting a key that does not match its certificate as a finding
@@ -120,6 +132,29 @@ public enum CertificatePreflight {
         }
         return findings + check(credentials: loaded.credentials, trustedCAFile: trustedCAFile, crlFile: crlFile,
                                 now: now)
+    }
+
+    /// What the leaf carries for strong certificate mapping (KB5014754): nothing when it names a SID,
+    /// `notStronglyMapped` when it names none, `strongMappingMalformed` when what it carries does not decode.
+    public static func strongMappingFindings(_ leaf: CertificateInfo) -> [PreflightFinding] {
+        guard let mapping = leaf.strongMapping else { return [] }
+        let what = "client certificate \"\(leaf.subject)\""
+        var findings: [PreflightFinding] = []
+        for (field, place) in [(mapping.sidExtension, "SID extension"), (mapping.sanURI, "SID SAN URI")]
+        where field.status == .malformed {
+            findings.append(PreflightFinding(
+                kind: .strongMappingMalformed,
+                detail: "\(what) has a malformed \(place): \(field.problem.map(\.description) ?? "unreadable")",
+                certificate: leaf.subject))
+        }
+        if mapping.status == .absent {
+            findings.append(PreflightFinding(
+                kind: .notStronglyMapped,
+                detail: "\(what) carries neither the SID extension (\(StrongCertificateMapping.sidExtensionOID)) nor a "
+                    + "SAN URI \(StrongCertificateMapping.sanURIPrefix)<SID>",
+                certificate: leaf.subject))
+        }
+        return findings
     }
 
     private static func validityFindings(_ certificate: CertificateInfo, role: String, now: Date)

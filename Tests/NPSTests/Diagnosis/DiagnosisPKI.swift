@@ -48,6 +48,7 @@ struct DiagnosisPKI: Sendable {
         try pki.issue("erin", subject: "/CN=erin@diag.test", by: "issuing", extensions: "noeku_client_ext")
         try pki.issue("frank", subject: "/CN=frank@diag.test", by: "retired", extensions: "client_ext")
         try pki.issue("mallory", subject: "/CN=mallory@diag.test", by: "rogue", extensions: "client_ext")
+        try pki.issue("ivan", subject: "/CN=ivan@diag.test", by: "issuing", extensions: "nosid_client_ext")
         try pki.issue("gina", subject: "/CN=gina@diag.test", by: "issuing", extensions: "client_ext",
                       validity: .dates(notBefore: "20990101000000Z", notAfter: "21000101000000Z"))
 
@@ -107,6 +108,11 @@ struct DiagnosisPKI: Sendable {
             crlFile: crl.map(path)))
     }
 
+    /// The SID every client certificate but ivan's carries.
+    static let sid = "S-1-5-21-2000000001-2000000002-2000000003-1104"
+
+    private static let sidExtension = TestPKIBuilder.sidExtension("sid", value: "OCTETSTRING:\(sid)")
+
     private static let extensions = """
         [ ca_ext ]
         basicConstraints = critical, CA:TRUE, pathlen:0
@@ -130,7 +136,15 @@ struct DiagnosisPKI: Sendable {
         keyUsage = critical, digitalSignature
         subjectAltName = DNS:\(serverName)
 
+        # Client certificates carry the account's SID (KB5014754) as AD CS online templates write it; ivan's not.
         [ client_ext ]
+        basicConstraints = CA:FALSE
+        keyUsage = critical, digitalSignature
+        extendedKeyUsage = clientAuth
+        \(sidExtension.line)
+        \(sidExtension.sections)
+
+        [ nosid_client_ext ]
         basicConstraints = CA:FALSE
         keyUsage = critical, digitalSignature
         extendedKeyUsage = clientAuth
@@ -138,6 +152,7 @@ struct DiagnosisPKI: Sendable {
         [ noeku_client_ext ]
         basicConstraints = CA:FALSE
         keyUsage = critical, digitalSignature
+        \(sidExtension.line)
         """
 }
 

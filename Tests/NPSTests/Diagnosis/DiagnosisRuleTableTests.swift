@@ -125,6 +125,33 @@ import Testing
         #expect(diagnosis.related.isEmpty, "no IKE error for an EAP refusal")
     }
 
+    /// KB5014754: without a SID in the certificate the strong-mapping reading leads; NTAuth and the mapping follow.
+    @Test func withoutASIDStrongMappingLeads() throws {
+        let diagnosis = Diagnoser.diagnose(try scenario("tls-strongmap-nosid (KB5014754: no SID, refused after the "
+                                                        + "handshake)"))
+        #expect(diagnosis.rule == "client-cert-not-strongly-mapped")
+        #expect(diagnosis.title.contains("not strongly mapped"))
+        #expect(diagnosis.cause.contains("KB5014754") && diagnosis.fix.contains("tag:microsoft.com,2022-09-14:sid:"))
+        #expect(diagnosis.alternatives.first?.cause.contains("NTAuth") == true)
+        #expect(diagnosis.alternatives.contains { $0.cause.contains("maps to no AD account") })
+        // The NTAuth rule does not also fire: the evidence said which.
+        #expect(!diagnosis.alternatives.contains { $0.rule == "client-cert-not-mapped" })
+    }
+
+    @Test func aPasswordBeyondASCIINamesTheEncoding() throws {
+        let diagnosis = Diagnoser.diagnose(try scenario("pap refused, password beyond ASCII"))
+        #expect(diagnosis.rule == "password-beyond-ascii" && diagnosis.windowsError == 691)
+        #expect(diagnosis.cause.contains("windows-1252") && diagnosis.fix.contains("--password-encoding"))
+        #expect(diagnosis.alternatives.contains { $0.rule == "password-reject" })
+    }
+
+    @Test func silenceListsTheBlastRADIUSDrops() throws {
+        let rule = try #require(DiagnosisRules.all.first { $0.id == "timeout-no-reply" })
+        let reading = try #require(rule.alternatives.first)
+        #expect(reading.windowsError == 809)
+        for event in ["4418", "13", "17", "4420", "KB5040268"] { #expect(reading.cause.contains(event), "\(event)") }
+    }
+
     // MARK: Order semantics on a table of our own
 
     private static let facts = DiagnosisFacts(ConversationEvidence(outcome: .reject, method: "pap", identity: "u"))

@@ -188,9 +188,20 @@ extension Scenario {
                  mentions: ["Access-Reject + EAP-Failure after the TLS handshake completed (round trip",
                             "no TLS alert received", "the server's Finished arrived",
                             "listed \"CN=Diag Retired Issuing CA\" (our issuer)", "no pre-flight finding",
-                            "\"CN=frank@diag.test\""]) {
+                            "\"CN=frank@diag.test\"",
+                            "our certificate names its account's SID \(DiagnosisPKI.sid) (SID extension)"]) {
             try eapTLS("frank", clientCAs: "ntauth-chain.pem", faults: [.rejectAfterHandshake], serverCRL: nil,
                        preflightCA: "ntauth-chain.pem")
+        },
+        Scenario("tls-strongmap-nosid (KB5014754: no SID, refused after the handshake)",
+                 rule: "client-cert-not-strongly-mapped", error: 853, .likely, reasons: [16],
+                 mentions: ["Access-Reject + EAP-Failure after the TLS handshake completed (round trip",
+                            "no TLS alert received",
+                            "our certificate carries neither the SID extension (1.3.6.1.4.1.311.25.2) nor a SAN URI "
+                                + "tag:microsoft.com,2022-09-14:sid:<SID>: not strongly mapped (KB5014754)",
+                            "pre-flight: client certificate \"CN=ivan@diag.test\" carries neither",
+                            "KDC event 39"]) {
+            try eapTLS("ivan", faults: [.rejectAfterHandshake])
         },
         Scenario("tls-retired over TLS 1.3", rule: "client-cert-not-mapped", error: 853, .likely,
                  mentions: ["success indication arrived"]) {
@@ -394,6 +405,17 @@ extension Scenario {
         Scenario("pap-alice-wrong", rule: "password-reject", error: 691, .likely, reasons: [16, 8],
                  mentions: ["Access-Reject to the PAP request for \"alice\" (round trip 1)"]) {
             EvidenceBuilder.single(method: "pap", outcome: .reject, replyCode: .accessReject)
+        },
+        Scenario("pap refused, password beyond ASCII", rule: "password-beyond-ascii", error: 691, .likely,
+                 reasons: [16],
+                 mentions: ["Access-Reject to the PAP request for \"ursula\" (round trip 1)",
+                            "pre-flight: the PAP password holds characters beyond ASCII (ä), sent as utf-8"]) {
+            var evidence = EvidenceBuilder.single(method: "pap", identity: "ursula", outcome: .reject,
+                                                  replyCode: .accessReject)
+            evidence.preflight = [PreflightFinding(
+                kind: .passwordBeyondASCII,
+                detail: "the PAP password holds characters beyond ASCII (ä), sent as utf-8")]
+            return evidence
         },
         Scenario("pap refused with a policy message", rule: "reject-policy-message", error: 812, .likely,
                  mentions: ["“Access denied by policy”"], messageDriven: true) {

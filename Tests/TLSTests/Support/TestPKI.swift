@@ -6,7 +6,9 @@ import LabSupport
 ///     Test Root (RSA) ── Test Issuing CA (EC P-256) ─┬─ server-rsa, server-ec   (serverAuth, DNS SAN)
 ///                                                    ├─ server-noeku, server-cn-only, server-expired
 ///                                                    ├─ server-revoked (in issuing.crl)
-///                                                    ├─ alice (RSA, clientAuth, UPN + email SANs), bob (EC)
+///                                                    ├─ alice (RSA, clientAuth, UPN + email SANs, SID extension)
+///                                                    ├─ bob (EC; no SID), carol-uri (SID in a SAN URI)
+///                                                    ├─ sid-binary, sid-wrong-oid, uri-bad-sid (malformed SIDs)
 ///                                                    └─ weak (RSA-1024, clientAuth)
 ///     Other Root (EC) ── mallory (clientAuth), server-other (serverAuth)
 enum TestPKI {
@@ -46,13 +48,19 @@ enum TestPKI {
         try pki.issue("bob", subject: "/O=Lab/CN=bob", by: "issuing", extensions: "client_ext")
         try pki.issue("weak", subject: "/O=Lab/CN=weak", key: .rsa(bits: 1024), by: "issuing",
                       extensions: "client_ext")
+        // Strong mapping (KB5014754): the SID in a SAN URI, and malformed SID extensions / URIs.
+        try pki.issue("carol-uri", subject: "/O=Lab/CN=carol", by: "issuing", extensions: "client_sanuri_ext")
+        try pki.issue("sid-binary", subject: "/O=Lab/CN=sid-binary", by: "issuing", extensions: "client_sid_binary_ext")
+        try pki.issue("sid-wrong-oid", subject: "/O=Lab/CN=sid-wrong-oid", by: "issuing",
+                      extensions: "client_sid_wrong_oid_ext")
+        try pki.issue("uri-bad-sid", subject: "/O=Lab/CN=uri-bad-sid", by: "issuing", extensions: "client_uri_bad_ext")
         try pki.issue("mallory", subject: "/O=Elsewhere/CN=mallory", by: "other-root", extensions: "client_ext")
         try pki.issue("server-other", subject: "/O=Elsewhere/CN=\(serverName)", by: "other-root",
                       extensions: "server_ext")
 
         // Chains as a server or client sends them: leaf + issuing CA.
         for name in ["server-rsa", "server-ec", "server-noeku", "server-cn-only", "server-expired", "server-revoked",
-                     "alice", "bob", "weak"] {
+                     "alice", "bob", "weak", "carol-uri", "sid-binary", "sid-wrong-oid", "uri-bad-sid"] {
             try pki.concatenate(["\(name).pem", "issuing.pem"], into: "\(name)-chain.pem")
         }
         try pki.concatenate(["mallory.pem", "other-root.pem"], into: "mallory-chain.pem")
@@ -91,6 +99,17 @@ enum TestPKI {
         return pki
     }
 
+    /// The SIDs the test PKI's certificates carry.
+    static let aliceSID = "S-1-5-21-1004336348-1177238915-682003330-1104"
+    static let carolSID = "S-1-5-21-1004336348-1177238915-682003330-1105"
+
+    private static let aliceSIDExtension = TestPKIBuilder.sidExtension("alice_sid", value: "OCTETSTRING:\(aliceSID)")
+    private static let binarySIDExtension = TestPKIBuilder.sidExtension(
+        "binary_sid", value: "FORMAT:HEX,OCTETSTRING:01050000000000051500000001000000020000000300000050040000")
+    /// The UPN's OID where the objectSid OID belongs.
+    private static let wrongOIDExtension = TestPKIBuilder.sidExtension(
+        "wrong_oid", typeID: "1.3.6.1.4.1.311.20.2.3", value: "OCTETSTRING:\(aliceSID)")
+
     private static let extensions = """
         [ issuing_ext ]
         basicConstraints = critical, CA:TRUE, pathlen:0
@@ -125,5 +144,40 @@ enum TestPKI {
         keyUsage = critical, digitalSignature, keyEncipherment
         extendedKeyUsage = clientAuth, emailProtection
         subjectAltName = email:alice@lab.example, otherName:1.3.6.1.4.1.311.20.2.3;UTF8:alice@corp.lab.example
+        \(aliceSIDExtension.line)
+        # szOID_NTDS_CA_SECURITY_EXT as AD CS writes it, built by openssl's ASN1 generator (not by our parser's code).
+        \(aliceSIDExtension.sections)
+
+        [ client_sanuri_ext ]
+        basicConstraints = CA:FALSE
+        keyUsage = critical, digitalSignature, keyEncipherment
+        extendedKeyUsage = clientAuth
+        subjectAltName = @carol_san
+        [ carol_san ]
+        email.1 = carol@lab.example
+        # A section, not a list: the URI holds a comma.
+        URI.1 = tag:microsoft.com,2022-09-14:sid:\(carolSID)
+
+        # The SID in its MS-DTYP binary form (S-1-5-21-1-2-3-1104) instead of text: a well-formed DER that names
+        # no SID the KDC reads.
+        [ client_sid_binary_ext ]
+        basicConstraints = CA:FALSE
+        extendedKeyUsage = clientAuth
+        \(binarySIDExtension.line)
+        \(binarySIDExtension.sections)
+
+        # The UPN's OID where the objectSid OID belongs.
+        [ client_sid_wrong_oid_ext ]
+        basicConstraints = CA:FALSE
+        extendedKeyUsage = clientAuth
+        \(wrongOIDExtension.line)
+        \(wrongOIDExtension.sections)
+
+        [ client_uri_bad_ext ]
+        basicConstraints = CA:FALSE
+        extendedKeyUsage = clientAuth
+        subjectAltName = @bad_uri_san
+        [ bad_uri_san ]
+        URI.1 = tag:microsoft.com,2022-09-14:sid:S-1-5-21-x-1104
         """
 }
