@@ -289,7 +289,7 @@ public enum DiagnosisRules {
                  + "2019+ KDCs); or map the account strongly (altSecurityIdentities). On the DCs: KDC events 39, 40 "
                  + "(npsprobe explain strong-mapping).",
              alternatives: [
-                alt(853, [16, 265], "the issuing CA is missing from the NPS server's NTAuth store", .likely),
+                alt(853, [16, 265], "the issuing CA is missing from the NPS server's NTAuth store", .possible),
                 alt(853, [272, 292, 297, 298], "the certificate maps to no AD account, or to several (UPN/SAN "
                     + "mapping, User-Name not matching the certificate)", .possible),
                 alt(812, [48, 65, 66], "a network policy refused the account after the certificate was accepted",
