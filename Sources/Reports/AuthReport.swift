@@ -91,6 +91,24 @@ public struct AuthJSON: Encodable {
         }
     }
 
+    /// The object for a case that could not start (unreadable credentials, no secret, a server name that does
+    /// not resolve): `outcome` `error`, the message in `error` and the evidence, the diagnosis saying so.
+    public init(localError message: String, method: String, identity: String, server: String?) {
+        let evidence = ConversationEvidence(
+            outcome: .error, method: method, identity: identity, server: server, localError: message)
+        outcome = evidence.outcome.rawValue
+        self.server = server
+        self.method = method
+        self.identity = identity
+        roundTrips = 0
+        latencyMs = 0
+        replyAttributes = []
+        mppeKeys = evidence.mppeKeys.rawValue
+        error = message
+        diagnosis = Diagnoser.diagnose(evidence)
+        self.evidence = evidence
+    }
+
     public func render() throws(ReportError) -> String { try JSONOutput.render(self) }
 
     private enum CodingKeys: String, CodingKey {

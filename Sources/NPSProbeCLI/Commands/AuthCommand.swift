@@ -35,7 +35,21 @@ struct AuthCommand: AsyncParsableCommand {
         let recording = try capture.prepare()
         var expectation = expect?.expectation
         try expectation.map(CLIExpectation.check)
-        let inputs = try self.inputs.prepare(keyLog: recording.keyLog, accounting: accounting.settings)
+        let inputs: CaseOptions.Prepared
+        var settings = AuthSettings()
+        do {
+            let merged = try self.inputs.merged(accounting: accounting.settings)
+            settings = merged.settings
+            inputs = try self.inputs.prepare(merged, keyLog: recording.keyLog)
+        } catch {
+            // `--json` is a contract: a case that cannot start still prints its object (outcome "error").
+            guard output.json else { throw error }
+            Console.err("npsprobe: error: \(error.message)")
+            Console.out(try AuthJSON(
+                localError: error.message, method: settings.method?.rawValue ?? "", identity: settings.identity ?? "",
+                server: settings.servers?.first).render())
+            throw ExitCode(ExitStatus.localError.rawValue)
+        }
         let (prepared, dictionary) = (inputs.prepared, inputs.dictionary)
         if expectation == nil, let definition = inputs.definition, definition.locations["expect"] != nil {
             expectation = definition.expectation

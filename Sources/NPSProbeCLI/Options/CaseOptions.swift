@@ -36,6 +36,15 @@ struct CaseOptions: ParsableArguments {
         keyLog: TLSKeyLog? = nil, accounting: AuthSettings.Accounting? = nil,
         adjust: (inout AuthSettings) throws(LocalError) -> Void = { _ throws(LocalError) in }
     ) throws(LocalError) -> Prepared {
+        var merged = try merged(accounting: accounting)
+        try adjust(&merged.settings)
+        return try prepare(merged, keyLog: keyLog)
+    }
+
+    /// The options merged over the `--profile`, and the profile's case.
+    func merged(accounting: AuthSettings.Accounting? = nil) throws(LocalError)
+        -> (settings: AuthSettings, definition: CaseDefinition?)
+    {
         var settings = connection.settings()
         nas.apply(to: &settings)
         method.apply(to: &settings)
@@ -46,7 +55,13 @@ struct CaseOptions: ParsableArguments {
             settings = settings.merged(over: loaded.settings)
             definition = loaded
         }
-        try adjust(&settings)
+        return (settings, definition)
+    }
+
+    func prepare(_ merged: (settings: AuthSettings, definition: CaseDefinition?), keyLog: TLSKeyLog? = nil)
+        throws(LocalError) -> Prepared
+    {
+        let (settings, definition) = merged
         let dictionary = try DictionaryLocator.load(directory: settings.dictionaryDirectory, additional: [])
         let prepared: PreparedCase
         do {

@@ -40,10 +40,8 @@ struct ConnectionOptions: ParsableArguments {
     var noRequireMessageAuthenticator = false
 
     func validate() throws {
-        if let timeout, !(timeout > 0 && timeout <= 300) {
-            throw ValidationError("--timeout must be between 0 and 300 seconds")
-        }
-        if let retries, !(0...20).contains(retries) { throw ValidationError("--retries must be between 0 and 20") }
+        if let timeout, let problem = SettingLimits.timeout.optionProblem(timeout) { throw ValidationError(problem) }
+        if let retries, let problem = SettingLimits.retries.optionProblem(retries) { throw ValidationError(problem) }
     }
 
     /// The connection part of `AuthSettings`: only what was given, so a `--profile` fills the rest.

@@ -136,8 +136,11 @@ struct MethodOptions: ParsableArguments {
         if noCryptobinding && requireCryptobinding {
             throw ValidationError("--no-cryptobinding and --require-cryptobinding contradict each other")
         }
-        if let fragmentSize, !(64...4096).contains(fragmentSize) {
-            throw ValidationError("--fragment-size must be between 64 and 4096 TLS octets")
+        if let fragmentSize, let problem = SettingLimits.fragmentSize.optionProblem(fragmentSize) {
+            throw ValidationError(problem)
+        }
+        if let framedMTU, let problem = SettingLimits.framedMTU.optionProblem(framedMTU) {
+            throw ValidationError(problem)
         }
         if cert != nil && pkcs12 != nil { throw ValidationError("give --cert/--key or --pkcs12, not both") }
     }

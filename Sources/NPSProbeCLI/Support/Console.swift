@@ -1,22 +1,73 @@
 import Foundation
 import Jobs
 import Reports
+import Synchronization
 
 /// Where the CLI writes: results to standard output, warnings, verbose traces and errors to standard
 /// error (so `--json` output stays parseable).
+///
+/// Writes go straight to the file descriptors with `write(2)`. A failed write to standard output (a full
+/// disk, `> /dev/full`, a closed descriptor, a reader that went away) is remembered and stops further
+/// output; the command then ends with exit status 3 and says why (`NPSProbeCommand.run`), instead of
+/// trapping the way `FileHandle.write` does.
 enum Console {
+    /// The errno of the first failed write to standard output.
+    private static let outputError = Mutex<Int32?>(nil)
+
     static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        guard outputError.withLock({ $0 == nil }) else { return }
+        if let error = writeAll(Array((text + "\n").utf8), to: STDOUT_FILENO) {
+            outputError.withLock { if $0 == nil { $0 = error } }
+        }
     }
 
     static func err(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        // Nothing is left to tell anyone when standard error itself fails.
+        _ = writeAll(Array((text + "\n").utf8), to: STDERR_FILENO)
     }
 
     static func warn(_ text: String) { err("npsprobe: warning: \(text)") }
 
     /// True when standard output is a terminal (colour and layout for humans only).
     static var isTerminal: Bool { isatty(STDOUT_FILENO) != 0 }
+
+    /// Why standard output could not be written, when a write failed ("No space left on device").
+    static var outputFailure: String? {
+        outputError.withLock { $0 }.map { String(cString: strerror($0)) }
+    }
+
+    /// Forgets an earlier failure (commands run in-process one after another in tests).
+    static func resetOutputFailure() { outputError.withLock { $0 = nil } }
+
+    /// Called once by `main` before anything runs: a closed standard output or error gets `/dev/null` so
+    /// that no file or socket opened later takes its number (and receives our output); standard output is
+    /// then marked failed (EBADF). SIGPIPE is ignored so that a reader that goes away makes a write fail
+    /// with EPIPE instead of killing the process.
+    static func prepareStandardStreams() {
+        signal(SIGPIPE, SIG_IGN)
+        for descriptor in [STDOUT_FILENO, STDERR_FILENO] where fcntl(descriptor, F_GETFD) == -1 && errno == EBADF {
+            let null = open("/dev/null", O_WRONLY)
+            if null >= 0, null != descriptor {
+                dup2(null, descriptor)
+                close(null)
+            }
+            if descriptor == STDOUT_FILENO { outputError.withLock { $0 = EBADF } }
+        }
+    }
+
+    /// Writes every byte, retrying on EINTR and after partial writes; the errno on failure.
+    static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Int32? {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            offset += written
+        }
+        return nil
+    }
 }
 
 /// A local failure: bad input, an unreadable file, a broken dictionary. Exit status 3.
@@ -38,7 +89,7 @@ enum ExitStatus: Int32 {
     case localError = 3
 
     static let help = """
-        Exit status: 0 accepted (or the outcome matched --expect), 1 rejected or not as expected,
+        Exit status: 0 accepted (or the outcome matched --expect), 1 rejected or not as expected, \
         2 no answer from any server, 3 local error (bad input, unreadable file, bad dictionary).
         """
 }
