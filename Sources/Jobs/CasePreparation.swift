@@ -88,15 +88,15 @@ public enum CasePreparation {
                 throw fail(.missingKey, "\(method.rawValue) needs a password",
                            hint: "--password-file PATH, --password-env VAR, or password: {env: VAR}")
             }
-            let value = try reference.resolve(environment: environment, at: location)
+            let value = try reference.resolve(environment: environment, at: location, what: "the password")
             guard !value.isEmpty else {
                 throw fail(.invalidValue, "the password (\(reference)) is empty",
-                           hint: "a file written with `echo` holds its newline only; put the password in it")
+                           hint: "put the password in the file (one trailing newline is ignored)")
             }
             return value
         }
         let newPassword = try settings.newPassword.map { reference throws(ProfileError) in
-            try reference.resolve(environment: environment, at: location)
+            try reference.resolve(environment: environment, at: location, what: "the new password")
         }
         let authentication: AuthenticationMethod
         var eapRecipe: EAPMethodRecipe?
@@ -236,7 +236,7 @@ public enum CasePreparation {
             throw ProfileError(.missingKey, at: location, "no shared secret",
                                hint: "--secret-file PATH, --secret-env VAR, NPSPROBE_SECRET, or secret: {env: VAR}")
         }
-        let secret = try secretReference.resolve(environment: environment, at: location)
+        let secret = try secretReference.resolve(environment: environment, at: location, what: "the shared secret")
         guard !secret.isEmpty else { throw ProfileError(.invalidValue, at: location, "the shared secret is empty") }
         let timeout = settings.timeout ?? 3
         let policy = RetransmitPolicy(
@@ -252,7 +252,7 @@ public enum CasePreparation {
         fail: (ProfileError.Code, String, String?) -> ProfileError, location: SourceLocation
     ) throws(ProfileError) -> TLSCredentials {
         let password = try tls.keyPassword.map { reference throws(ProfileError) in
-            Array(try reference.resolve(environment: environment, at: location).utf8)
+            Array(try reference.resolve(environment: environment, at: location, what: "the key password").utf8)
         }
         do {
             if let pkcs12 = tls.pkcs12 { return try TLSCredentials.pkcs12(file: pkcs12, password: password) }
@@ -262,8 +262,10 @@ public enum CasePreparation {
             }
             return try TLSCredentials.pem(certificateFile: certificate, keyFile: tls.key, keyPassword: password)
         } catch let error as TLSError {
-            throw fail(.unreadableCredentials, "client credentials: \(error.reason)",
-                       "check the files and the key password (--key-password-env / --key-password-file)")
+            // The key-password hint only where a password is the problem.
+            throw fail(.unreadableCredentials, "client credentials: \(error.reason)", error.code == .keyPassword
+                       ? "give the key or PKCS#12 password with --key-password-env / --key-password-file "
+                           + "(tls: key_password:)" : nil)
         } catch let error as ProfileError {
             throw error
         } catch {

@@ -51,6 +51,10 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Show every packet on stderr (best with --parallel 1).")
     var verbose = false
 
+    @Option(name: .customLong("dictionary"), help: ArgumentHelp(
+        "An extra FreeRADIUS-format dictionary file to load for every case (repeatable).", valueName: "path"))
+    var dictionaries: [String] = []
+
     @Option(help: ArgumentHelp("Folder holding the root 'dictionary' file.", valueName: "path"))
     var dictionaryDir: String?
 
@@ -62,7 +66,13 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let dictionary = try DictionaryLocator.load(directory: dictionaryDir, additional: [])
+        // Report paths are checked before anything is sent: a run is not repeated for a typo in --junit.
+        var reports: [OutputFile] = []
+        for case let (option, path?) in [("--junit", junit), ("--json", json), ("--prom", prom)] {
+            reports.append(try OutputFile.check(path, option: option))
+        }
+        try OutputFile.checkDistinct(reports)
+        let dictionary = try DictionaryLocator.load(directory: dictionaryDir, additional: dictionaries)
         let recording = try capture.prepare()
         let plan: SuitePlan
         do {
@@ -90,23 +100,17 @@ struct RunCommand: AsyncParsableCommand {
         }
         let suiteName = files.count == 1 ? URL(fileURLWithPath: files[0]).deletingPathExtension().lastPathComponent
             : "npsprobe"
-        try write(junit, JUnitReport.render(results, name: suiteName, timestamp: Date(),
-                                            hostname: ProcessInfo.processInfo.hostName))
-        try write(json, JSONReport.render(results))
-        try write(prom, PrometheusReport.render(results, timestamp: Date()))
+        for report in reports {
+            switch report.option {
+            case "--junit":
+                try report.write(JUnitReport.render(results, name: suiteName, timestamp: Date(),
+                                                    hostname: ProcessInfo.processInfo.hostName))
+            case "--json": try report.write(JSONReport.render(results))
+            default: try report.write(PrometheusReport.render(results, timestamp: Date()))
+            }
+        }
         let allPassed = results.allSatisfy(\.passed)
         try recording.write()
         throw ExitCode(allPassed ? ExitStatus.success.rawValue : ExitStatus.rejected.rawValue)
-    }
-
-    /// Writes a report atomically (a monitoring collector never reads half a file).
-    private func write(_ path: String?, _ text: String) throws(LocalError) {
-        guard let path else { return }
-        do {
-            try Data((text.hasSuffix("\n") ? text : text + "\n").utf8).write(
-                to: URL(fileURLWithPath: Paths.absolute(path)), options: .atomic)
-        } catch {
-            throw LocalError("cannot write \(path): \(error.localizedDescription)")
-        }
     }
 }

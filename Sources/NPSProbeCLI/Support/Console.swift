@@ -93,3 +93,23 @@ enum ExitStatus: Int32 {
         2 no answer from any server, 3 local error (bad input, unreadable file, bad dictionary).
         """
 }
+
+/// Text from elsewhere (log lines, names in them) made safe for a terminal.
+enum TerminalText {
+    /// Control characters other than newline — ESC sequences, BEL, backspace, carriage return, C1 controls,
+    /// DEL — written as `\u{1B}`, so a malformed log line cannot recolour, retitle or rewrite the terminal.
+    /// Tabs become spaces.
+    static func escapingControls(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x0A: out.append(scalar)
+            case 0x09: out.append(" ")
+            case 0x00...0x1F, 0x7F...0x9F:
+                out.append(contentsOf: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}".unicodeScalars)
+            default: out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+}
