@@ -15,13 +15,14 @@ struct AuthCommand: AsyncParsableCommand {
         abstract: "Authenticate once against one or more RADIUS servers and report the outcome.",
         discussion: """
             Options given on the command line win over the same settings in --profile.
+
             Methods: pap, chap, mschapv2 (MS-CHAPv2 in RADIUS attributes, as a VPN server asks NPS), and EAP:
             """ + " " + AuthSettings.Method.allCases.compactMap { $0.eap?.name }.joined(separator: ", ") + """
             . peap-tls is PEAP with an inner client certificate (Always On VPN user tunnels).
-            """ + "\n" + ExitStatus.help)
+            """ + "\n\n" + ExitStatus.help)
 
     @OptionGroup var inputs: CaseOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup(title: "Output") var output: OutputOptions
     @OptionGroup(title: "Capture") var capture: CaptureOptions
     @OptionGroup(title: "Accounting") var accounting: AccountingOptions
 

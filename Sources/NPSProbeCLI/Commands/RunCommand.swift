@@ -11,10 +11,18 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run suites and profiles and check every case against its expected outcome.",
         discussion: """
-            Cases run concurrently over one UDP transport; credentials and TLS contexts are loaded once per
-            case before anything is sent. Every file is validated first (as `npsprobe validate` would, with
+            Cases run concurrently over one UDP transport; credentials and TLS contexts are loaded once per \
+            case before anything is sent. Every file is validated first (as `npsprobe validate` would, with \
             secrets required): an invalid profile stops the run before it starts.
-            Exit status: 0 every case met its expectation, 1 some did not, 3 a profile is invalid.
+
+            Report files (--junit, --json, --prom) are checked before anything is sent as well. A regular \
+            file is replaced atomically (written beside it, then renamed over it); a device or a FIFO is \
+            written through; - and /dev/stdout write to standard output; a symbolic link is followed and what \
+            it points to is written that way. A folder, a missing folder or one that cannot be written is an \
+            error.
+
+            Exit status: 0 every case met its expectation, 1 some did not, 3 a profile or a report path is \
+            invalid (nothing was sent) or a report could not be written.
             """)
 
     @Argument(help: ArgumentHelp("Suite or profile files (YAML).", valueName: "file"))
@@ -51,12 +59,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Show every packet on stderr (best with --parallel 1).")
     var verbose = false
 
-    @Option(name: .customLong("dictionary"), help: ArgumentHelp(
-        "An extra FreeRADIUS-format dictionary file to load for every case (repeatable).", valueName: "path"))
-    var dictionaries: [String] = []
-
-    @Option(help: ArgumentHelp("Folder holding the root 'dictionary' file.", valueName: "path"))
-    var dictionaryDir: String?
+    @OptionGroup(title: "Dictionaries") var dictionary: DictionaryOptions
 
     @OptionGroup(title: "Capture (every case of the run in one file)") var capture: CaptureOptions
 
@@ -72,7 +75,7 @@ struct RunCommand: AsyncParsableCommand {
             reports.append(try OutputFile.check(path, option: option))
         }
         try OutputFile.checkDistinct(reports)
-        let dictionary = try DictionaryLocator.load(directory: dictionaryDir, additional: dictionaries)
+        let dictionary = try self.dictionary.load()
         let recording = try capture.prepare()
         let plan: SuitePlan
         do {

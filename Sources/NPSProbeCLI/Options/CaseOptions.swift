@@ -12,7 +12,7 @@ import TLS
 /// layered over an optional `--profile`. `auth` and `load` share it.
 struct CaseOptions: ParsableArguments {
     @OptionGroup var connection: ConnectionOptions
-    @OptionGroup var nas: NASOptions
+    @OptionGroup(title: "NAS attributes") var nas: NASOptions
     @OptionGroup var method: MethodOptions
 
     @Option(help: ArgumentHelp("A profile (YAML) with the settings; options given here override it.",

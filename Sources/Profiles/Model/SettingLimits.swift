@@ -25,14 +25,14 @@ public struct SettingLimit<Value: Comparable & Sendable>: Sendable {
     /// range 64…3000 (TLS octets per EAP packet)`.
     public func optionProblem(_ value: Value) -> String? {
         if let number = value as? Double, !number.isFinite {
-            return "\(option) \(Self.text(value)) is not a number of \(unit)"
+            return "\(option) \(Self.text(value)) is not a finite number of \(unit)"
         }
         guard !range.contains(value) else { return nil }
         return "\(option) \(Self.text(value)) is out of range \(rangeText) (\(unit))"
     }
 
     /// Integers as written, fractions without trailing zeros (`0.001`, `300`).
-    static func text(_ value: Value) -> String {
+    public static func text(_ value: Value) -> String {
         guard let number = value as? Double else { return "\(value)" }
         if number.isFinite, number == number.rounded(), abs(number) < 1e15 { return String(Int64(number)) }
         return "\(number)"
