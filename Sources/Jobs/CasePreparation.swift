@@ -63,7 +63,7 @@ public enum CasePreparation {
             do {
                 try dictionary.load(additional: path)
             } catch {
-                throw fail(.badDictionary, "dictionary \(path): \(error.reason)")
+                throw fail(.badDictionary, "dictionary \(error)")
             }
         }
         if let empty = settings.emptyValues.first {

@@ -276,7 +276,8 @@ public enum AuthText {
         }
         for (index, trip) in evidence.roundTrips.enumerated().dropLast() where !trip.answered {
             lines.append("round trip \(index + 1): \(trip.transmissions) transmission(s) of a \(trip.requestSize)-byte "
-                         + "\(trip.requestCode) to \(trip.server), " + (trip.unreachable?.summary ?? "no verified answer"))
+                         + "\(trip.requestCode) to \(trip.server), "
+                         + (trip.unreachable?.summary ?? "no verified answer"))
         }
         if evidence.outcome != .timeout { lines += discardLines(evidence) }
         let quoted: Set<String> = ["Reply-Message", "EAP-Message"]

@@ -18,7 +18,11 @@ struct DictCommand: ParsableCommand {
         let dictionary = try self.dictionary.load()
         let results = dictionary.lookup(query)
         guard !results.isEmpty else {
-            Console.err("npsprobe: '\(query)' is not in the loaded dictionaries")
+            var why = "npsprobe: '\(query)' is not in the loaded dictionaries"
+            if let key = RADIUSDictionary.parseOID(query), key.vendor != 0, dictionary.vendor(id: key.vendor) == nil {
+                why += " (no dictionary defines vendor \(key.vendor))"
+            }
+            Console.err(why + "; --dictionary FILE adds one")
             throw ExitCode(ExitStatus.rejected.rawValue)
         }
         for result in results { Console.out(result.description) }

@@ -33,6 +33,8 @@ struct StatusCommand: AsyncParsableCommand {
         var replyAttributes: [AuthJSON.Attribute]
         var discarded: [DiscardedDatagram]
         var error: String?
+        /// The network refused the request (ICMP port or host unreachable), when it did.
+        var unreachable: UnreachableEvidence?
     }
 
     func run() async throws {
@@ -64,7 +66,7 @@ struct StatusCommand: AsyncParsableCommand {
                     server: "\(server)", outcome: trip.reply == nil ? "no_answer" : "up",
                     latencyMs: trip.reply == nil ? nil : record?.latencyMilliseconds,
                     transmissions: record?.transmissions ?? 0, replyCode: trip.reply?.code.description,
-                    replyAttributes: described, discarded: record?.discarded ?? []))
+                    replyAttributes: described, discarded: record?.discarded ?? [], unreachable: record?.unreachable))
             } catch {
                 results.append(ServerStatus(
                     server: "\(server)", outcome: "error", transmissions: 0, replyAttributes: [], discarded: [],
@@ -83,6 +85,8 @@ struct StatusCommand: AsyncParsableCommand {
                     for attribute in result.replyAttributes {
                         Console.out("    \(attribute.name) = \(attribute.value)")
                     }
+                case "no_answer" where result.unreachable != nil:
+                    Console.out("NO ANSWER  \(result.server): \(result.unreachable!.summary)")
                 case "no_answer":
                     var line = "NO ANSWER  \(result.server) after \(result.transmissions) transmission(s): "
                         + "Status-Server not supported (NPS does not implement it), or the server is unreachable"
