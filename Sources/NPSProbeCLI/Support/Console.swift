@@ -13,8 +13,15 @@ import Synchronization
 enum Console {
     /// The errno of the first failed write to standard output.
     private static let outputError = Mutex<Int32?>(nil)
+    /// Standard output / error were closed when the process started: nothing is written to their numbers.
+    private static let outputClosed = Atomic<Bool>(false)
+    private static let errorClosed = Atomic<Bool>(false)
 
     static func out(_ text: String) {
+        guard !outputClosed.load(ordering: .relaxed) else {
+            outputError.withLock { if $0 == nil { $0 = EBADF } }
+            return
+        }
         guard outputError.withLock({ $0 == nil }) else { return }
         if let error = writeAll(Array((text + "\n").utf8), to: STDOUT_FILENO) {
             outputError.withLock { if $0 == nil { $0 = error } }
@@ -22,6 +29,7 @@ enum Console {
     }
 
     static func err(_ text: String) {
+        guard !errorClosed.load(ordering: .relaxed) else { return }
         // Nothing is left to tell anyone when standard error itself fails.
         _ = writeAll(Array((text + "\n").utf8), to: STDERR_FILENO)
     }
@@ -39,20 +47,38 @@ enum Console {
     /// Forgets an earlier failure (commands run in-process one after another in tests).
     static func resetOutputFailure() { outputError.withLock { $0 = nil } }
 
-    /// Called once by `main` before anything runs: a closed standard output or error gets `/dev/null` so
-    /// that no file or socket opened later takes its number (and receives our output); standard output is
-    /// then marked failed (EBADF). SIGPIPE is ignored so that a reader that goes away makes a write fail
-    /// with EPIPE instead of killing the process.
+    /// Called once by `main` before anything runs. SIGPIPE is ignored so that a reader that goes away makes a
+    /// write fail with EPIPE instead of killing the process. A standard output or error that was closed when
+    /// the process started is marked failed (EBADF) and never written: its number may already belong to
+    /// something else — libdispatch opens an eventfd before `main`, and takes the lowest free number — or
+    /// is given `/dev/null` so that no file or socket opened later takes it.
     static func prepareStandardStreams() {
         signal(SIGPIPE, SIG_IGN)
-        for descriptor in [STDOUT_FILENO, STDERR_FILENO] where fcntl(descriptor, F_GETFD) == -1 && errno == EBADF {
-            let null = open("/dev/null", O_WRONLY)
-            if null >= 0, null != descriptor {
-                dup2(null, descriptor)
-                close(null)
+        for descriptor in [STDOUT_FILENO, STDERR_FILENO] {
+            if fcntl(descriptor, F_GETFD) == -1 && errno == EBADF {
+                let null = open("/dev/null", O_WRONLY)
+                if null >= 0, null != descriptor {
+                    dup2(null, descriptor)
+                    close(null)
+                }
+            } else if !isAnonymousInode(descriptor) {
+                continue
             }
-            if descriptor == STDOUT_FILENO { outputError.withLock { $0 = EBADF } }
+            if descriptor == STDOUT_FILENO {
+                outputClosed.store(true, ordering: .relaxed)
+            } else {
+                errorClosed.store(true, ordering: .relaxed)
+            }
         }
+    }
+
+    /// An eventfd, epoll or similar (`anon_inode:[eventfd]` in /proc): never a stream a shell handed us.
+    private static func isAnonymousInode(_ descriptor: Int32) -> Bool {
+        var buffer = [CChar](repeating: 0, count: 64)
+        let count = readlink("/proc/self/fd/\(descriptor)", &buffer, buffer.count - 1)
+        guard count > 0 else { return false }
+        return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            .hasPrefix("anon_inode:")
     }
 
     /// Writes every byte, retrying on EINTR and after partial writes; the errno on failure.
