@@ -101,3 +101,17 @@ func ipv6LoopbackWorks() -> Bool {
     try? channel.close().wait()
     return true
 }
+
+@Suite struct ServerAddressMessageTests {
+    /// `SocketAddressError.UnknownHost: … (error -2) for host …, port 1812` was shown as it was.
+    @Test func anUnknownHostIsSaidInWords() {
+        do {
+            _ = try ServerAddress(parsing: "no.such.host.invalid")
+            Issue.record("resolved")
+        } catch {
+            #expect(error.reason.hasPrefix("cannot resolve 'no.such.host.invalid': "), "\(error.reason)")
+            #expect(!error.reason.contains("SocketAddressError") && !error.reason.contains("(error -"),
+                    "\(error.reason)")
+        }
+    }
+}
