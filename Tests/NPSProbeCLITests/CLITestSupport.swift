@@ -73,31 +73,29 @@ final class LoopbackUDP {
         self.host = host
         let ipv6 = host.contains(":")
         let fd = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        var port = 0
+        /// Binds `address` (port 0) and reads back the port the kernel chose.
+        func bindAndName<Address>(_ address: Address, port: (Address) -> UInt16) -> Int {
+            var address = address
+            var length = socklen_t(MemoryLayout<Address>.size)
+            withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                    _ = bind(fd, pointer, length)
+                    _ = getsockname(fd, pointer, &length)
+                }
+            }
+            return Int(UInt16(bigEndian: port(address)))
+        }
+        let port: Int
         if ipv6 {
             var address = sockaddr_in6()
             address.sin6_family = sa_family_t(AF_INET6)
             address.sin6_addr = in6addr_loopback
-            var length = socklen_t(MemoryLayout<sockaddr_in6>.size)
-            withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                    _ = bind(fd, pointer, length)
-                    _ = getsockname(fd, pointer, &length)
-                }
-            }
-            port = Int(UInt16(bigEndian: address.sin6_port))
+            port = bindAndName(address) { $0.sin6_port }
         } else {
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                    _ = bind(fd, pointer, length)
-                    _ = getsockname(fd, pointer, &length)
-                }
-            }
-            port = Int(UInt16(bigEndian: address.sin_port))
+            port = bindAndName(address) { $0.sin_port }
         }
         self.port = port
         if keepOpen {
