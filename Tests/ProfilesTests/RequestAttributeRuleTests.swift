@@ -89,6 +89,14 @@ import Testing
             == "tls.server_names[1] is empty")
     }
 
+    /// `validate` says it too, at the key.
+    @Test func validateNamesEmptyIdentities() throws {
+        let (_, document, _) = loadText(papProfile.replacingOccurrences(of: "identity: alice", with: "identity: \"\""))
+        let issues = ProfileValidator.validate(try #require(document).cases, dictionary: Self.dictionary)
+        let issue = try #require(issues.first { $0.message == "identity is empty" }, "\(issues)")
+        #expect(issue.severity == .error && issue.location.line == 4)
+    }
+
     @Test func anEmptyPasswordIsRefused() {
         #expect(refusal { $0.password = .literal("") }?.message == "the password (literal) is empty")
     }
