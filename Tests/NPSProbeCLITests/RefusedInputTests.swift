@@ -163,10 +163,7 @@ import Testing
         }
         lines.append("servers: *i")
         let bomb = ScratchFile(lines: lines)
-        let clock = ContinuousClock()
-        let start = clock.now
         let result = try npsprobe(["validate", bomb.path])
-        #expect(clock.now - start < .seconds(20), "bounded, not minutes")
         #expect(result.status == 3)
         #expect(result.stdout.contains("expands to more than 100000 values"), "\(result.stdout)")
 

@@ -101,9 +101,9 @@ struct LabRADIUSTests {
         let lab = try LabEnvironment.require()
         let report = try await run(server: [lab.address("CLOSED")], user: "alice", method: .pap(password: "x"))
         #expect(report.evidence.outcome == .timeout)
+        // One transmission: ended by the ICMP error before the 0.3 s timer could retransmit.
         #expect(report.evidence.roundTrips.first?.transmissions == 1)
         #expect(report.evidence.roundTrips.first?.unreachable?.kind == .portClosed)
-        #expect(report.elapsed < .milliseconds(300), "before the first 0.3 s retransmission")
     }
 
     @Test func failsOverToTheNextServer() async throws {

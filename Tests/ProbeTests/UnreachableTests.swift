@@ -34,8 +34,7 @@ import Testing
         #expect(evidence.kind == .portClosed)
         #expect(evidence.icmpType == 3 && evidence.icmpCode == 3)
         #expect(evidence.from == "127.0.0.1")
-        #expect(result.transmissions == 1)
-        #expect(result.elapsed < .milliseconds(900), "ended by the ICMP error, not by the timer")
+        #expect(result.transmissions == 1, "ended by the ICMP error before the 1 s timer retransmitted")
     }
 
     @Test(.enabled(if: ipv6LoopbackWorks())) func aClosedIPv6PortToo() async throws {
@@ -50,7 +49,7 @@ import Testing
         }
         #expect(evidence.kind == .portClosed)
         #expect(evidence.icmpType == 1 && evidence.icmpCode == 4)
-        #expect(result.elapsed < .milliseconds(900))
+        #expect(result.transmissions == 1)
     }
 
     /// One socket carries both exchanges: the ICMP error ends only the one whose destination and Identifier
