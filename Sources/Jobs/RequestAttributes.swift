@@ -64,7 +64,8 @@ enum RequestAttributes {
             explicit.append((try nasAddress(address, fail: fail), "--nas-ip-address (nas: ip_address:)"))
         }
         if let identifier = nas.identifier {
-            explicit.append((RADIUSAttribute(.nasIdentifier, string: identifier), "--nas-identifier (nas: identifier:)"))
+            explicit.append((RADIUSAttribute(.nasIdentifier, string: identifier),
+                             "--nas-identifier (nas: identifier:)"))
         }
         if let calling = nas.callingStationId {
             explicit.append((RADIUSAttribute(.callingStationId, string: calling),
@@ -170,7 +171,8 @@ enum RequestAttributes {
             _ = try RADIUSVendorSpecific(decoding: attribute.value, format: dictionary.vendorFormat(vendor))
         } catch {
             throw RADIUSError(.invalidVendorSpecific, "\(error.reason); write the vendor's attribute by name "
-                              + "(MS-…, Cisco-AVPair=…) or a whole Vendor-Specific as 0x<vendor id><type><length>…")
+                              + "(MS-…, Cisco-AVPair=…) or a whole Vendor-Specific as "
+                              + "0x<vendor id><type><length>…")
         }
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 
-/// A report file named on the command line (`--junit`, `--json`, `--prom`): checked before anything is
-/// sent, written once the run is over.
+/// A file named on the command line — a report (`--junit`, `--json`, `--prom`) or a file of secrets
+/// (`--keylog`, `--pcap`) — checked before anything is sent, written once the run is over.
 ///
+/// Reports (`Kind.report`):
 /// - `-`, `/dev/stdout` and `/dev/stderr` (and `/dev/fd/N`, `/proc/self/fd/N`) write to that stream.
 /// - A symbolic link is followed: what it points to is written as below (the link stays).
 /// - A character device or a FIFO (`/dev/null`, a named pipe) is written through: opened and written, never
@@ -12,7 +13,16 @@ import Foundation
 ///   collector) never reads half a report.
 /// - Anything else — a folder, a socket, a missing folder, a folder we cannot write — is refused by
 ///   `check` with a message naming the option and the path.
+///
+/// Files of secrets (`Kind.secrets`) are only ever replaced: written to a temporary file in the same folder
+/// (mkstemp: created 0600, never through a link an attacker planted) and renamed over the name, so an existing
+/// file — or a symbolic link at that name — is replaced, never written through; readable by the owner only.
 struct OutputFile: Sendable {
+    enum Kind: Sendable {
+        case report
+        case secrets
+    }
+
     enum Target: Sendable, Equatable {
         /// A standard stream or an inherited descriptor.
         case descriptor(Int32)
@@ -27,15 +37,32 @@ struct OutputFile: Sendable {
     /// As given on the command line.
     let path: String
     let target: Target
+    let kind: Kind
 
     /// Resolves and checks `path` for writing; nothing is created yet.
-    static func check(_ path: String, option: String) throws(LocalError) -> OutputFile {
+    static func check(_ path: String, option: String, kind: Kind = .report) throws(LocalError) -> OutputFile {
         func refuse(_ why: String) -> LocalError { LocalError("\(option) \(path): \(why)") }
-        if path == "-" { return OutputFile(option: option, path: path, target: .descriptor(STDOUT_FILENO)) }
         let absolute = Paths.absolute(path)
+        if kind == .secrets {
+            var info = stat()
+            if lstat(absolute, &info) == 0 {
+                switch info.st_mode & S_IFMT {
+                case S_IFREG, S_IFLNK: break
+                case S_IFDIR: throw refuse("is a directory; give a file name")
+                default: throw refuse("is not a regular file (a file of secrets is replaced, never written through)")
+                }
+            } else if errno != ENOENT {
+                throw refuse(String(cString: strerror(errno)))
+            }
+            try checkFolder(of: absolute, refuse)
+            return OutputFile(option: option, path: path, target: .replace(absolute), kind: kind)
+        }
+        if path == "-" {
+            return OutputFile(option: option, path: path, target: .descriptor(STDOUT_FILENO), kind: kind)
+        }
         if let descriptor = streamDescriptor(absolute) {
             guard fcntl(descriptor, F_GETFD) != -1 else { throw refuse("descriptor \(descriptor) is not open") }
-            return OutputFile(option: option, path: path, target: .descriptor(descriptor))
+            return OutputFile(option: option, path: path, target: .descriptor(descriptor), kind: kind)
         }
         // Follow symbolic links to what they name (a dangling link names a file to create).
         guard let resolved = followingLinks(absolute) else { throw refuse("too many levels of symbolic links") }
@@ -47,7 +74,7 @@ struct OutputFile: Sendable {
                              + "report\(suggestedExtension(option))")
             case S_IFCHR, S_IFIFO:
                 guard access(resolved, W_OK) == 0 else { throw refuse("cannot be written by this user") }
-                return OutputFile(option: option, path: path, target: .writeThrough(resolved))
+                return OutputFile(option: option, path: path, target: .writeThrough(resolved), kind: kind)
             case S_IFREG:
                 guard access(resolved, W_OK) == 0 else { throw refuse("cannot be written by this user") }
             default:
@@ -56,30 +83,40 @@ struct OutputFile: Sendable {
         } else if errno != ENOENT {
             throw refuse(String(cString: strerror(errno)))
         }
-        let folder = URL(fileURLWithPath: resolved).deletingLastPathComponent().path
+        try checkFolder(of: resolved, refuse)
+        return OutputFile(option: option, path: path, target: .replace(resolved), kind: kind)
+    }
+
+    /// The folder a file is renamed into exists and can be written.
+    private static func checkFolder(of file: String, _ refuse: (String) -> LocalError) throws(LocalError) {
+        let folder = URL(fileURLWithPath: file).deletingLastPathComponent().path
         var folderInfo = stat()
         guard stat(folder, &folderInfo) == 0, folderInfo.st_mode & S_IFMT == S_IFDIR else {
             throw refuse("the folder \(folder) does not exist")
         }
         guard access(folder, W_OK | X_OK) == 0 else {
-            throw refuse("the folder \(folder) cannot be written by this user (the report is renamed into place)")
+            throw refuse("the folder \(folder) cannot be written by this user (the file is renamed into place)")
         }
-        return OutputFile(option: option, path: path, target: .replace(resolved))
     }
 
-    /// Refuses two options naming the same file: the second report would replace the first.
-    static func checkDistinct(_ files: [OutputFile]) throws(LocalError) {
-        for (index, file) in files.enumerated() {
+    /// Refuses two options naming the same file: the second would replace the first.
+    static func checkDistinct(_ files: [OutputFile?]) throws(LocalError) {
+        let present = files.compactMap { $0 }
+        for (index, file) in present.enumerated() {
             guard case .replace(let path) = file.target else { continue }
-            if let other = files[..<index].first(where: { $0.target == file.target }) {
-                throw LocalError("\(other.option) and \(file.option) both name \(path); give each report its own file")
+            if let other = present[..<index].first(where: { $0.target == file.target }) {
+                throw LocalError("\(other.option) and \(file.option) both name \(path); give each its own file")
             }
         }
     }
 
     /// Writes `text` (with a final newline).
     func write(_ text: String) throws(LocalError) {
-        let bytes = Array((text.hasSuffix("\n") ? text : text + "\n").utf8)
+        try write(Array((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+
+    /// Writes `bytes` as they are.
+    func write(_ bytes: [UInt8]) throws(LocalError) {
         func failed(_ what: String, _ code: Int32) -> LocalError {
             LocalError("\(option) \(path): \(what): \(String(cString: strerror(code)))")
         }
@@ -103,10 +140,15 @@ struct OutputFile: Sendable {
             } else if fsync(descriptor) != 0 {
                 problem = failed("cannot write", errno)
             }
-            // mkstemp makes the file 0600; a report is for others to read (as a file written with `>`).
-            let mask = umask(0)
-            umask(mask)
-            fchmod(descriptor, 0o666 & ~mask)
+            // mkstemp makes the file 0600, as a file of secrets stays; a report is for others to read (as a
+            // file written with `>`).
+            if kind == .report {
+                let mask = umask(0)
+                umask(mask)
+                fchmod(descriptor, 0o666 & ~mask)
+            } else if problem == nil, fchmod(descriptor, 0o600) != 0 {
+                problem = failed("cannot set mode 0600", errno)
+            }
             close(descriptor)
             if problem == nil, rename(temporary, file) != 0 { problem = failed("cannot rename into place", errno) }
             if let problem {
