@@ -93,9 +93,11 @@ public struct AuthJSON: Encodable {
 
     /// The object for a case that could not start (unreadable credentials, no secret, a server name that does
     /// not resolve): `outcome` `error`, the message in `error` and the evidence, the diagnosis saying so.
-    public init(localError message: String, method: String, identity: String, server: String?) {
+    public init(localError message: String, code: LocalErrorCode, method: String, identity: String,
+                server: String?) {
         let evidence = ConversationEvidence(
-            outcome: .error, method: method, identity: identity, server: server, localError: message)
+            outcome: .error, method: method, identity: identity, server: server, localError: message,
+            localErrorCode: code)
         outcome = evidence.outcome.rawValue
         self.server = server
         self.method = method

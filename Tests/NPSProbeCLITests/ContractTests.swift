@@ -35,6 +35,7 @@ import Testing
             #expect(json.keys.contains(key), "the contract's field \(key)")
         }
         #expect((json["diagnosis"] as? [String: Any])?["rule"] as? String == "local-error")
+        #expect((json["evidence"] as? [String: Any])?["local_error_code"] is String, "typed, as for run-time errors")
         #expect(result.stderr.contains(message), "the message on stderr too")
     }
 

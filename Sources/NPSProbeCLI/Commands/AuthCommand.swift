@@ -47,8 +47,8 @@ struct AuthCommand: AsyncParsableCommand {
             guard output.json else { throw error }
             Console.err("npsprobe: error: \(error.message)")
             Console.out(try AuthJSON(
-                localError: error.message, method: settings.method?.rawValue ?? "", identity: settings.identity ?? "",
-                server: settings.servers?.first).render())
+                localError: error.message, code: error.code, method: settings.method?.rawValue ?? "",
+                identity: settings.identity ?? "", server: settings.servers?.first).render())
             throw ExitCode(ExitStatus.localError.rawValue)
         }
         let (prepared, dictionary) = (inputs.prepared, inputs.dictionary)

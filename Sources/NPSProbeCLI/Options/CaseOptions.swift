@@ -1,4 +1,5 @@
 import ArgumentParser
+import Evidence
 import Foundation
 import Jobs
 import NPS
@@ -67,7 +68,13 @@ struct CaseOptions: ParsableArguments {
         do {
             prepared = try CasePreparation.prepare(settings, dictionary: dictionary, keyLog: keyLog)
         } catch {
-            throw LocalError(error.hint.map { "\(error.reason) (\($0))" } ?? error.reason)
+            let code: LocalErrorCode = switch error.code {
+            case .unreadableCredentials, .certificate: .credentials
+            case .badServer: .badServerAddress
+            case .tlsConfiguration: .tls
+            default: .badInput
+            }
+            throw LocalError(error.hint.map { "\(error.reason) (\($0))" } ?? error.reason, code: code)
         }
         for warning in prepared.warnings { Console.warn(warning) }
         for finding in prepared.request.preflight {

@@ -1,3 +1,4 @@
+import Evidence
 import Foundation
 import Jobs
 import Reports
@@ -99,7 +100,12 @@ enum Console {
 /// A local failure: bad input, an unreadable file, a broken dictionary. Exit status 3.
 struct LocalError: Error, CustomStringConvertible {
     let message: String
-    init(_ message: String) { self.message = message }
+    /// What kind of local failure, for evidence (`auth --json` on a case that could not start).
+    var code: LocalErrorCode = .badInput
+    init(_ message: String, code: LocalErrorCode = .badInput) {
+        self.message = message
+        self.code = code
+    }
     var description: String { message }
 }
 

@@ -1,5 +1,6 @@
 import Evidence
 import NPS
+import RADIUS
 import Testing
 
 /// ICMP errors are evidence (issue 12): a closed port is said at once and for certain, not "nothing answered".
@@ -7,7 +8,7 @@ import Testing
     static func trip(_ server: String, unreachable: UnreachableEvidence? = nil, transmissions: Int = 1)
         -> RoundTripEvidence
     {
-        RoundTripEvidence(server: server, requestCode: "Access-Request", identifier: 7, requestSize: 69,
+        RoundTripEvidence(server: server, requestCode: .accessRequest, identifier: 7, requestSize: 69,
                           requestHadState: false, transmissions: transmissions, latencyMilliseconds: 0.3,
                           unreachable: unreachable)
     }
