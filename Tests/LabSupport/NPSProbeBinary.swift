@@ -56,7 +56,8 @@ public enum NPSProbeBinary {
         _ arguments: [String], environment: [String: String]? = nil, stdin: Data? = nil,
         currentDirectory: String? = nil, standardOutput: String? = nil
     ) throws -> Output {
-        try start(arguments, environment: environment, stdin: stdin, currentDirectory: currentDirectory).wait()
+        try start(arguments, environment: environment, stdin: stdin, currentDirectory: currentDirectory,
+                  standardOutput: standardOutput).wait()
     }
 
     /// A running `npsprobe`: send it signals, then wait for its output.
@@ -106,10 +107,10 @@ public enum NPSProbeBinary {
         }
     }
 
-    /// Starts `npsprobe arguments…` and returns at once.
+    /// Starts `npsprobe arguments…` and returns at once (`standardOutput`: as for `run`).
     public static func start(
         _ arguments: [String], environment: [String: String]? = nil, stdin: Data? = nil,
-        currentDirectory: String? = nil
+        currentDirectory: String? = nil, standardOutput: String? = nil
     ) throws -> Running {
         guard let binary = executable else {
             throw LabUnavailable(
