@@ -89,11 +89,17 @@ public enum CasePreparation {
                            hint: "--password-file PATH, --password-env VAR, or password: {env: VAR}")
             }
             let value = try reference.resolve(environment: environment, at: location, what: "the password")
-            guard !value.isEmpty else {
+            // A password file or variable that holds nothing is a mistake, never a password to send; a literal
+            // is taken as written (`load --identity-file` gives each identity its own over an empty one).
+            switch reference {
+            case .file where value.isEmpty:
                 throw fail(.invalidValue, "the password (\(reference)) is empty",
                            hint: "put the password in the file (one trailing newline is ignored)")
+            case .env where value.isEmpty:
+                throw fail(.invalidValue, "the password (\(reference)) is empty", hint: nil)
+            default:
+                return value
             }
-            return value
         }
         let newPassword = try settings.newPassword.map { reference throws(ProfileError) in
             try reference.resolve(environment: environment, at: location, what: "the new password")

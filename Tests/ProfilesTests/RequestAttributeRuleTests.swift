@@ -97,8 +97,18 @@ import Testing
         #expect(issue.severity == .error && issue.location.line == 4)
     }
 
-    @Test func anEmptyPasswordIsRefused() {
-        #expect(refusal { $0.password = .literal("") }?.message == "the password (literal) is empty")
+    @Test func anEmptyPasswordFileOrVariableIsRefused() throws {
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString)").path
+        #expect(FileManager.default.createFile(atPath: empty, contents: Data("\n".utf8)))
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        #expect(refusal { $0.password = .file(empty) }?.message == "the password (file:\(empty)) is empty")
+        do throws(ProfileError) {
+            _ = try CasePreparation.prepare(CasePreparationTests.pap { $0.password = .env("EMPTY") },
+                                            dictionary: Self.dictionary, environment: ["EMPTY": ""])
+            Issue.record("an empty variable was taken as the password")
+        } catch {
+            #expect(error.message == "the password (env:EMPTY) is empty")
+        }
     }
 
     /// One range per setting: the schema reads it from `SettingLimits`, and so does the CLI.
