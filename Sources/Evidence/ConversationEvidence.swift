@@ -230,13 +230,16 @@ public struct RoundTripEvidence: Sendable, Codable, Equatable {
     public var source: String?
     /// Where the verified reply came from (behind a balancer: the address that answered).
     public var replyFrom: String?
+    /// The network said the request cannot be delivered (ICMP port or host unreachable): the exchange ended
+    /// at once instead of waiting out the retransmission schedule.
+    public var unreachable: UnreachableEvidence?
 
     public init(
         server: String, requestCode: RADIUSCode, identifier: Int, requestSize: Int, requestHadState: Bool,
         transmissions: Int, latencyMilliseconds: Double, replyCode: RADIUSCode? = nil, replySize: Int? = nil,
         replyHasState: Bool = false, discarded: [DiscardedDatagram] = [], discardedCount: Int? = nil,
         eap: String? = nil, requestEAP: EAPPacketSummary? = nil, replyEAP: EAPPacketSummary? = nil,
-        source: String? = nil, replyFrom: String? = nil
+        source: String? = nil, replyFrom: String? = nil, unreachable: UnreachableEvidence? = nil
     ) {
         self.server = server
         self.requestCode = requestCode
@@ -255,6 +258,7 @@ public struct RoundTripEvidence: Sendable, Codable, Equatable {
         self.replyEAP = replyEAP
         self.source = source
         self.replyFrom = replyFrom
+        self.unreachable = unreachable
     }
 
     public var answered: Bool { replyCode != nil }
@@ -285,6 +289,63 @@ public struct EAPPacketSummary: Sendable, Codable, Equatable {
 
     /// An EAP-Failure (code 4).
     public var isFailure: Bool { code == EAPCode.failure.rawValue }
+}
+
+/// An ICMP error that came back for a request (RFC 1122 §4.1.3.3: UDP hands ICMP errors to the application;
+/// RFC 792, RFC 4443 for the codes): the request reached no RADIUS server.
+public struct UnreachableEvidence: Sendable, Codable, Equatable {
+    /// What the ICMP error says. The raw values are stable (`--json` carries them).
+    public enum Kind: String, Sendable, Codable, Hashable, CaseIterable {
+        /// Port unreachable: the host is up and nothing listens on the port (ICMP 3/3, ICMPv6 1/4).
+        case portClosed = "port_closed"
+        /// Host unreachable: no route to the host, or it does not answer ARP/ND (ICMP 3/1, ICMPv6 1/3).
+        case hostUnreachable = "host_unreachable"
+        /// Network unreachable (ICMP 3/0, ICMPv6 1/0).
+        case networkUnreachable = "network_unreachable"
+        /// A firewall refused it (ICMP 3/9, 3/10, 3/13; ICMPv6 1/1).
+        case prohibited
+        /// Another ICMP error.
+        case other
+    }
+
+    public var kind: Kind
+    /// Who sent the ICMP error (`127.0.0.1`: the server's host itself for a closed port; a router or firewall
+    /// otherwise), when the kernel said.
+    public var from: String?
+    /// The ICMP type and code as received (ICMPv6 numbers for IPv6).
+    public var icmpType: Int
+    public var icmpCode: Int
+
+    public init(kind: Kind, from: String?, icmpType: Int, icmpCode: Int) {
+        self.kind = kind
+        self.from = from
+        self.icmpType = icmpType
+        self.icmpCode = icmpCode
+    }
+
+    /// "port closed: nothing listens there (ICMP port unreachable from 127.0.0.1)".
+    public var summary: String {
+        let icmp = icmpType == 3 || icmpType == 1 ? "ICMP" : "ICMP type \(icmpType)"
+        let sender = from.map { " from \($0)" } ?? ""
+        switch kind {
+        case .portClosed: return "port closed: nothing listens there (\(icmp) port unreachable\(sender))"
+        case .hostUnreachable: return "host unreachable (\(icmp) host unreachable\(sender))"
+        case .networkUnreachable: return "network unreachable (\(icmp) network unreachable\(sender))"
+        case .prohibited: return "refused by a firewall (\(icmp) administratively prohibited\(sender))"
+        case .other: return "unreachable (ICMP type \(icmpType) code \(icmpCode)\(sender))"
+        }
+    }
+
+    /// The kind an ICMP (`ipv6` false) or ICMPv6 type and code stand for.
+    public static func kind(icmpType: Int, icmpCode: Int, ipv6: Bool) -> Kind {
+        switch (ipv6, icmpType, icmpCode) {
+        case (false, 3, 3), (true, 1, 4): return .portClosed
+        case (false, 3, 1), (true, 1, 3): return .hostUnreachable
+        case (false, 3, 0), (true, 1, 0): return .networkUnreachable
+        case (false, 3, 9), (false, 3, 10), (false, 3, 13), (true, 1, 1): return .prohibited
+        default: return .other
+        }
+    }
 }
 
 /// A datagram dropped because it did not verify as the reply it claimed to be.

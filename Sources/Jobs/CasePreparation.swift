@@ -57,43 +57,19 @@ public enum CasePreparation {
         let client = try self.client(settings, environment: environment, location: location)
         let servers = client.servers
 
-        // What every Access-Request carries: NAS attributes, --attr extras, Framed-MTU.
+        // What every Access-Request carries: NAS attributes, the preset, --attr extras, Framed-MTU.
         var dictionary = dictionary
         for path in settings.dictionaries ?? [] {
             do {
                 try dictionary.load(additional: path)
             } catch {
-                throw fail(.badDictionary, "dictionary \(path): \(error)")
+                throw fail(.badDictionary, "dictionary \(error)")
             }
         }
-        var attributes = try nasAttributes(settings.nas ?? .init(), toward: servers[0], fail: fail)
-        var extras: [RADIUSAttribute] = []
-        for text in settings.attributes ?? [] {
-            do {
-                extras.append(try dictionary.attribute(fromText: text))
-            } catch {
-                throw fail(.badAttribute, "attribute \(text): \(error)")
-            }
+        if let empty = settings.emptyValues.first {
+            throw fail(.invalidValue, empty.message(commandLine: location.path == "<command line>"), hint: empty.hint)
         }
-        if let mtu = settings.framedMTU { extras.append(RADIUSAttribute(.framedMTU, integer: UInt32(mtu))) }
-        for text in settings.proxyStates ?? [] {
-            guard let octets = AuthSettings.proxyStateOctets(text) else {
-                throw fail(.invalidValue, "proxy state: \(AuthSettings.proxyStateProblem(text) ?? text)",
-                           hint: "--proxy-state TEXT or --proxy-state 0x0A1B…")
-            }
-            extras.append(RADIUSAttribute(.proxyState, octets))
-        }
-        // The NAS preset, minus whatever the user set explicitly.
-        for text in settings.nas?.kind?.attributes ?? [] {
-            let preset: RADIUSAttribute
-            do {
-                preset = try dictionary.attribute(fromText: text)
-            } catch {
-                throw fail(.badDictionary, "the NAS preset needs \(text) in the dictionary: \(error)")
-            }
-            if !extras.contains(where: { $0.type == preset.type }) { attributes.append(preset) }
-        }
-        attributes += extras
+        let attributes = try RequestAttributes.build(settings, dictionary: dictionary, toward: servers[0], fail: fail)
 
         // How: the method and its credentials.
         guard let method = settings.method else {
@@ -112,10 +88,21 @@ public enum CasePreparation {
                 throw fail(.missingKey, "\(method.rawValue) needs a password",
                            hint: "--password-file PATH, --password-env VAR, or password: {env: VAR}")
             }
-            return try reference.resolve(environment: environment, at: location)
+            let value = try reference.resolve(environment: environment, at: location, what: "the password")
+            // A password file or variable that holds nothing is a mistake, never a password to send; a literal
+            // is taken as written (`load --identity-file` gives each identity its own over an empty one).
+            switch reference {
+            case .file where value.isEmpty:
+                throw fail(.invalidValue, "the password (\(reference)) is empty",
+                           hint: "put the password in the file (one trailing newline is ignored)")
+            case .env where value.isEmpty:
+                throw fail(.invalidValue, "the password (\(reference)) is empty", hint: nil)
+            default:
+                return value
+            }
         }
         let newPassword = try settings.newPassword.map { reference throws(ProfileError) in
-            try reference.resolve(environment: environment, at: location)
+            try reference.resolve(environment: environment, at: location, what: "the new password")
         }
         let authentication: AuthenticationMethod
         var eapRecipe: EAPMethodRecipe?
@@ -255,7 +242,7 @@ public enum CasePreparation {
             throw ProfileError(.missingKey, at: location, "no shared secret",
                                hint: "--secret-file PATH, --secret-env VAR, NPSPROBE_SECRET, or secret: {env: VAR}")
         }
-        let secret = try secretReference.resolve(environment: environment, at: location)
+        let secret = try secretReference.resolve(environment: environment, at: location, what: "the shared secret")
         guard !secret.isEmpty else { throw ProfileError(.invalidValue, at: location, "the shared secret is empty") }
         let timeout = settings.timeout ?? 3
         let policy = RetransmitPolicy(
@@ -265,36 +252,13 @@ public enum CasePreparation {
             replyPolicy: settings.requireMessageAuthenticator == false ? .lenient : .default)
     }
 
-    /// NAS-IP-Address (or NAS-IPv6-Address) — by default the local address toward the first server, since
-    /// NPS rejects requests without one — then NAS-Identifier, Calling- and Called-Station-Id.
-    static func nasAttributes(
-        _ nas: AuthSettings.NAS, toward server: ServerAddress,
-        fail: (ProfileError.Code, String, String?) -> ProfileError
-    ) throws(ProfileError) -> [RADIUSAttribute] {
-        var out: [RADIUSAttribute] = []
-        let address = nas.ipAddress ?? RADIUSTransport.localAddress(toward: server.socketAddress)?.ipAddress
-        if let address {
-            if let v4 = IPv4Address(address) {
-                out.append(RADIUSAttribute(.nasIPAddress, v4.octets))
-            } else if let v6 = IPv6Address(address) {
-                out.append(RADIUSAttribute(.nasIPv6Address, v6.octets))
-            } else {
-                throw fail(.invalidValue, "NAS IP address \(address) is not an IPv4 or IPv6 address", nil)
-            }
-        }
-        if let identifier = nas.identifier { out.append(RADIUSAttribute(.nasIdentifier, string: identifier)) }
-        if let calling = nas.callingStationId { out.append(RADIUSAttribute(.callingStationId, string: calling)) }
-        if let called = nas.calledStationId { out.append(RADIUSAttribute(.calledStationId, string: called)) }
-        return out
-    }
-
     /// The client certificate and key from PEM files or PKCS#12, with the key password when one is given.
     static func loadCredentials(
         _ tls: AuthSettings.TLS, environment: [String: String],
         fail: (ProfileError.Code, String, String?) -> ProfileError, location: SourceLocation
     ) throws(ProfileError) -> TLSCredentials {
         let password = try tls.keyPassword.map { reference throws(ProfileError) in
-            Array(try reference.resolve(environment: environment, at: location).utf8)
+            Array(try reference.resolve(environment: environment, at: location, what: "the key password").utf8)
         }
         do {
             if let pkcs12 = tls.pkcs12 { return try TLSCredentials.pkcs12(file: pkcs12, password: password) }
@@ -304,8 +268,10 @@ public enum CasePreparation {
             }
             return try TLSCredentials.pem(certificateFile: certificate, keyFile: tls.key, keyPassword: password)
         } catch let error as TLSError {
-            throw fail(.unreadableCredentials, "client credentials: \(error.reason)",
-                       "check the files and the key password (--key-password-env / --key-password-file)")
+            // The key-password hint only where a password is the problem.
+            throw fail(.unreadableCredentials, "client credentials: \(error.reason)", error.code == .keyPassword
+                       ? "give the key or PKCS#12 password with --key-password-env / --key-password-file "
+                           + "(tls: key_password:)" : nil)
         } catch let error as ProfileError {
             throw error
         } catch {
@@ -319,7 +285,7 @@ public enum CasePreparation {
         _ tls: AuthSettings.TLS, credentials: TLSCredentials?, keyLog: TLSKeyLog?,
         fail: (ProfileError.Code, String, String?) -> ProfileError
     ) throws(ProfileError) -> TLSClientContext {
-        var pem: [UInt8] = []
+        var files: [String] = []
         var directory: String?
         for path in tls.ca ?? [] {
             var isDirectory: ObjCBool = false
@@ -332,17 +298,14 @@ public enum CasePreparation {
                 }
                 directory = path
             } else {
-                guard let data = FileManager.default.contents(atPath: path) else {
-                    throw fail(.missingFile, "cannot read CA \(path)", nil)
-                }
-                pem += Array(data) + [0x0A]
+                files.append(path)
             }
         }
         let validation = TLSServerValidation(
             trustedCADirectory: directory, acceptedServerNames: tls.serverNames ?? [],
             requireServerAuthEKU: tls.requireServerAuthEKU ?? true, crlFile: tls.crl,
-            insecure: tls.insecure ?? false, trustedCAPEM: pem.isEmpty ? nil : pem)
-        guard validation.insecure || !pem.isEmpty || directory != nil else {
+            insecure: tls.insecure ?? false, trustedCAFiles: files)
+        guard validation.insecure || !files.isEmpty || directory != nil else {
             throw fail(.missingKey, "no CA to check the server certificate against",
                        "--ca root-ca.pem (and --server-name), or --insecure to skip every check")
         }

@@ -18,9 +18,26 @@ public struct NPSProbeCommand: AsyncParsableCommand {
 
     public init() {}
 
+    /// `npsprobe` alone: the overview on standard error and exit 3, since no command was given.
+    public func run() async throws {
+        Console.err(Self.helpMessage())
+        throw LocalError("no command given; see above, or `npsprobe help <command>`")
+    }
+
     /// Parses `arguments`, runs the command and returns the exit status (see `ExitStatus`): usage errors
-    /// and local failures are 3, help and version 0.
+    /// and local failures are 3, help and version 0. A failed write to standard output turns any status
+    /// into 3, with the reason on standard error.
     public static func run(arguments: [String]) async -> Int32 {
+        Console.resetOutputFailure()
+        let status = await runCommand(arguments: arguments)
+        if let failure = Console.outputFailure {
+            Console.err("npsprobe: error: cannot write to standard output: \(failure)")
+            return ExitStatus.localError.rawValue
+        }
+        return status
+    }
+
+    private static func runCommand(arguments: [String]) async -> Int32 {
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -50,6 +67,7 @@ public struct NPSProbeCommand: AsyncParsableCommand {
 
     /// The entry point `@main` calls.
     public static func main() async {
+        Console.prepareStandardStreams()
         let status = await run(arguments: Array(CommandLine.arguments.dropFirst()))
         Foundation.exit(status)
     }

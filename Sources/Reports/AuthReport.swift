@@ -91,6 +91,26 @@ public struct AuthJSON: Encodable {
         }
     }
 
+    /// The object for a case that could not start (unreadable credentials, no secret, a server name that does
+    /// not resolve): `outcome` `error`, the message in `error` and the evidence, the diagnosis saying so.
+    public init(localError message: String, code: LocalErrorCode, method: String, identity: String,
+                server: String?) {
+        let evidence = ConversationEvidence(
+            outcome: .error, method: method, identity: identity, server: server, localError: message,
+            localErrorCode: code)
+        outcome = evidence.outcome.rawValue
+        self.server = server
+        self.method = method
+        self.identity = identity
+        roundTrips = 0
+        latencyMs = 0
+        replyAttributes = []
+        mppeKeys = evidence.mppeKeys.rawValue
+        error = message
+        diagnosis = Diagnoser.diagnose(evidence)
+        self.evidence = evidence
+    }
+
     public func render() throws(ReportError) -> String { try JSONOutput.render(self) }
 
     private enum CodingKeys: String, CodingKey {
@@ -258,7 +278,8 @@ public enum AuthText {
         }
         for (index, trip) in evidence.roundTrips.enumerated().dropLast() where !trip.answered {
             lines.append("round trip \(index + 1): \(trip.transmissions) transmission(s) of a \(trip.requestSize)-byte "
-                         + "\(trip.requestCode) to \(trip.server), no verified answer")
+                         + "\(trip.requestCode) to \(trip.server), "
+                         + (trip.unreachable?.summary ?? "no verified answer"))
         }
         if evidence.outcome != .timeout { lines += discardLines(evidence) }
         let quoted: Set<String> = ["Reply-Message", "EAP-Message"]

@@ -34,6 +34,9 @@ extension CodedError where Domain == TLSDomain {
 extension CodedError.Code where Domain == TLSDomain {
     /// A certificate, key or PKCS#12 file could not be read, decrypted or used (names the file).
     public static var credentials: Self { Self("credentials") }
+    /// An encrypted private key or a PKCS#12 file needs a password that was not given, or the one given is wrong
+    /// (names the file).
+    public static var keyPassword: Self { Self("keyPassword") }
     /// A context setting is unusable: CA file/directory, CRL file, cipher list, groups, versions.
     public static var configuration: Self { Self("configuration") }
     /// The handshake failed for a reason that is neither ours nor the peer's alert (see `reason`).

@@ -50,11 +50,14 @@ public enum NPSProbeBinary {
     /// Runs `npsprobe arguments…` to completion. `environment` nil inherits this process's environment;
     /// `stdin` nil gives an empty standard input. Output goes through temporary files, so a large output
     /// cannot block the child on a full pipe.
+    /// `standardOutput` names a file or device to give the child as its standard output instead of a
+    /// temporary file (`/dev/full` to see a failed write); `stdout` is then empty.
     public static func run(
         _ arguments: [String], environment: [String: String]? = nil, stdin: Data? = nil,
-        currentDirectory: String? = nil
+        currentDirectory: String? = nil, standardOutput: String? = nil
     ) throws -> Output {
-        try start(arguments, environment: environment, stdin: stdin, currentDirectory: currentDirectory).wait()
+        try start(arguments, environment: environment, stdin: stdin, currentDirectory: currentDirectory,
+                  standardOutput: standardOutput).wait()
     }
 
     /// A running `npsprobe`: send it signals, then wait for its output.
@@ -104,10 +107,10 @@ public enum NPSProbeBinary {
         }
     }
 
-    /// Starts `npsprobe arguments…` and returns at once.
+    /// Starts `npsprobe arguments…` and returns at once (`standardOutput`: as for `run`).
     public static func start(
         _ arguments: [String], environment: [String: String]? = nil, stdin: Data? = nil,
-        currentDirectory: String? = nil
+        currentDirectory: String? = nil, standardOutput: String? = nil
     ) throws -> Running {
         guard let binary = executable else {
             throw LabUnavailable(
@@ -130,7 +133,7 @@ public enum NPSProbeBinary {
         process.arguments = arguments
         if let environment { process.environment = environment }
         if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
-        let out = try FileHandle(forWritingTo: outURL)
+        let out = try FileHandle(forWritingTo: standardOutput.map { URL(fileURLWithPath: $0) } ?? outURL)
         let err = try FileHandle(forWritingTo: errURL)
         let input = try FileHandle(forReadingFrom: inURL)
         process.standardOutput = out

@@ -60,3 +60,67 @@ struct NPSProbeBinaryTests {
         #expect(version.status == 0 && version.stdout == "0.1.0\n")
     }
 }
+
+/// A UDP socket on 127.0.0.1 (or ::1) for tests that need a server address without a RADIUS server behind it.
+/// `closed`: bound for a moment and closed, so the kernel answers ICMP port unreachable; `silent`: bound and kept
+/// open, never read, so nothing answers at all.
+final class LoopbackUDP {
+    let port: Int
+    let host: String
+    private let descriptor: Int32
+
+    private init(host: String, keepOpen: Bool) {
+        self.host = host
+        let ipv6 = host.contains(":")
+        let fd = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        /// Binds `address` (port 0) and reads back the port the kernel chose.
+        func bindAndName<Address>(_ address: Address, port: (Address) -> UInt16) -> Int {
+            var address = address
+            var length = socklen_t(MemoryLayout<Address>.size)
+            withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                    _ = bind(fd, pointer, length)
+                    _ = getsockname(fd, pointer, &length)
+                }
+            }
+            return Int(UInt16(bigEndian: port(address)))
+        }
+        let port: Int
+        if ipv6 {
+            var address = sockaddr_in6()
+            address.sin6_family = sa_family_t(AF_INET6)
+            address.sin6_addr = in6addr_loopback
+            port = bindAndName(address) { $0.sin6_port }
+        } else {
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            port = bindAndName(address) { $0.sin_port }
+        }
+        self.port = port
+        if keepOpen {
+            descriptor = fd
+        } else {
+            close(fd)
+            descriptor = -1
+        }
+    }
+
+    static func closed(host: String = "127.0.0.1") -> LoopbackUDP { LoopbackUDP(host: host, keepOpen: false) }
+    static func silent(host: String = "127.0.0.1") -> LoopbackUDP { LoopbackUDP(host: host, keepOpen: true) }
+
+    /// `127.0.0.1:5000`, `[::1]:5000`.
+    var address: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+
+    deinit { if descriptor >= 0 { close(descriptor) } }
+}
+
+/// Runs the binary with a shared secret in the environment (as NPSPROBE_SECRET) and nothing of the lab.
+func npsprobe(_ arguments: [String], environment extra: [String: String] = [:], standardOutput: String? = nil)
+    throws -> NPSProbeBinary.Output
+{
+    var environment = ProcessInfo.processInfo.environment
+    environment["NPSPROBE_SECRET"] = "testing123"
+    for (key, value) in extra { environment[key] = value }
+    return try NPSProbeBinary.run(arguments, environment: environment, standardOutput: standardOutput)
+}

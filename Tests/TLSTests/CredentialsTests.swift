@@ -5,14 +5,14 @@ import TLS
 
 @Suite struct CredentialsTests {
     private func expectCredentialsError(
-        _ needle: [String], sourceLocation: SourceLocation = #_sourceLocation,
+        _ needle: [String], code: TLSError.Code = .credentials, sourceLocation: SourceLocation = #_sourceLocation,
         _ body: () throws(TLSError) -> TLSCredentials
     ) {
         do {
             _ = try body()
             Issue.record("expected a credentials error", sourceLocation: sourceLocation)
         } catch {
-            #expect(error.code == .credentials, sourceLocation: sourceLocation)
+            #expect(error.code == code, sourceLocation: sourceLocation)
             for text in needle {
                 #expect(error.reason.contains(text), "\(error.reason)", sourceLocation: sourceLocation)
             }
@@ -58,11 +58,11 @@ import TLS
     @Test(arguments: ["alice-pkcs8-enc.key", "alice-trad-enc.key"])
     func encryptedKeyWithWrongOrMissingPassword(file: String) throws {
         let pki = try TestPKI.get()
-        expectCredentialsError([pki.path(file), "wrong password"]) { () throws(TLSError) in
+        expectCredentialsError([pki.path(file), "wrong password"], code: .keyPassword) { () throws(TLSError) in
             try TLSCredentials.pem(certificateFile: pki.path("alice-chain.pem"), keyFile: pki.path(file),
                                    keyPassword: bytes("not-it"))
         }
-        expectCredentialsError([pki.path(file), "no password was given"]) { () throws(TLSError) in
+        expectCredentialsError([pki.path(file), "no password was given"], code: .keyPassword) { () throws(TLSError) in
             try TLSCredentials.pem(certificateFile: pki.path("alice-chain.pem"), keyFile: pki.path(file),
                                    keyPassword: nil)
         }
@@ -119,10 +119,10 @@ import TLS
 
     @Test func pkcs12WrongOrMissingPassword() throws {
         let pki = try TestPKI.get()
-        expectCredentialsError([pki.path("alice.p12"), "wrong password"]) { () throws(TLSError) in
+        expectCredentialsError([pki.path("alice.p12"), "wrong password"], code: .keyPassword) { () throws(TLSError) in
             try TLSCredentials.pkcs12(file: pki.path("alice.p12"), password: bytes("nope"))
         }
-        expectCredentialsError([pki.path("alice.p12"), "needs a password"]) { () throws(TLSError) in
+        expectCredentialsError([pki.path("alice.p12"), "needs a password"], code: .keyPassword) { () throws(TLSError) in
             try TLSCredentials.pkcs12(file: pki.path("alice.p12"), password: nil)
         }
     }

@@ -567,8 +567,23 @@ extension DiagnosisFacts {
                     + "(\(unanswered.requestSize) ≤ \(max(largest, Self.fragmentSuspicionSize)) bytes)"]
     }
 
+    /// Requests the network refused with an ICMP error of one of `kinds`: one line per server, then what
+    /// became of the others.
+    func timedOutUnreachable(_ kinds: Set<UnreachableEvidence.Kind>) -> [String]? {
+        guard outcome == .timeout else { return nil }
+        let refused = roundTrips.filter { $0.unreachable.map { kinds.contains($0.kind) } ?? false }
+        guard !refused.isEmpty else { return nil }
+        var lines = refused.map { "\($0.server): \($0.unreachable!.summary), at once (\($0.requestCode))" }
+        let others = roundTrips.filter { $0.unreachable == nil && !$0.answered }
+        if !others.isEmpty {
+            lines.append("no reply either from " + Set(others.map(\.server)).sorted().joined(separator: ", "))
+        }
+        return lines
+    }
+
     func timedOutWithoutReply() -> [String]? {
-        guard outcome == .timeout, !anyReply, discarded.isEmpty else { return nil }
+        guard outcome == .timeout, !anyReply, discarded.isEmpty,
+              !roundTrips.contains(where: { $0.unreachable != nil }) else { return nil }
         let transmissions = roundTrips.reduce(0) { $0 + $1.transmissions }
         let servers = Set(roundTrips.map(\.server)).sorted().joined(separator: ", ")
         var lines = ["no datagram came back from \(servers.isEmpty ? "the server" : servers) for "

@@ -494,6 +494,20 @@ public enum DiagnosisRules {
              when: { $0.rejectedMidMethodWithState() }),
 
         // MARK: No usable reply
+        Rule(id: "timeout-port-closed", windowsError: 809, confidence: .certain,
+             headline: "nothing listens on the server's RADIUS port",
+             cause: "The server's host answered that nothing listens on this UDP port (ICMP port unreachable): "
+                 + "the NPS service is stopped, or it listens on another port (1812 and 1645 are both in use).",
+             fix: "Start the Network Policy Server service (`sc query ias`), check its ports (NPS → Properties → "
+                 + "Ports: 1812,1645) and the port given to the client (npsprobe --server HOST:PORT).",
+             when: { $0.timedOutUnreachable([.portClosed]) }),
+        Rule(id: "timeout-unreachable", windowsError: 809, confidence: .certain,
+             headline: "the network cannot reach the server",
+             cause: "A router or firewall answered that the server cannot be reached (ICMP host or network "
+                 + "unreachable, or administratively prohibited): the request never got to NPS.",
+             fix: "Check the address, routing and firewalls between client and server (the ICMP sender named in "
+                 + "the evidence is where it stopped); allow UDP 1812 to the NPS server.",
+             when: { $0.timedOutUnreachable([.hostUnreachable, .networkUnreachable, .prohibited, .other]) }),
         Rule(id: "timeout-wrong-secret", windowsError: 809, confidence: .certain,
              headline: "replies fail verification: the shared secret differs",
              cause: "Replies arrived but failed verification with our shared secret: it differs from the one in "

@@ -15,13 +15,14 @@ struct AuthCommand: AsyncParsableCommand {
         abstract: "Authenticate once against one or more RADIUS servers and report the outcome.",
         discussion: """
             Options given on the command line win over the same settings in --profile.
+
             Methods: pap, chap, mschapv2 (MS-CHAPv2 in RADIUS attributes, as a VPN server asks NPS), and EAP:
             """ + " " + AuthSettings.Method.allCases.compactMap { $0.eap?.name }.joined(separator: ", ") + """
             . peap-tls is PEAP with an inner client certificate (Always On VPN user tunnels).
-            """ + "\n" + ExitStatus.help)
+            """ + "\n\n" + ExitStatus.help)
 
     @OptionGroup var inputs: CaseOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup(title: "Output") var output: OutputOptions
     @OptionGroup(title: "Capture") var capture: CaptureOptions
     @OptionGroup(title: "Accounting") var accounting: AccountingOptions
 
@@ -35,7 +36,21 @@ struct AuthCommand: AsyncParsableCommand {
         let recording = try capture.prepare()
         var expectation = expect?.expectation
         try expectation.map(CLIExpectation.check)
-        let inputs = try self.inputs.prepare(keyLog: recording.keyLog, accounting: accounting.settings)
+        let inputs: CaseOptions.Prepared
+        var settings = AuthSettings()
+        do {
+            let merged = try self.inputs.merged(accounting: accounting.settings)
+            settings = merged.settings
+            inputs = try self.inputs.prepare(merged, keyLog: recording.keyLog)
+        } catch {
+            // `--json` is a contract: a case that cannot start still prints its object (outcome "error").
+            guard output.json else { throw error }
+            Console.err("npsprobe: error: \(error.message)")
+            Console.out(try AuthJSON(
+                localError: error.message, code: error.code, method: settings.method?.rawValue ?? "",
+                identity: settings.identity ?? "", server: settings.servers?.first).render())
+            throw ExitCode(ExitStatus.localError.rawValue)
+        }
         let (prepared, dictionary) = (inputs.prepared, inputs.dictionary)
         if expectation == nil, let definition = inputs.definition, definition.locations["expect"] != nil {
             expectation = definition.expectation

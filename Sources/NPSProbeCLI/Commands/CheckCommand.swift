@@ -11,22 +11,39 @@ struct CheckCommand: AsyncParsableCommand {
         commandName: "check",
         abstract: "Run one profile as a Nagios/Icinga check: one status line with perfdata, exit 0/1/2/3.",
         discussion: """
-            OK (0) when the case met its expectation within --warning; WARNING (1) when slower than --warning;
-            CRITICAL (2) when slower than --critical or when the outcome was not the expected one; UNKNOWN (3)
+            OK (0) when the case met its expectation within --warning; WARNING (1) when slower than --warning; \
+            CRITICAL (2) when slower than --critical or when the outcome was not the expected one; UNKNOWN (3) \
             when the profile is invalid or the check could not run.
             """)
 
     @Argument(help: ArgumentHelp("The profile (YAML) to run.", valueName: "profile"))
     var profile: String
 
-    @Option(help: ArgumentHelp("Latency (ms) above which the check is WARNING.", valueName: "ms"))
+    // `.unconditional`: `--warning -5` takes -5 as its value (and is refused by `validate`) instead of
+    // failing as "Missing value".
+    @Option(parsing: .unconditional, help: ArgumentHelp("Latency (ms) above which the check is WARNING.",
+                                                        valueName: "ms"))
     var warning: Double?
 
-    @Option(help: ArgumentHelp("Latency (ms) above which the check is CRITICAL.", valueName: "ms"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Latency (ms) above which the check is CRITICAL.",
+                                                        valueName: "ms"))
     var critical: Double?
 
     @Option(help: ArgumentHelp("Folder holding the root 'dictionary' file.", valueName: "path"))
     var dictionaryDir: String?
+
+    /// The latency thresholds: 0 ms up to an hour (the longest latency a case can assert).
+    static let warningLimit = SettingLimit(key: "warning", range: 0...3_600_000.0, unit: "milliseconds")
+    static let criticalLimit = SettingLimit(key: "critical", range: 0...3_600_000.0, unit: "milliseconds")
+
+    func validate() throws {
+        if let warning, let problem = Self.warningLimit.optionProblem(warning) { throw ValidationError(problem) }
+        if let critical, let problem = Self.criticalLimit.optionProblem(critical) { throw ValidationError(problem) }
+        if let warning, let critical, warning > critical {
+            throw ValidationError("--warning \(SettingLimit<Double>.text(warning)) ms is above --critical "
+                                  + "\(SettingLimit<Double>.text(critical)) ms: WARNING must come before CRITICAL")
+        }
+    }
 
     func run() async throws {
         let thresholds = NagiosCheck.Thresholds(warningMs: warning, criticalMs: critical)

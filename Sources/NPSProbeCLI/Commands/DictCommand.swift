@@ -12,18 +12,17 @@ struct DictCommand: ParsableCommand {
     @Argument(help: "A name (User-Name, MS-MPPE-Send-Key, Microsoft, Framed-User) or a number (79, 26.311.16).")
     var query: String
 
-    @Option(name: .customLong("dictionary"), help: ArgumentHelp(
-        "An extra FreeRADIUS-format dictionary file to load (repeatable).", valueName: "path"))
-    var dictionaries: [String] = []
-
-    @Option(help: ArgumentHelp("Folder holding the root 'dictionary' file.", valueName: "path"))
-    var dictionaryDir: String?
+    @OptionGroup(title: "Dictionaries") var dictionary: DictionaryOptions
 
     func run() throws {
-        let dictionary = try DictionaryLocator.load(directory: dictionaryDir, additional: dictionaries)
+        let dictionary = try self.dictionary.load()
         let results = dictionary.lookup(query)
         guard !results.isEmpty else {
-            Console.err("npsprobe: '\(query)' is not in the loaded dictionaries")
+            var why = "npsprobe: '\(query)' is not in the loaded dictionaries"
+            if let key = RADIUSDictionary.parseOID(query), key.vendor != 0, dictionary.vendor(id: key.vendor) == nil {
+                why += " (no dictionary defines vendor \(key.vendor))"
+            }
+            Console.err(why + "; --dictionary FILE adds one")
             throw ExitCode(ExitStatus.rejected.rawValue)
         }
         for result in results { Console.out(result.description) }

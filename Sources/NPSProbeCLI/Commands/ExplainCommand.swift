@@ -135,16 +135,21 @@ private struct Answer {
     let failure: MSCHAPv2Failure?
     /// Why nothing, or something unexpected, matched.
     let notes: [String]
+    /// The query wrote `C=…`: a challenge left out, not an absent one.
+    var challengeElided = false
 
     /// Resolves `query`; throws for input that is not a query at all (exit 3).
     init(query: String) throws(LocalError) {
         self.query = query
-        if let failure = try Self.parseFailure(query) {
+        let (text, elided) = Self.withoutElidedChallenge(query)
+        challengeElided = elided
+        if let failure = try Self.parseFailure(text) {
             self.failure = failure
             let code = failure.errorCode
+            let elidedNote = elided ? ["C=… stands for a challenge left out; read as a failure without one."] : []
             if let chap = NPSKnowledge.explain(msChapError: code, retry: failure.retryAllowed) {
                 explanations = [chap]
-                notes = []
+                notes = elidedNote
             } else if let windows = NPSKnowledge.explain(windowsError: code) {
                 explanations = [windows]
                 notes = ["E=\(code) is not one of the MS-CHAP codes of RFC 2759 §6; explained as the Windows "
@@ -162,6 +167,20 @@ private struct Answer {
         failure = nil
         explanations = resolution.explanations
         notes = resolution.notes
+    }
+
+    /// `C=…` (or `C=...`) as documentation writes an MS-CHAP failure whose challenge does not matter: the field
+    /// is left out so the rest is explained, and said so. Only an elided value is dropped; a malformed one
+    /// still fails.
+    static func withoutElidedChallenge(_ query: String) -> (String, Bool) {
+        guard query.uppercased().hasPrefix("E=") else { return (query, false) }
+        var elided = false
+        let fields = query.split(separator: " ", omittingEmptySubsequences: false).filter { field in
+            let isElided = ["C=…", "C=...", "c=…", "c=..."].contains(field)
+            elided = elided || isElided
+            return !isElided
+        }
+        return (fields.joined(separator: " "), elided)
     }
 
     /// An `E=…` text, or `0x…` hex holding one (the MS-CHAP-Error attribute as NPS logs it: an ident octet,
@@ -195,7 +214,8 @@ private struct Answer {
             lines.append("  retry allowed: " + (failure.retryAllowed
                 ? "yes (R=1): the peer may try again with the new challenge"
                 : "no (R=0 or absent)"))
-            lines.append("  new challenge: " + (failure.challenge.map { "present, \($0.count) octets" } ?? "absent"))
+            lines.append("  new challenge: " + (failure.challenge.map { "present, \($0.count) octets" }
+                ?? (challengeElided ? "left out (C=…)" : "absent")))
             lines.append("  password-change version: " + (failure.version.map { "\($0)" } ?? "absent"))
             if let message = failure.message {
                 lines += TextWrap.wrap("message: " + message, width: width, indent: "  ", hangingIndent: "    ")

@@ -27,7 +27,8 @@ struct LoadCommand: AsyncParsableCommand {
             Ctrl-C stops at once, without a report. Only send load to servers you own.
 
             Exit status: 0 when every scheduled conversation started and was accepted (or --allow-failures), \
-            1 otherwise, 3 local error, 130 after Ctrl-C (SIGINT), 143 after SIGTERM.
+            2 when every conversation timed out (no answer from any server), 1 otherwise, 3 local error, 130 \
+            after Ctrl-C (SIGINT), 143 after SIGTERM.
             """)
 
     @OptionGroup var inputs: CaseOptions
@@ -71,6 +72,10 @@ struct LoadCommand: AsyncParsableCommand {
     static func interruptedStatus(_ reason: String) -> Int32 { reason == "SIGTERM" ? 143 : 130 }
 
     func run() async throws {
+        // The report file is checked before anything is sent (see `OutputFile`).
+        let jsonOut = try output.jsonOut.map { path throws(LocalError) in
+            try OutputFile.check(path, option: "--json-out")
+        }
         let plan = try schedule.plan()
         let socketPlan = try sources.plan(maximumInFlight: plan.maximumInFlight)
         var poolSettings = try identities.settings(callingStationId: nil)
@@ -141,18 +146,18 @@ struct LoadCommand: AsyncParsableCommand {
                                 resumeRatio: pool.resumeRatio)
         Console.out(output.json ? try JSONOutput.render(loadReport) : loadReport.text)
         if output.json { for warning in loadReport.warnings { Console.warn(warning) } }
-        if let path = output.jsonOut {
-            do {
-                try Data((try JSONOutput.render(loadReport) + "\n").utf8).write(
-                    to: URL(fileURLWithPath: Paths.absolute(path)), options: .atomic)
-            } catch {
-                throw LocalError("cannot write \(path): \(error)")
-            }
-        }
+        try jsonOut?.write(try JSONOutput.render(loadReport))
         if let interruption = result.interruption { throw ExitCode(Self.interruptedStatus(interruption)) }
-        let statistics = result.statistics
+        throw ExitCode(Self.exitStatus(result.statistics, allowFailures: output.allowFailures).rawValue)
+    }
+
+    /// 0 every scheduled conversation started and was accepted (or `--allow-failures`), 2 every one timed out (as
+    /// `auth` says of a silent server), 1 otherwise.
+    static func exitStatus(_ statistics: LoadStatistics, allowFailures: Bool) -> ExitStatus {
         let failed = statistics.conversations - statistics.accepted + statistics.mppeMismatches + statistics.notStarted
-        throw ExitCode(failed == 0 || output.allowFailures ? ExitStatus.success.rawValue : ExitStatus.rejected.rawValue)
+        if failed == 0 || allowFailures { return .success }
+        if statistics.conversations > 0, statistics.timedOut == statistics.conversations { return .noAnswer }
+        return .rejected
     }
 }
 

@@ -111,8 +111,10 @@ struct NPSLogCommand: ParsableCommand {
                     + "\(window.withoutTimestamp) without a timestamp",
                 width: 100, indent: "", hangingIndent: "  ")
         }
-        Console.out((head.isEmpty ? "" : head.joined(separator: "\n") + "\n\n") + summary.renderText(width: 100)
-            .trimmingCharacters(in: .newlines))
+        // Log lines are not ours: a malformed one may hold terminal escape sequences.
+        Console.out(TerminalText.escapingControls(
+            (head.isEmpty ? "" : head.joined(separator: "\n") + "\n\n")
+                + summary.renderText(width: 100).trimmingCharacters(in: .newlines)))
     }
 
     /// Fails with the path for a file that is missing, a directory or not readable.

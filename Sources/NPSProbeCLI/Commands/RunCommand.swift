@@ -11,10 +11,18 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run suites and profiles and check every case against its expected outcome.",
         discussion: """
-            Cases run concurrently over one UDP transport; credentials and TLS contexts are loaded once per
-            case before anything is sent. Every file is validated first (as `npsprobe validate` would, with
+            Cases run concurrently over one UDP transport; credentials and TLS contexts are loaded once per \
+            case before anything is sent. Every file is validated first (as `npsprobe validate` would, with \
             secrets required): an invalid profile stops the run before it starts.
-            Exit status: 0 every case met its expectation, 1 some did not, 3 a profile is invalid.
+
+            Report files (--junit, --json, --prom) are checked before anything is sent as well. A regular \
+            file is replaced atomically (written beside it, then renamed over it); a device or a FIFO is \
+            written through; - and /dev/stdout write to standard output; a symbolic link is followed and what \
+            it points to is written that way. A folder, a missing folder or one that cannot be written is an \
+            error.
+
+            Exit status: 0 every case met its expectation, 1 some did not, 3 a profile or a report path is \
+            invalid (nothing was sent) or a report could not be written.
             """)
 
     @Argument(help: ArgumentHelp("Suite or profile files (YAML).", valueName: "file"))
@@ -51,8 +59,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Show every packet on stderr (best with --parallel 1).")
     var verbose = false
 
-    @Option(help: ArgumentHelp("Folder holding the root 'dictionary' file.", valueName: "path"))
-    var dictionaryDir: String?
+    @OptionGroup(title: "Dictionaries") var dictionary: DictionaryOptions
 
     @OptionGroup(title: "Capture (every case of the run in one file)") var capture: CaptureOptions
 
@@ -62,7 +69,13 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let dictionary = try DictionaryLocator.load(directory: dictionaryDir, additional: [])
+        // Report paths are checked before anything is sent: a run is not repeated for a typo in --junit.
+        var reports: [OutputFile] = []
+        for case let (option, path?) in [("--junit", junit), ("--json", json), ("--prom", prom)] {
+            reports.append(try OutputFile.check(path, option: option))
+        }
+        try OutputFile.checkDistinct(reports)
+        let dictionary = try self.dictionary.load()
         let recording = try capture.prepare()
         let plan: SuitePlan
         do {
@@ -90,23 +103,17 @@ struct RunCommand: AsyncParsableCommand {
         }
         let suiteName = files.count == 1 ? URL(fileURLWithPath: files[0]).deletingPathExtension().lastPathComponent
             : "npsprobe"
-        try write(junit, JUnitReport.render(results, name: suiteName, timestamp: Date(),
-                                            hostname: ProcessInfo.processInfo.hostName))
-        try write(json, JSONReport.render(results))
-        try write(prom, PrometheusReport.render(results, timestamp: Date()))
+        for report in reports {
+            switch report.option {
+            case "--junit":
+                try report.write(JUnitReport.render(results, name: suiteName, timestamp: Date(),
+                                                    hostname: ProcessInfo.processInfo.hostName))
+            case "--json": try report.write(JSONReport.render(results))
+            default: try report.write(PrometheusReport.render(results, timestamp: Date()))
+            }
+        }
         let allPassed = results.allSatisfy(\.passed)
         try recording.write()
         throw ExitCode(allPassed ? ExitStatus.success.rawValue : ExitStatus.rejected.rawValue)
-    }
-
-    /// Writes a report atomically (a monitoring collector never reads half a file).
-    private func write(_ path: String?, _ text: String) throws(LocalError) {
-        guard let path else { return }
-        do {
-            try Data((text.hasSuffix("\n") ? text : text + "\n").utf8).write(
-                to: URL(fileURLWithPath: Paths.absolute(path)), options: .atomic)
-        } catch {
-            throw LocalError("cannot write \(path): \(error.localizedDescription)")
-        }
     }
 }

@@ -14,12 +14,15 @@ struct StatusCommand: AsyncParsableCommand {
         commandName: "status",
         abstract: "Ask each server for its status with Status-Server (RFC 5997).",
         discussion: """
-            A server that does not implement Status-Server stays silent (RFC 5997 §3); NPS is one of them.
+            A server that does not implement Status-Server stays silent (RFC 5997 §3); NPS is one of them. \
             No answer is therefore reported as "no answer: not supported or unreachable", not as down.
-            """ + "\n" + ExitStatus.help)
+
+            Exit status: 0 every server answered, 1 some answered and some did not, 2 no server answered, 3 \
+            local error (bad input, a server name that does not resolve).
+            """)
 
     @OptionGroup var connection: ConnectionOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup(title: "Output") var output: OutputOptions
 
     struct ServerStatus: Encodable {
         var server: String
@@ -30,11 +33,12 @@ struct StatusCommand: AsyncParsableCommand {
         var replyAttributes: [AuthJSON.Attribute]
         var discarded: [DiscardedDatagram]
         var error: String?
+        /// The network refused the request (ICMP port or host unreachable), when it did.
+        var unreachable: UnreachableEvidence?
     }
 
     func run() async throws {
-        let dictionary = try DictionaryLocator.load(
-            directory: connection.dictionaryDir, additional: connection.dictionaries)
+        let dictionary = try connection.dictionary.load()
         let configuration: RADIUSClientConfiguration
         do {
             configuration = try CasePreparation.client(connection.settings())
@@ -62,7 +66,7 @@ struct StatusCommand: AsyncParsableCommand {
                     server: "\(server)", outcome: trip.reply == nil ? "no_answer" : "up",
                     latencyMs: trip.reply == nil ? nil : record?.latencyMilliseconds,
                     transmissions: record?.transmissions ?? 0, replyCode: trip.reply?.code.description,
-                    replyAttributes: described, discarded: record?.discarded ?? []))
+                    replyAttributes: described, discarded: record?.discarded ?? [], unreachable: record?.unreachable))
             } catch {
                 results.append(ServerStatus(
                     server: "\(server)", outcome: "error", transmissions: 0, replyAttributes: [], discarded: [],
@@ -81,6 +85,8 @@ struct StatusCommand: AsyncParsableCommand {
                     for attribute in result.replyAttributes {
                         Console.out("    \(attribute.name) = \(attribute.value)")
                     }
+                case "no_answer" where result.unreachable != nil:
+                    Console.out("NO ANSWER  \(result.server): \(result.unreachable!.summary)")
                 case "no_answer":
                     var line = "NO ANSWER  \(result.server) after \(result.transmissions) transmission(s): "
                         + "Status-Server not supported (NPS does not implement it), or the server is unreachable"
@@ -94,7 +100,14 @@ struct StatusCommand: AsyncParsableCommand {
                 }
             }
         }
-        if results.contains(where: { $0.outcome == "error" }) { throw ExitCode(ExitStatus.localError.rawValue) }
-        if results.contains(where: { $0.outcome == "no_answer" }) { throw ExitCode(ExitStatus.noAnswer.rawValue) }
+        throw ExitCode(Self.exitStatus(results.map(\.outcome)).rawValue)
+    }
+
+    /// 3 a local error, 2 no server answered, 1 some did not, 0 every one did.
+    static func exitStatus(_ outcomes: [String]) -> ExitStatus {
+        if outcomes.contains("error") { return .localError }
+        let silent = outcomes.filter { $0 == "no_answer" }.count
+        if silent == 0 { return .success }
+        return silent == outcomes.count ? .noAnswer : .rejected
     }
 }

@@ -27,12 +27,7 @@ struct ValidateCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Profile or suite files.", valueName: "file"))
     var files: [String]
 
-    @Option(name: .customLong("dictionary"), help: ArgumentHelp(
-        "An extra FreeRADIUS-format dictionary file to load (repeatable).", valueName: "path"))
-    var dictionaries: [String] = []
-
-    @Option(help: ArgumentHelp("Folder holding the root 'dictionary' file.", valueName: "path"))
-    var dictionaryDir: String?
+    @OptionGroup(title: "Dictionaries") var dictionary: DictionaryOptions
 
     @Flag(help: "Treat unset secret variables as errors, as `run` does.")
     var strict = false
@@ -66,7 +61,7 @@ struct ValidateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let dictionary = try DictionaryLocator.load(directory: dictionaryDir, additional: dictionaries)
+        let dictionary = try self.dictionary.load()
         let loader = ProfileLoader()
         let validator = ProfileValidator(dictionary: dictionary, mode: strict ? .run : .validate)
         var reports: [FileReport] = []

@@ -30,8 +30,8 @@ struct CaptureOptions: ParsableArguments {
         var keyLog: TLSKeyLog?
         /// Its observer goes to the conversations.
         var capture: PacketCapture?
-        var keyLogFile: PrivateFile?
-        var pcapFile: PrivateFile?
+        var keyLogFile: OutputFile?
+        var pcapFile: OutputFile?
         var embedKeys: Bool
 
         var observer: PacketObserver? { capture?.observer }
@@ -62,9 +62,13 @@ struct CaptureOptions: ParsableArguments {
     }
 
     func prepare() throws(LocalError) -> Recording {
-        let keyLogFile = try keylog.map { path throws(LocalError) in try PrivateFile.check(path, option: "--keylog") }
-        let pcapFile = try pcap.map { path throws(LocalError) in try PrivateFile.check(path, option: "--pcap") }
-        try PrivateFile.checkDistinct([keyLogFile, pcapFile])
+        let keyLogFile = try keylog.map { path throws(LocalError) in
+            try OutputFile.check(path, option: "--keylog", kind: .secrets)
+        }
+        let pcapFile = try pcap.map { path throws(LocalError) in
+            try OutputFile.check(path, option: "--pcap", kind: .secrets)
+        }
+        try OutputFile.checkDistinct([keyLogFile, pcapFile])
         return Recording(
             keyLog: keylog != nil || pcapWithKeys ? TLSKeyLog() : nil, capture: pcap != nil ? PacketCapture() : nil,
             keyLogFile: keyLogFile, pcapFile: pcapFile, embedKeys: pcapWithKeys)

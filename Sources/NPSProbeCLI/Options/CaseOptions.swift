@@ -1,4 +1,5 @@
 import ArgumentParser
+import Evidence
 import Foundation
 import Jobs
 import NPS
@@ -12,7 +13,7 @@ import TLS
 /// layered over an optional `--profile`. `auth` and `load` share it.
 struct CaseOptions: ParsableArguments {
     @OptionGroup var connection: ConnectionOptions
-    @OptionGroup var nas: NASOptions
+    @OptionGroup(title: "NAS attributes") var nas: NASOptions
     @OptionGroup var method: MethodOptions
 
     @Option(help: ArgumentHelp("A profile (YAML) with the settings; options given here override it.",
@@ -36,6 +37,15 @@ struct CaseOptions: ParsableArguments {
         keyLog: TLSKeyLog? = nil, accounting: AuthSettings.Accounting? = nil,
         adjust: (inout AuthSettings) throws(LocalError) -> Void = { _ throws(LocalError) in }
     ) throws(LocalError) -> Prepared {
+        var merged = try merged(accounting: accounting)
+        try adjust(&merged.settings)
+        return try prepare(merged, keyLog: keyLog)
+    }
+
+    /// The options merged over the `--profile`, and the profile's case.
+    func merged(accounting: AuthSettings.Accounting? = nil) throws(LocalError)
+        -> (settings: AuthSettings, definition: CaseDefinition?)
+    {
         var settings = connection.settings()
         nas.apply(to: &settings)
         method.apply(to: &settings)
@@ -46,13 +56,25 @@ struct CaseOptions: ParsableArguments {
             settings = settings.merged(over: loaded.settings)
             definition = loaded
         }
-        try adjust(&settings)
+        return (settings, definition)
+    }
+
+    func prepare(_ merged: (settings: AuthSettings, definition: CaseDefinition?), keyLog: TLSKeyLog? = nil)
+        throws(LocalError) -> Prepared
+    {
+        let (settings, definition) = merged
         let dictionary = try DictionaryLocator.load(directory: settings.dictionaryDirectory, additional: [])
         let prepared: PreparedCase
         do {
             prepared = try CasePreparation.prepare(settings, dictionary: dictionary, keyLog: keyLog)
         } catch {
-            throw LocalError(error.hint.map { "\(error.reason) (\($0))" } ?? error.reason)
+            let code: LocalErrorCode = switch error.code {
+            case .unreadableCredentials, .certificate: .credentials
+            case .badServer: .badServerAddress
+            case .tlsConfiguration: .tls
+            default: .badInput
+            }
+            throw LocalError(error.hint.map { "\(error.reason) (\($0))" } ?? error.reason, code: code)
         }
         for warning in prepared.warnings { Console.warn(warning) }
         for finding in prepared.request.preflight {

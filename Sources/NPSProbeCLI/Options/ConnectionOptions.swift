@@ -2,10 +2,29 @@ import ArgumentParser
 import Jobs
 import Probe
 import Profiles
+import RADIUS
 import Reports
 
-/// Where to send and how: servers, shared secret, retransmission, dictionaries.
+/// Where to send and how: servers, shared secret, retransmission (help section "Server and secret"), and the
+/// dictionaries (section "Dictionaries").
 struct ConnectionOptions: ParsableArguments {
+    @OptionGroup(title: "Server and secret") var server: ServerOptions
+    @OptionGroup(title: "Dictionaries") var dictionary: DictionaryOptions
+
+    var dictionaries: [String] { dictionary.dictionaries }
+    var dictionaryDir: String? { dictionary.dictionaryDir }
+
+    /// The connection part of `AuthSettings`: only what was given, so a `--profile` fills the rest.
+    func settings() -> AuthSettings {
+        var settings = server.settings()
+        if !dictionaries.isEmpty { settings.dictionaries = dictionaries.map(Paths.absolute) }
+        settings.dictionaryDirectory = dictionaryDir.map(Paths.absolute)
+        return settings
+    }
+}
+
+/// Servers, the shared secret, retransmission and the reply checks.
+struct ServerOptions: ParsableArguments {
     @Option(name: .customLong("server"), help: ArgumentHelp(
         "RADIUS server as HOST[:PORT] ([v6]:PORT for IPv6); repeat for failover order.", valueName: "host[:port]"))
     var servers: [String] = []
@@ -28,25 +47,14 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Retransmissions to each server before failing over to the next (default 2).")
     var retries: Int?
 
-    @Option(name: .customLong("dictionary"), help: ArgumentHelp(
-        "An extra FreeRADIUS-format dictionary file to load (repeatable).", valueName: "path"))
-    var dictionaries: [String] = []
-
-    @Option(help: ArgumentHelp("Folder holding the root 'dictionary' file (default: the bundled Dictionaries/).",
-                               valueName: "path"))
-    var dictionaryDir: String?
-
     @Flag(help: "Accept replies without Message-Authenticator (old servers); it is still verified when present.")
     var noRequireMessageAuthenticator = false
 
     func validate() throws {
-        if let timeout, !(timeout > 0 && timeout <= 300) {
-            throw ValidationError("--timeout must be between 0 and 300 seconds")
-        }
-        if let retries, !(0...20).contains(retries) { throw ValidationError("--retries must be between 0 and 20") }
+        if let timeout, let problem = SettingLimits.timeout.optionProblem(timeout) { throw ValidationError(problem) }
+        if let retries, let problem = SettingLimits.retries.optionProblem(retries) { throw ValidationError(problem) }
     }
 
-    /// The connection part of `AuthSettings`: only what was given, so a `--profile` fills the rest.
     func settings() -> AuthSettings {
         var settings = AuthSettings()
         if !servers.isEmpty { settings.servers = servers }
@@ -62,8 +70,22 @@ struct ConnectionOptions: ParsableArguments {
         settings.timeout = timeout
         settings.retries = retries
         if noRequireMessageAuthenticator { settings.requireMessageAuthenticator = false }
-        if !dictionaries.isEmpty { settings.dictionaries = dictionaries.map(Paths.absolute) }
-        settings.dictionaryDirectory = dictionaryDir.map(Paths.absolute)
         return settings
+    }
+}
+
+/// `--dictionary` and `--dictionary-dir`, for every command that decodes attributes.
+struct DictionaryOptions: ParsableArguments {
+    @Option(name: .customLong("dictionary"), help: ArgumentHelp(
+        "An extra FreeRADIUS-format dictionary file to load (repeatable).", valueName: "path"))
+    var dictionaries: [String] = []
+
+    @Option(help: ArgumentHelp("Folder holding the root 'dictionary' file (default: the bundled Dictionaries/).",
+                               valueName: "path"))
+    var dictionaryDir: String?
+
+    /// The root dictionary (see `DictionaryLocator`) and the extra files on top.
+    func load() throws(LocalError) -> RADIUSDictionary {
+        try DictionaryLocator.load(directory: dictionaryDir, additional: dictionaries)
     }
 }

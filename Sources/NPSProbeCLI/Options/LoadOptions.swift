@@ -92,8 +92,9 @@ struct LoadScheduleOptions: ParsableArguments {
             number = number.dropLast(suffix.count)
             break
         }
-        guard let value = Double(number), value.isFinite, value >= 0 else {
-            throw ValidationError("\(option) '\(text)' is not a duration (90, 90s, 500ms, 2m, 1h)")
+        // 1e300 is finite but no Duration: bounded to a week, so the conversion cannot trap (issue 13).
+        guard let value = Double(number), value.isFinite, value >= 0, value * scale <= 604_800 else {
+            throw ValidationError("\(option) '\(text)' is not a duration of at most a week (90, 90s, 500ms, 2m, 1h)")
         }
         return .milliseconds(Int64((value * scale * 1000).rounded()))
     }

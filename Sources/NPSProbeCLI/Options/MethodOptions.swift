@@ -6,8 +6,15 @@ import RADIUS
 import Reports
 
 /// The method, identities, passwords, TLS and PEAP options of `auth` — each has a profile key, and the
-/// command line wins over a `--profile`.
+/// command line wins over a `--profile`. Three help sections: "Method and identity", "TLS", "EAP and PEAP".
 struct MethodOptions: ParsableArguments {
+    @OptionGroup(title: "Method and identity") var identity: IdentityOptions
+    @OptionGroup(title: "TLS (EAP-TLS and PEAP)") var tls: TLSOptions
+    @OptionGroup(title: "EAP and PEAP") var eap: EAPOptions
+}
+
+/// `--method`, the identities and the passwords.
+struct IdentityOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "pap, chap, mschapv2 (RFC 2548, no EAP), "
             + AuthSettings.Method.allCases.compactMap { $0.eap?.name }.joined(separator: ", ") + ".",
@@ -44,9 +51,10 @@ struct MethodOptions: ParsableArguments {
         "PAP/CHAP: the password's octets, utf-8 (default) or windows-1252 (what NPS decodes: its ANSI code page; "
             + "see the README on passwords beyond ASCII).", valueName: "encoding"))
     var passwordEncoding: PasswordEncoding?
+}
 
-    // MARK: TLS
-
+/// The client's certificate and how the server's is checked; TLS versions and ciphers.
+struct TLSOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Client certificate (PEM or DER), optionally followed by its intermediates.",
                                valueName: "path"))
     var cert: String?
@@ -110,14 +118,17 @@ struct MethodOptions: ParsableArguments {
 
     @Flag(help: "Authenticate twice, the second time resuming the first TLS session (PEAP fast reconnect).")
     var resume = false
+}
 
-    // MARK: EAP and PEAP
-
-    @Option(help: ArgumentHelp("TLS octets per EAP fragment (default 1398, like Windows and hostapd).",
-                               valueName: "bytes"))
+/// EAP fragmentation, Framed-MTU and PEAP behaviour.
+struct EAPOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "TLS octets per EAP fragment, \(SettingLimits.fragmentSize.rangeText) (default 1398, like Windows and hostapd).",
+        valueName: "bytes"))
     var fragmentSize: Int?
 
-    @Option(help: ArgumentHelp("Send Framed-MTU with this value (RFC 2865 §5.12).", valueName: "bytes"))
+    @Option(help: ArgumentHelp("Send Framed-MTU with this value, \(SettingLimits.framedMTU.rangeText) (RFC 2865 §5.12).",
+                               valueName: "bytes"))
     var framedMTU: Int?
 
     @Option(help: ArgumentHelp("PEAP crypto-binding: optional (default), required, disabled.", valueName: "policy"))
@@ -131,56 +142,65 @@ struct MethodOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("How to answer NPS's Statement-of-Health request: nak (default).", valueName: "policy"))
     var soh: AuthSettings.PEAP.SoH?
+}
 
+extension MethodOptions {
     func validate() throws {
-        if noCryptobinding && requireCryptobinding {
+        let (eap, tls) = (self.eap, self.tls)
+        if eap.noCryptobinding && eap.requireCryptobinding {
             throw ValidationError("--no-cryptobinding and --require-cryptobinding contradict each other")
         }
-        if let fragmentSize, !(64...4096).contains(fragmentSize) {
-            throw ValidationError("--fragment-size must be between 64 and 4096 TLS octets")
+        if let fragmentSize = eap.fragmentSize, let problem = SettingLimits.fragmentSize.optionProblem(fragmentSize) {
+            throw ValidationError(problem)
         }
-        if cert != nil && pkcs12 != nil { throw ValidationError("give --cert/--key or --pkcs12, not both") }
+        if let framedMTU = eap.framedMTU, let problem = SettingLimits.framedMTU.optionProblem(framedMTU) {
+            throw ValidationError(problem)
+        }
+        if tls.cert != nil && tls.pkcs12 != nil { throw ValidationError("give --cert/--key or --pkcs12, not both") }
     }
 
     func apply(to settings: inout AuthSettings) {
-        settings.method = method
-        settings.identity = identity
-        settings.outerIdentity = outerIdentity
-        settings.innerIdentity = innerIdentity
-        if let passwordFile {
+        let (options, eap) = (self.tls, self.eap)
+        settings.method = identity.method
+        settings.identity = identity.identity
+        settings.outerIdentity = identity.outerIdentity
+        settings.innerIdentity = identity.innerIdentity
+        if let passwordFile = identity.passwordFile {
             settings.password = .file(Paths.absolute(passwordFile))
-        } else if let passwordEnv {
+        } else if let passwordEnv = identity.passwordEnv {
             settings.password = .env(passwordEnv)
-        } else if let password {
+        } else if let password = identity.password {
             Console.warn("password given with --password is visible to other users through ps; "
                          + "prefer --password-file or --password-env")
             settings.password = .literal(password)
         }
-        settings.passwordEncoding = passwordEncoding
-        if let newPasswordFile {
+        settings.passwordEncoding = identity.passwordEncoding
+        if let newPasswordFile = identity.newPasswordFile {
             settings.newPassword = .file(Paths.absolute(newPasswordFile))
-        } else if let newPasswordEnv {
+        } else if let newPasswordEnv = identity.newPasswordEnv {
             settings.newPassword = .env(newPasswordEnv)
         }
         var tls = AuthSettings.TLS(
-            certificate: cert.map(Paths.absolute), key: key.map(Paths.absolute), pkcs12: pkcs12.map(Paths.absolute),
-            ca: cas.isEmpty ? nil : cas.map(Paths.absolute), clientCA: clientCA.map(Paths.absolute),
-            serverNames: serverNames.isEmpty ? nil : serverNames, insecure: insecure ? true : nil,
-            requireServerAuthEKU: noRequireServerEKU ? false : nil, crl: crl.map(Paths.absolute),
-            minVersion: tlsMin, maxVersion: tlsMax, ciphers: ciphers, cipherSuites: cipherSuites, groups: groups,
-            resume: resume ? true : nil, sni: sni, clientCRL: clientCRL.map(Paths.absolute))
-        if let keyPasswordFile {
+            certificate: options.cert.map(Paths.absolute), key: options.key.map(Paths.absolute),
+            pkcs12: options.pkcs12.map(Paths.absolute), ca: options.cas.isEmpty ? nil : options.cas.map(Paths.absolute),
+            clientCA: options.clientCA.map(Paths.absolute),
+            serverNames: options.serverNames.isEmpty ? nil : options.serverNames,
+            insecure: options.insecure ? true : nil, requireServerAuthEKU: options.noRequireServerEKU ? false : nil,
+            crl: options.crl.map(Paths.absolute), minVersion: options.tlsMin, maxVersion: options.tlsMax,
+            ciphers: options.ciphers, cipherSuites: options.cipherSuites, groups: options.groups,
+            resume: options.resume ? true : nil, sni: options.sni, clientCRL: options.clientCRL.map(Paths.absolute))
+        if let keyPasswordFile = options.keyPasswordFile {
             tls.keyPassword = .file(Paths.absolute(keyPasswordFile))
-        } else if let keyPasswordEnv {
+        } else if let keyPasswordEnv = options.keyPasswordEnv {
             tls.keyPassword = .env(keyPasswordEnv)
         }
         if !tls.isEmpty { settings.tls = tls }
-        settings.fragmentSize = fragmentSize
-        settings.framedMTU = framedMTU
-        var binding = cryptoBinding
-        if noCryptobinding { binding = .disabled }
-        if requireCryptobinding { binding = .required }
-        let peap = AuthSettings.PEAP(cryptoBinding: binding, soh: soh)
+        settings.fragmentSize = eap.fragmentSize
+        settings.framedMTU = eap.framedMTU
+        var binding = eap.cryptoBinding
+        if eap.noCryptobinding { binding = .disabled }
+        if eap.requireCryptobinding { binding = .required }
+        let peap = AuthSettings.PEAP(cryptoBinding: binding, soh: eap.soh)
         if !peap.isEmpty { settings.peap = peap }
     }
 }

@@ -29,7 +29,9 @@ struct NASOptions: ParsableArguments {
 
     @Option(name: .customLong("attr"), help: ArgumentHelp(
         "Extra attribute NAME=VALUE with dictionary names (repeatable), e.g. NAS-Port-Type=Virtual, "
-            + "Tunnel-Type:1=VLAN.",
+            + "Tunnel-Type:1=VLAN. It replaces a default (the NAS-IP-Address found toward the server, the "
+            + "--nas-type preset); a second copy of an attribute an option sets (--nas-identifier, --framed-mtu…) "
+            + "or npsprobe builds (User-Name, User-Password, EAP-Message, State…) is refused.",
         valueName: "name=value"))
     var attributes: [String] = []
 

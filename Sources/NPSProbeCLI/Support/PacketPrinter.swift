@@ -1,3 +1,4 @@
+import Evidence
 import Foundation
 import Jobs
 import NPS
@@ -22,6 +23,8 @@ enum PacketPrinter {
                 Console.err("✗ discarded \(datagram.size) B from \(datagram.from): \(datagram.reason)")
             case .timedOut(let server, let transmissions):
                 Console.err("… no verified answer from \(server) after \(transmissions) transmission(s)")
+            case .unreachable(let server, let unreachable):
+                Console.err("✗ \(server): \(unreachable.summary)")
             case .note(let text):
                 Console.err("· \(text)")
             case .datagram:

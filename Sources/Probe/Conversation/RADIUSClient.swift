@@ -39,6 +39,8 @@ public enum PacketEvent: Sendable {
     case received(RADIUSPacket, from: ServerAddress, latency: Duration)
     case discarded(DiscardedDatagram)
     case timedOut(server: ServerAddress, transmissions: Int)
+    /// The network said the server cannot be reached (ICMP); the next server is tried.
+    case unreachable(server: ServerAddress, UnreachableEvidence)
     case note(String)
     /// A datagram as it crossed the socket (every transmission, every datagram read for a pending request),
     /// for packet captures.
@@ -148,6 +150,10 @@ public struct RADIUSClient: Sendable {
             case .timeout:
                 evidence.append(record)
                 observer?(.timedOut(server: server, transmissions: result.transmissions))
+            case .unreachable(let unreachable):
+                record.unreachable = unreachable
+                evidence.append(record)
+                observer?(.unreachable(server: server, unreachable))
             }
         }
         // Every server timed out: `lastRequest` exists because at least one exchange ran.

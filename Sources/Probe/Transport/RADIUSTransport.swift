@@ -39,6 +39,8 @@ public struct ExchangeResult: Sendable {
     public enum Outcome: Sendable {
         case reply([UInt8])
         case timeout
+        /// The network answered with an ICMP error (port closed, host unreachable): nothing will answer.
+        case unreachable(UnreachableEvidence)
     }
     public var outcome: Outcome
     public var server: ServerAddress
@@ -471,6 +473,8 @@ final class RADIUSSocket: ChannelInboundHandler, @unchecked Sendable {
     /// The bound address, `127.0.0.2:40001`.
     private(set) var local = ""
     private var context: ChannelHandlerContext?
+    /// The socket's descriptor when it was opened with its ICMP error queue on (Linux), for `errorCaught`.
+    private var errorQueueDescriptor: Int32?
     private var pending = [Pending?](repeating: nil, count: 256)
     private var identifiers: IdentifierAllocator
 
@@ -483,15 +487,21 @@ final class RADIUSSocket: ChannelInboundHandler, @unchecked Sendable {
         let handler = RADIUSSocket(startIdentifier: random.bytes(1)[0])
         // No SO_REUSEADDR: Linux can hand two such sockets bound to port 0 the same ephemeral port, and
         // replies then land on the wrong socket (the many-in-flight test caught this).
-        let channel = try await DatagramBootstrap(group: eventLoop)
+        let bootstrap = DatagramBootstrap(group: eventLoop)
             .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }
-            .bind(host: host, port: 0)
-            .get()
+        #if os(Linux)
+        // Our own socket, so that ICMP errors are queued and can be read (see `SocketErrorQueue`).
+        let descriptor = try SocketErrorQueue.openSocket(host: host)
+        handler.errorQueueDescriptor = descriptor
+        let channel = try await bootstrap.withBoundSocket(descriptor).get()
+        #else
+        let channel = try await bootstrap.bind(host: host, port: 0).get()
+        #endif
         handler.channel = channel
         handler.local = channel.localAddress.map { ServerAddress(socketAddress: $0).description } ?? host
         return handler
@@ -603,7 +613,16 @@ final class RADIUSSocket: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        // ICMP errors and the like: a UDP client keeps waiting; the timer decides.
+        // An ICMP error for one of our requests (Linux, IP_RECVERR): the exchange it belongs to — same
+        // destination, same Identifier — ends now with what the network said. Anything else: the timer decides.
+        #if os(Linux)
+        guard let descriptor = errorQueueDescriptor else { return }
+        for entry in SocketErrorQueue.drain(descriptor) {
+            let identifier = Int(entry.identifier)
+            guard let pending = pending[identifier], pending.server.socketAddress == entry.destination else { continue }
+            finish(identifier: identifier, outcome: .unreachable(entry.evidence), replyFrom: nil)
+        }
+        #endif
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -40,8 +40,11 @@ public struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
         guard !host.isEmpty else { throw ProbeError(.badServerAddress, "'\(text)': empty host name") }
         do {
             socketAddress = try SocketAddress.makeAddressResolvingHost(host, port: port)
+        } catch let error as SocketAddressError.UnknownHost {
+            // getaddrinfo's own words ("Name or service not known"), without NIO's type name and error number.
+            throw ProbeError(.badServerAddress, "cannot resolve '\(host)': \(error.errorDescription.lowercasedFirst)")
         } catch {
-            throw ProbeError(.badServerAddress, "cannot resolve '\(host)': \(error)")
+            throw ProbeError(.badServerAddress, "cannot resolve '\(host)'")
         }
         self.host = host
         self.port = port
@@ -71,4 +74,9 @@ extension ServerAddress {
         let next = port == 1812 ? 1813 : port + 1
         return next <= 65535 ? withPort(next) : nil
     }
+}
+
+extension String {
+    /// "Name or service not known" → "name or service not known", to follow a colon.
+    var lowercasedFirst: String { prefix(1).lowercased() + dropFirst() }
 }

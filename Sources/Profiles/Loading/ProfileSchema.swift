@@ -297,8 +297,8 @@ struct FragmentParser {
                     error(.invalidValue, value.location, "servers: the list is empty")
                 }
             case "secret": s.secret = secret(value, key: key)
-            case "timeout": s.timeout = number(value, key: key, range: 0.001...300)
-            case "retries": s.retries = integer(value, key: key, range: 0...20)
+            case "timeout": s.timeout = number(value, key: key, range: SettingLimits.timeout.range)
+            case "retries": s.retries = integer(value, key: key, range: SettingLimits.retries.range)
             case "require_message_authenticator": s.requireMessageAuthenticator = boolean(value, key: key)
             case "dictionaries":
                 s.dictionaries = strings(value, key: key, locations: &loc)?.map(absolutePath)
@@ -324,8 +324,8 @@ struct FragmentParser {
                     }
                 }
             case "tls": s.tls = tls(value, locations: &loc)
-            case "fragment_size": s.fragmentSize = integer(value, key: key, range: 64...16384)
-            case "framed_mtu": s.framedMTU = integer(value, key: key, range: 64...65535)
+            case "fragment_size": s.fragmentSize = integer(value, key: key, range: SettingLimits.fragmentSize.range)
+            case "framed_mtu": s.framedMTU = integer(value, key: key, range: SettingLimits.framedMTU.range)
             case "peap": s.peap = peap(value)
             case "accounting": s.accounting = accounting(value, locations: &loc)
             case "expect": fragment.expectation = expectation(value)

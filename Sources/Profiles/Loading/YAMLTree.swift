@@ -59,9 +59,16 @@ struct YAMLEntry: Sendable {
 /// Turns YAML text into `YAMLValue`s, substituting `${VAR}`, `${VAR:-default}` and `$$` in every scalar
 /// value (never in keys). Problems are collected in `issues`.
 struct YAMLReader {
+    /// The most values (scalars, mappings, lists) a document may hold once its aliases are expanded. A profile
+    /// holds a few hundred; ten lines of nested aliases ("billion laughs") expand to 10⁹, which would take
+    /// minutes and gigabytes to walk. Over the limit the reader stops with an error.
+    static let maximumValues = 100_000
+
     let path: String
     let environment: [String: String]
     var issues: [ProfileIssue] = []
+    /// Values still allowed before `maximumValues` is reached (counted as `convert` walks the expanded tree).
+    private var budget = YAMLReader.maximumValues
     /// Unset variables already reported in this file (index of the issue, uses), so that a variable used
     /// thirty times gives one error at its first use.
     private var unset: [String: (index: Int, uses: Int)] = [:]
@@ -71,8 +78,13 @@ struct YAMLReader {
         self.environment = environment
     }
 
-    /// The root of `text`, or nil (with an issue) when it does not parse or is empty.
+    /// The root of `text`, or nil (with an issue) when it does not parse, is empty or expands to more than
+    /// `maximumValues` values.
     mutating func read(_ text: String) -> YAMLValue? {
+        if let issue = aliasKeyIssue(text) {
+            issues.append(issue)
+            return nil
+        }
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -88,8 +100,47 @@ struct YAMLReader {
                                        hint: "a profile is a mapping of keys such as servers:, method:, expect:"))
             return nil
         }
-        return convert(node)
+        budget = Self.maximumValues
+        let root = convert(node)
+        guard budget >= 0 else {
+            issues.append(ProfileIssue(
+                .error, .yamlSyntax, at: location(node.mark),
+                "the YAML expands to more than \(Self.maximumValues) values once its aliases (*name) are resolved",
+                hint: "a profile needs a few hundred at most; nested aliases that multiply (a \"billion laughs\") "
+                    + "are refused"))
+            return nil
+        }
+        return root
     }
+
+    /// Libyaml compares mapping keys when it builds a mapping, and an alias of a large list used as a key
+    /// makes that comparison as slow as expanding it. Profile keys are plain words: an alias written as a key
+    /// (`*name:`, `{*name: …}`, `? *name`) of an anchor defined in the file is refused before parsing.
+    private func aliasKeyIssue(_ text: String) -> ProfileIssue? {
+        guard text.contains("&"), text.contains("*") else { return nil }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var anchors = Set<Substring>()
+        for line in lines {
+            for match in line.matches(of: Self.anchorPattern) { anchors.insert(match.output.1) }
+        }
+        guard !anchors.isEmpty else { return nil }
+        for (index, line) in lines.enumerated() {
+            for match in line.matches(of: Self.aliasKeyPattern) where anchors.contains(match.output.1) {
+                // The column of the `*`, in Unicode scalars as libyaml counts.
+                let column = line[..<match.output.1.startIndex].unicodeScalars.count
+                return ProfileIssue(.error, .yamlSyntax, at: SourceLocation(path: path, line: index + 1,
+                                                                            column: column),
+                                    "an alias (*\(match.output.1)) is used as a mapping key",
+                                    hint: "keys are plain words such as servers:, method:, expect:")
+            }
+        }
+        return nil
+    }
+
+    /// `&name` (libyaml anchor names: letters, digits, `-`, `_`).
+    private nonisolated(unsafe) static let anchorPattern = /&([A-Za-z0-9_-]+)/
+    /// `*name` where a key starts: at the start of a line or after `-`, `?`, `{` or `,`, followed by `:`.
+    private nonisolated(unsafe) static let aliasKeyPattern = /(?:^|[-?{,])\s*\*([A-Za-z0-9_-]+)\s*:/
 
     private func location(_ mark: Mark?) -> SourceLocation {
         SourceLocation(path: path, line: mark?.line ?? 1, column: mark?.column ?? 1)
@@ -130,6 +181,13 @@ struct YAMLReader {
     }
 
     private mutating func convert(_ node: Node) -> YAMLValue {
+        budget -= 1
+        guard budget >= 0 else {
+            // Over the limit: stop descending; `read` reports it once.
+            var value = YAMLValue(kind: .scalar("", quoted: false), location: location(node.mark))
+            value.isNull = true
+            return value
+        }
         switch node {
         case .scalar(let scalar):
             // Quoted and block styles, or an explicit `!!str`, are strings whatever they look like.

@@ -13,25 +13,34 @@ public enum SecretReference: Sendable, Hashable, CustomStringConvertible {
     /// The secret itself, written in the profile or on the command line.
     case literal(String)
 
-    /// The secret, or a `ProfileError` (`unsetSecret`, `missingFile`) saying why it is not available.
+    /// The secret, or a `ProfileError` (`unsetSecret`, `missingFile`) saying why it is not available. `what`
+    /// names it in messages ("the password", "the shared secret").
     public func resolve(environment: [String: String] = ProcessInfo.processInfo.environment,
-                        at location: SourceLocation = .file("<settings>")) throws(ProfileError) -> String {
+                        at location: SourceLocation = .file("<settings>"),
+                        what: String = "the secret") throws(ProfileError) -> String {
         switch self {
         case .literal(let value):
             return value
         case .env(let name):
             guard let value = environment[name] else {
-                throw ProfileError(.unsetSecret, at: location, "environment variable \(name) is not set",
+                throw ProfileError(.unsetSecret, at: location,
+                                   "\(what) comes from the environment variable \(name), which is not set",
                                    hint: "export \(name)=… before running")
             }
             return value
         case .file(let path):
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw ProfileError(.missingFile, at: location, "cannot read the secret file \(path)",
-                                   hint: "check the path (relative paths resolve against the profile's folder)")
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            guard exists, !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
+                let why = !exists ? "does not exist" : isDirectory.boolValue ? "is a directory, not a file"
+                    : "cannot be read by this user"
+                let fromProfile = !location.path.hasPrefix("<")
+                throw ProfileError(.missingFile, at: location, "\(what) file \(path) \(why)",
+                                   hint: fromProfile && !exists
+                                       ? "relative paths resolve against the folder of the profile" : nil)
             }
             guard var text = String(data: data, encoding: .utf8) else {
-                throw ProfileError(.missingFile, at: location, "the secret file \(path) is not UTF-8 text")
+                throw ProfileError(.missingFile, at: location, "\(what) file \(path) is not UTF-8 text")
             }
             if text.hasSuffix("\r\n") {
                 text.removeLast(2)

@@ -94,6 +94,9 @@ private struct ValidationRun {
                   hint: method.usesClientCertificate ? "the name in the certificate, e.g. alice@corp.example"
                       : "identity: alice@corp.example")
         }
+        for problem in s.emptyValues {
+            error(.invalidValue, problem.key, problem.message(commandLine: false), hint: problem.hint)
+        }
         checkPasswords(s, method: method)
         checkTLS(s, method: method, definition: definition)
         checkIgnoredKeys(s, method: method)

@@ -46,14 +46,15 @@ extension RADIUSDictionary {
         var results: [LookupResult] = []
         var seen: Set<AttributeKey> = []
         func addAttribute(_ attribute: Attribute) {
-            guard seen.insert(attribute.key).inserted else { return }
-            let printed = self.attribute(attribute.key) ?? attribute
+            guard let printed = self.attribute(attribute.key), seen.insert(attribute.key).inserted else { return }
             let aliases = attributesByName.values.filter { $0.key == attribute.key && $0.name != printed.name }
                 .map(\.name).sorted()
             results.append(.attribute(printed, aliases: aliases, values: values(of: printed)))
         }
         if let attribute = attribute(named: query) { addAttribute(attribute) }
-        if let key = Self.parseOID(query) { addAttribute(attribute(key) ?? unknownAttribute(key)) }
+        // A number names an attribute only when a dictionary defines it: `Attr-26.999.1` is how packets print
+        // an unknown one, not something the dictionaries know.
+        if let key = Self.parseOID(query), let known = attribute(key) { addAttribute(known) }  // also Attr-N names
         var vendor = self.vendor(named: query)
         if vendor == nil, let id = UInt32(query) { vendor = self.vendor(id: id) }
         if let vendor {

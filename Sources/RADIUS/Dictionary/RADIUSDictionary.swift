@@ -154,7 +154,7 @@ public struct RADIUSDictionary: Sendable {
     }
 
     /// Parses `79`, `26.311.16` (or `311.16` is not accepted: the `26.` says it is a VSA).
-    static func parseOID(_ text: String) -> AttributeKey? {
+    public static func parseOID(_ text: String) -> AttributeKey? {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         switch parts.count {
         case 1:

@@ -193,10 +193,10 @@ func readPrivateKey(_ bytes: [UInt8], file: String, password: [UInt8]?) throws(T
     if let key { return key }
     if provider.asked {
         if password == nil {
-            throw TLSError(.credentials, "the private key in \(file) is encrypted and no password was given",
+            throw TLSError(.keyPassword, "the private key in \(file) is encrypted and no password was given",
                            openSSLErrors: errors)
         }
-        throw TLSError(.credentials, "wrong password for the encrypted private key in \(file)",
+        throw TLSError(.keyPassword, "wrong password for the encrypted private key in \(file)",
                        openSSLErrors: errors)
     }
     // Not PEM: an unencrypted DER key (PKCS#8 or traditional)?
@@ -269,7 +269,7 @@ extension TLSCredentials {
             if !ok {
                 let errors = OpenSSLErrorQueue.drain()
                 let why = password == nil ? "needs a password and none was given" : "wrong password"
-                throw TLSError(.credentials, "PKCS#12 file \(file): \(why) (MAC verification failed)",
+                throw TLSError(.keyPassword, "PKCS#12 file \(file): \(why) (MAC verification failed)",
                                openSSLErrors: errors)
             }
         }

@@ -8,6 +8,8 @@ public struct TLSServerValidation: Sendable {
     public var trustedCADirectory: String?
     /// Trusted CA certificates given in memory (PEM, or one DER), e.g. embedded in a profile.
     public var trustedCAPEM: [UInt8]?
+    /// More CA files, each loaded on its own so that one holding no certificate is named (`--ca a.pem --ca b.pem`).
+    public var trustedCAFiles: [String]
     /// Accepted server names, matched case-insensitively against the leaf's DNS SANs, or its CN when it
     /// has no DNS SAN. A leading "*." label (in a name here or in the certificate) matches exactly one
     /// label. Empty = no name check.
@@ -23,11 +25,12 @@ public struct TLSServerValidation: Sendable {
     public init(
         trustedCAFile: String? = nil, trustedCADirectory: String? = nil, acceptedServerNames: [String] = [],
         requireServerAuthEKU: Bool = true, crlFile: String? = nil, insecure: Bool = false,
-        trustedCAPEM: [UInt8]? = nil
+        trustedCAPEM: [UInt8]? = nil, trustedCAFiles: [String] = []
     ) {
         self.trustedCAFile = trustedCAFile
         self.trustedCADirectory = trustedCADirectory
         self.trustedCAPEM = trustedCAPEM
+        self.trustedCAFiles = trustedCAFiles
         self.acceptedServerNames = acceptedServerNames
         self.requireServerAuthEKU = requireServerAuthEKU
         self.crlFile = crlFile

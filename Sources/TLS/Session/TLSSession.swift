@@ -56,7 +56,7 @@ public final class TLSClientContext: Sendable {
             SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nil)
         } else {
             let store = try certificateStore(of: ctx)
-            if let file = validation.trustedCAFile {
+            for file in (validation.trustedCAFile.map { [$0] } ?? []) + validation.trustedCAFiles {
                 try addTrustedCertificates(file: file, to: store, what: "trusted CA file")
             }
             if let directory = validation.trustedCADirectory {
@@ -66,7 +66,7 @@ public final class TLSClientContext: Sendable {
                 try addTrustedCertificates(bytes: pem, source: "trusted CA PEM", to: store)
             }
             let noAnchors = validation.trustedCAFile == nil && validation.trustedCADirectory == nil
-                && validation.trustedCAPEM == nil
+                && validation.trustedCAPEM == nil && validation.trustedCAFiles.isEmpty
             if noAnchors {
                 _ = SSL_CTX_set_default_verify_paths(ctx)
             }

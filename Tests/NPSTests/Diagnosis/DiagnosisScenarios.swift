@@ -523,6 +523,20 @@ extension Scenario {
                 method: "pap", outcome: .timeout, replyCode: nil,
                 discarded: [try EvidenceBuilder.wrongSecretDiscard()], transmissions: 3)
         },
+        Scenario("tls-closed-port (ICMP port unreachable)", rule: "timeout-port-closed", error: 809, .certain,
+                 mentions: ["port closed: nothing listens there (ICMP port unreachable from 127.0.0.1)"]) {
+            var evidence = EvidenceBuilder.single(method: "pap", outcome: .timeout, replyCode: nil)
+            evidence.roundTrips[0].unreachable = UnreachableEvidence(
+                kind: .portClosed, from: "127.0.0.1", icmpType: 3, icmpCode: 3)
+            return evidence
+        },
+        Scenario("a router says the host is unreachable", rule: "timeout-unreachable", error: 809, .certain,
+                 mentions: ["host unreachable (ICMP host unreachable from 10.0.0.1)"]) {
+            var evidence = EvidenceBuilder.single(method: "pap", outcome: .timeout, replyCode: nil)
+            evidence.roundTrips[0].unreachable = UnreachableEvidence(
+                kind: .hostUnreachable, from: "10.0.0.1", icmpType: 3, icmpCode: 1)
+            return evidence
+        },
         Scenario("replies from another address", rule: "timeout-reply-from-other-address", error: 809, .likely,
                  mentions: ["came from 10.0.0.9:1812"]) {
             EvidenceBuilder.single(
