@@ -144,14 +144,19 @@ public enum RADIUSValue: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Parses the text form of `type` (numbers also as `0x…` hex; strings quoted or bare; octets as `0x…` or
-    /// as text; dates as ISO 8601 UTC or seconds since 1970).
+    /// Parses the text form of `type` (numbers also as `0x…` hex; strings quoted or bare, a bare `0x…` as their
+    /// bytes; octets as `0x…` or as text; dates as ISO 8601 UTC or seconds since 1970).
     public static func parse(_ text: String, as type: RADIUSDictionary.DataType) throws(RADIUSError) -> RADIUSValue {
         func bad(_ what: String) -> RADIUSError {
             RADIUSError(.invalidValue, "\"\(text)\" is not \(what)")
         }
         switch type {
         case .string:
+            // A bare `0x…` is octets, the form `description` prints for a string whose bytes are not UTF-8;
+            // quoted, it is that text.
+            if text.lowercased().hasPrefix("0x"), let hex = parseHex(text) {
+                return String(validating: hex, as: UTF8.self).map { .string($0) } ?? .octets(hex)
+            }
             return .string(try unquote(text))
         case .octets, .abinary, .tlv, .vsa, .evs, .extended, .longExtended:
             let bytes: [UInt8]
