@@ -340,7 +340,7 @@ public struct DoctorPlan: Sendable {
     var baseline: DoctorObservation? { result("baseline:accepting_unsigned") ?? result("baseline") }
     /// Unsigned replies were seen: the later probes accept them (the finding says so once).
     var acceptUnsigned: Bool {
-        results.contains { $0.observation.unsignedReplies > 0 }
+        results.contains { $0.probe.step != .statusServer && $0.observation.unsignedReplies > 0 }
     }
 
     /// The first fragment size that passed, largest first; the baseline counts for its own size.
@@ -366,7 +366,7 @@ public struct DoctorPlan: Sendable {
     /// The accepted methods so far (baseline and method probes), in order.
     var acceptedMethods: [AuthSettings.Method] {
         var methods: [AuthSettings.Method] = []
-        if baseline?.outcome == .accept { methods.append(context.method) }
+        if baseline?.outcome == .accept || bestTLSResult?.outcome == .accept { methods.append(context.method) }
         for method in context.otherMethods where result("method:\(method.rawValue)")?.outcome == .accept {
             methods.append(method)
         }
@@ -391,7 +391,19 @@ public struct DoctorPlan: Sendable {
         // Silence everywhere, or only replies that fail verification: nothing further can be learned.
         guard baseline.answeredRoundTrips > 0 || status.answeredRoundTrips > 0 else { return nil }
 
-        // 2. BlastRADIUS posture.
+        // 2. Path MTU: the same EAP-TLS conversation, largest fragments first, until one passes.
+        if context.method.usesTLS {
+            for size in context.fragmentSizes {
+                guard let observed = fragmentResult(size) else {
+                    var next = probe(.fragmentSize)
+                    next.fragmentSize = size
+                    return next
+                }
+                if observed.completed { break }
+            }
+        }
+
+        // 3. BlastRADIUS posture, at the working fragment size.
         if !done("unsigned_request") {
             var next = probe(.unsignedRequest)
             next.unsignedRequest = true
@@ -407,18 +419,6 @@ public struct DoctorPlan: Sendable {
             var next = probe(.proxyStateSigned)
             next.proxyState = true
             return next
-        }
-
-        // 3. Path MTU: the same EAP-TLS conversation, largest fragments first, until one passes.
-        if context.method.usesTLS {
-            for size in context.fragmentSizes {
-                guard let observed = fragmentResult(size) else {
-                    var next = probe(.fragmentSize)
-                    next.fragmentSize = size
-                    return next
-                }
-                if observed.completed { break }
-            }
         }
 
         // 4. TLS: the other version, and resumption, once a TLS conversation was accepted.
@@ -493,13 +493,13 @@ public struct DoctorPlan: Sendable {
                 "\(badSignatures) replies dropped: their authenticator does not verify with our shared secret",
             ], probes: ["status_server", "baseline"], values: ["source": first.source ?? "this host"])]
         }
-        if !verified, !results.contains(where: { $0.observation.unsignedReplies > 0 }) {
+        if !verified, !results.contains(where: { $0.observation.serverAnswered }) {
             return [DoctorFinding(.serverSilent, confidence: .likely, evidence: [
                 "Status-Server: no answer", "\(context.method.rawValue): no answer through every retransmission",
             ], probes: ["status_server", "baseline"],
                values: ["server": first.replyFrom ?? "the server", "source": first.source ?? "this host"])]
         }
-        let unsigned = results.filter { $0.observation.unsignedReplies > 0 }
+        let unsigned = results.filter { $0.probe.step != .statusServer && $0.observation.unsignedReplies > 0 }
         if !unsigned.isEmpty {
             var evidence = unsigned.map {
                 "\($0.probe.summary): \($0.observation.unsignedReplies) replies without Message-Authenticator dropped"

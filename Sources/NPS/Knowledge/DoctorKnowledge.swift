@@ -103,8 +103,8 @@ extension DoctorFindingInfo {
             windowsError: 809),
         DoctorFindingInfo(
             kind: .pathMTU, severity: .high,
-            title: "Datagrams over ~{limit} bytes are lost on the path: EAP-TLS passes only with {fragment}-byte "
-                + "fragments",
+            title: "Large datagrams are lost on the path ({lost} bytes got no answer, {limit} passed): EAP-TLS "
+                + "passes only with {fragment}-byte fragments",
             meaning: "The same EAP-TLS conversation failed (no answer after a large request) at larger fragment sizes "
                 + "and passed at {fragment}: the network between NAS and NPS drops big UDP datagrams or their IP "
                 + "fragments (a VPN tunnel, a firewall that drops fragments). Windows clients then show 809 after "
