@@ -174,18 +174,27 @@ extension DoctorObservation {
         replyFrom = roundTrips.last { $0.answered }?.replyFrom ?? roundTrips.last?.server
     }
 
-    /// What a case run observed: its last conversation's evidence and diagnosis (the first conversation of a
-    /// resumption probe says whether a session was offered).
+    /// What a case run observed: its last conversation (the first one of a resumption probe says whether a
+    /// session was offered).
     public init(run: CaseRun) {
-        let evidence = run.report.evidence
-        self.init(roundTrips: run.reports.flatMap(\.evidence.roundTrips))
+        let first = run.reports.count > 1 ? run.reports[0] : nil
+        self.init(evidence: run.report.evidence, diagnosis: run.diagnosis,
+                  earlierRoundTrips: first?.evidence.roundTrips ?? [],
+                  resumptionOffered: first.map { $0.eapResult?.resumptionState != nil })
+    }
+
+    /// What one conversation's evidence and diagnosis show; `earlierRoundTrips` (a first conversation) count
+    /// toward the replies seen.
+    public init(evidence: ConversationEvidence, diagnosis: Diagnosis, earlierRoundTrips: [RoundTripEvidence] = [],
+                resumptionOffered: Bool? = nil) {
+        self.init(roundTrips: earlierRoundTrips + evidence.roundTrips)
         outcome = evidence.outcome
-        rule = run.diagnosis.rule
-        diagnosisTitle = run.diagnosis.title
-        diagnosisCause = run.diagnosis.cause
-        diagnosisFix = run.diagnosis.fix
-        confidence = run.diagnosis.confidence
-        windowsError = run.diagnosis.windowsError
+        rule = diagnosis.rule
+        diagnosisTitle = diagnosis.title
+        diagnosisCause = diagnosis.cause
+        diagnosisFix = diagnosis.fix
+        confidence = diagnosis.confidence
+        windowsError = diagnosis.windowsError
         let last = evidence.roundTrips
         largestAnsweredRequest = last.filter(\.answered).map(\.requestSize).max()
         unansweredRequest = last.last { !$0.answered && $0.unreachable == nil }?.requestSize
@@ -199,9 +208,7 @@ extension DoctorObservation {
             }
             tlsCompleted = tls.handshakeMessagesReceived.contains(.finished) || tls.resumed
         }
-        if run.reports.count > 1 {
-            resumptionOffered = run.reports[0].eapResult?.resumptionState != nil
-        }
+        self.resumptionOffered = resumptionOffered
         resumed = evidence.eap?.resumed ?? false
         cryptoBinding = evidence.eap.flatMap { CaseRunner.cryptoBindingText($0.cryptoBinding) }
         replyMessages = evidence.replyMessages
