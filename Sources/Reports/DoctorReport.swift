@@ -91,13 +91,17 @@ public enum DoctorText {
             lines.append("")
             lines.append("\(top.severity.rawValue.uppercased()) (\(top.confidence.rawValue)): \(top.title)")
             lines.append(contentsOf: wrapped(top.meaning, indent: "  "))
-            lines.append("  Fix: " + top.fix)
+            lines.append(contentsOf: wrapped("Fix: " + top.fix, indent: "  "))
             for line in top.evidence { lines.append("  - \(line)") }
             var nps: [String] = []
             if let error = top.windowsError { nps.append("Windows error \(error)") }
             if !top.events.isEmpty { nps.append("events " + top.events.map(String.init).joined(separator: ", ")) }
             if !top.npsSettings.isEmpty { nps.append(top.npsSettings.joined(separator: "; ")) }
             if !nps.isEmpty { lines.append("  NPS: " + nps.joined(separator: " · ")) }
+        }
+        if let tls = tlsLine(run) {
+            lines.append("")
+            lines.append(tls)
         }
         if !run.findings.isEmpty {
             lines.append("")
@@ -114,13 +118,29 @@ public enum DoctorText {
         lines.append("")
         lines.append("Probes:")
         let rows = run.probes.map { probe, observed in
-            [probe.key, probe.summary, observed.outcome.rawValue, observedText(observed)]
+            [probe.key, probe.summary, observed.outcome.rawValue, observedText(observed, servers: servers)]
         }
         lines.append(contentsOf: table(["PROBE", "SENT", "OUTCOME", "OBSERVED"], rows))
         return lines.joined(separator: "\n")
     }
 
-    static func observedText(_ observed: DoctorObservation) -> String {
+    /// "TLS: offered 1.2-1.3, chosen 1.2 …; 1.3 accepted; resumption not offered": what was offered vs chosen.
+    static func tlsLine(_ run: DoctorRun) -> String? {
+        let tls = run.probes.filter { $0.observation.tlsVersion != nil && $0.observation.outcome == .accept }
+        guard let first = tls.first?.observation, let version = first.tlsVersion else { return nil }
+        var parts = ["TLS: offered \(first.tlsOffered ?? "?"), chosen \(version)"
+                     + (first.tlsCipher.map { " \($0)" } ?? "") + (first.tlsGroup.map { " \($0)" } ?? "")]
+        let versions = Set(tls.compactMap(\.observation.tlsVersion)).sorted()
+        if versions.count > 1 { parts.append("accepted " + versions.joined(separator: " and ")) }
+        if let resumption = run.probes.first(where: { $0.probe.step == .resumption })?.observation {
+            parts.append(resumption.resumed ? "resumption offered and used"
+                         : resumption.resumptionOffered == true ? "resumption offered, not used"
+                         : "resumption not offered")
+        }
+        return parts.joined(separator: "; ")
+    }
+
+    static func observedText(_ observed: DoctorObservation, servers: [String] = []) -> String {
         var parts: [String] = []
         parts.append("\(observed.answeredRoundTrips) answered")
         if observed.unsignedReplies > 0 { parts.append("\(observed.unsignedReplies) unsigned dropped") }
@@ -132,7 +152,7 @@ public enum DoctorText {
         }
         if let offered = observed.resumptionOffered { parts.append(offered ? "session offered" : "no session offered") }
         if let binding = observed.cryptoBinding { parts.append("crypto-binding \(binding)") }
-        if let node = observed.node ?? observed.replyFrom { parts.append("from \(node)") }
+        if let node = observed.node ?? observed.replyFrom, !servers.contains(node) { parts.append("from \(node)") }
         if !observed.rule.isEmpty, observed.outcome != .accept { parts.append(observed.rule) }
         return parts.joined(separator: ", ")
     }

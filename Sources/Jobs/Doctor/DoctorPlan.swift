@@ -94,8 +94,8 @@ public struct DoctorProbe: Sendable, Hashable, Codable {
         if acceptUnsignedReplies { parts.append("accepting unsigned replies") }
         if let cryptoBinding { parts.append("crypto-binding \(cryptoBinding.rawValue)") }
         if resume { parts.append("then resuming") }
-        if let attempt { parts.append("run \(attempt), new source port") }
-        if let callingStationId { parts.append("Calling-Station-Id \(callingStationId)") }
+        if let attempt { parts.append("run \(attempt) from a new port") }
+        if let callingStationId { parts.append("station \(callingStationId)") }
         return parts.joined(separator: ", ")
     }
 }
@@ -521,6 +521,12 @@ public struct DoctorPlan: Sendable {
                     "an unsigned Access-Request with Proxy-State was answered (\(proxied.outcome.rawValue))",
                 ], probes: ["proxy_state_unsigned"]))
             }
+        }
+        if let unsignedRequest = result("unsigned_request"), !unsignedRequest.serverAnswered,
+           baseline.answeredRoundTrips > 0, unsigned.isEmpty {
+            out.append(DoctorFinding(.messageAuthenticatorEnforced, confidence: .certain, evidence: [
+                "without Message-Authenticator: no answer; signed: \(baseline.answeredRoundTrips) signed replies",
+            ], probes: ["unsigned_request", "baseline"]))
         }
         if let signed = result("proxy_state_signed"), !signed.serverAnswered, baseline.serverAnswered {
             out.append(DoctorFinding(.signedProxyStateDropped, confidence: .likely, evidence: [

@@ -39,6 +39,7 @@ public enum DoctorFindingKind: String, Sendable, Codable, CaseIterable, Hashable
     case resumptionNotOffered = "resumption_not_offered"
     case resumptionNotUsed = "resumption_not_used"
     case severalNodes = "several_nodes"
+    case messageAuthenticatorEnforced = "message_authenticator_enforced"
 }
 
 /// One row of the catalogue.
@@ -233,6 +234,14 @@ extension DoctorFindingInfo {
             meaning: "Repeated conversations from several source ports landed on different nodes ({nodes}).",
             fix: "Nothing required; keep their configurations identical.",
             npsSettings: [], events: [], windowsError: nil),
+        DoctorFindingInfo(
+            kind: .messageAuthenticatorEnforced, severity: .info,
+            title: "BlastRADIUS posture: unsigned Access-Requests are dropped and replies are signed",
+            meaning: "The same request without Message-Authenticator got no answer, the signed one did, and every "
+                + "reply carried a valid Message-Authenticator: what NPS does with requireMsgAuth enforced after the "
+                + "July 2024 updates (KB5040268).",
+            fix: "Nothing required; NPS logs such dropped requests (event 17; with Proxy-State, 4418).",
+            npsSettings: ["requireMsgAuth", "limitProxyState"], events: [17, 4418], windowsError: nil),
     ]
 
     private static let byKind: [DoctorFindingKind: DoctorFindingInfo] = Dictionary(
