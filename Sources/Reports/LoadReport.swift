@@ -233,7 +233,8 @@ public struct LoadReport: Encodable {
             lines.append("  error ×\(count): \(text)")
         }
         if let accounting {
-            lines.append("  accounting: \(accounting.sessions) sessions  responded \(accounting.responded)  no response "
+            lines.append("  accounting: \(accounting.sessions) sessions  responded \(accounting.responded)  "
+                         + "no response "
                          + "\(accounting.noResponse)  errors \(accounting.errors)  (requests \(accounting.requests), "
                          + "answered \(accounting.responses), retransmissions \(accounting.retransmissions))")
             if !accounting.latencyMs.isEmpty {

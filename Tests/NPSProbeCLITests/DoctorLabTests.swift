@@ -48,7 +48,8 @@ struct DoctorLabTests {
         #expect(fix.contains("--fragment-size 600"))
         #expect(fix.contains("Framed-MTU 600"))
         // 1398 (the baseline), 1200 and 1000 lost; 600 passed; later TLS probes use 600.
-        let sizes = probes.filter { $0["step"] as? String == "fragment_size" }.compactMap { $0["fragment_size"] as? Int }
+        let sizes = probes.filter { $0["step"] as? String == "fragment_size" }
+            .compactMap { $0["fragment_size"] as? Int }
         #expect(sizes == [1200, 1000, 600])
         let persistence = probes.filter { $0["step"] as? String == "persistence" }
         #expect(!persistence.isEmpty)

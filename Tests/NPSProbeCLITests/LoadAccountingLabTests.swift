@@ -26,7 +26,9 @@ struct LoadAccountingLabTests {
             }
             let name = line[line.index(after: line.startIndex)..<equals.lowerBound].trimmingCharacters(in: .whitespaces)
             var value = String(line[equals.upperBound...])
-            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
+                value = String(value.dropFirst().dropLast())
+            }
             current[name] = value
         }
         if !current.isEmpty { records.append(current) }

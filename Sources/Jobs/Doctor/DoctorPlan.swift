@@ -590,7 +590,9 @@ public struct DoctorPlan: Sendable {
             if nodes.count > 1 {
                 out.append(DoctorFinding(
                     .severalNodes, confidence: .certain,
-                    evidence: runs.map { "\($0.probe.summary): \($0.observation.node ?? $0.observation.replyFrom ?? "?")" },
+                    evidence: runs.map { run in
+                        "\(run.probe.summary): \(run.observation.node ?? run.observation.replyFrom ?? "?")"
+                    },
                     probes: runs.map(\.probe.key),
                     values: ["count": "\(nodes.count)", "nodes": nodes.sorted().joined(separator: ", ")]))
             }
@@ -622,7 +624,8 @@ public struct DoctorPlan: Sendable {
         }
         if let required = result("crypto_binding_required"), required.outcome != .accept {
             out.append(DoctorFinding(.cryptoBindingAbsent, confidence: .likely, evidence: [
-                "requiring crypto-binding: \(required.outcome.rawValue) (crypto-binding \(required.cryptoBinding ?? "?"))",
+                "requiring crypto-binding: \(required.outcome.rawValue) "
+                    + "(crypto-binding \(required.cryptoBinding ?? "?"))",
             ], probes: ["crypto_binding_required"]))
         }
         if let disabled = result("crypto_binding_disabled"), disabled.outcome != .accept {
