@@ -358,4 +358,39 @@ struct DoctorPlanTests {
         #expect(DoctorContext.methods(allowedBy: AuthSettings(method: .eapTLS, tls: .init(certificate: "/c.pem")))
                 == [.eapTLS], "no way to check the server: no other TLS method is tried")
     }
+
+    // MARK: The reports
+
+    @Test func reportsPutTheTopFindingFirstAndKeepSnakeCaseNames() throws {
+        var plan = DoctorPlan(DoctorContext(method: .eapTLS))
+        var action = plan.start()
+        while case .run(let probe) = action {
+            let size = probe.fragmentSize ?? 1398
+            action = plan.received(probe.step != .statusServer && size > 700
+                ? DoctorObservation(outcome: .timeout, answeredRoundTrips: 4, rule: "timeout-fragments-dropped",
+                                    unansweredRequest: size + 100)
+                : Self.healthy(probe))
+        }
+        let run = DoctorRun(context: plan.context, probes: plan.results, findings: plan.findings(), elapsed: .seconds(3))
+        #expect(run.hasProblems)
+        let text = DoctorText.render(run, servers: ["10.0.0.1:1812"])
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("npsprobe doctor: 10.0.0.1:1812, eap-tls — 1 problem found") == true, "\(text)")
+        #expect(lines.dropFirst().first { !$0.isEmpty }?.hasPrefix("HIGH (certain): Large datagrams are lost") == true)
+        #expect(text.contains("--fragment-size 600"))
+        let json = try #require(try JSONSerialization.jsonObject(
+            with: Data(try DoctorJSON(run: run, servers: ["10.0.0.1:1812"]).render().utf8)) as? [String: Any])
+        #expect(json["ok"] as? Bool == false)
+        #expect(json["duration_seconds"] as? Double == 3)
+        let findings = try #require(json["findings"] as? [[String: Any]])
+        #expect(findings.first?["kind"] as? String == "path_mtu")
+        #expect(findings.first?["rank"] as? Int == 1)
+        #expect((findings.first?["values"] as? [String: String])?["framed_mtu"] == "600")
+        let probes = try #require(json["probes"] as? [[String: Any]])
+        #expect(probes.first?["step"] as? String == "status_server")
+        let observation = try #require(probes.first { $0["key"] as? String == "baseline" }?["observation"]
+                                       as? [String: Any])
+        #expect(observation["answered_round_trips"] as? Int == 4)
+        #expect(observation["unanswered_request"] as? Int == 1498)
+    }
 }

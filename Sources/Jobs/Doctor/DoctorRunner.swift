@@ -15,6 +15,14 @@ public struct DoctorRun: Sendable {
     public var findings: [DoctorFinding]
     public var elapsed: Duration
 
+    public init(context: DoctorContext, probes: [(probe: DoctorProbe, observation: DoctorObservation)],
+                findings: [DoctorFinding], elapsed: Duration) {
+        self.context = context
+        self.probes = probes
+        self.findings = findings
+        self.elapsed = elapsed
+    }
+
     /// A finding worse than `info` exists.
     public var hasProblems: Bool { findings.contains { $0.severity < .info } }
 }
@@ -71,13 +79,19 @@ public struct DoctorRunner: Sendable {
         var plan = DoctorPlan(context)
         let transport = RADIUSTransport(maximumSocketsPerFamily: 1)
         var action = plan.start()
-        while case .run(let probe) = action {
-            let observation = await run(probe, over: transport)
-            progress(probe, observation)
-            action = plan.received(observation)
+        var findings: [DoctorFinding] = []
+        steps: while true {
+            switch action {
+            case .run(let probe):
+                let observation = await run(probe, over: transport)
+                progress(probe, observation)
+                action = plan.received(observation)
+            case .finished(let ranked):
+                findings = ranked
+                break steps
+            }
         }
         await transport.shutdown()
-        guard case .finished(let findings) = action else { fatalError("unreachable") }
         return DoctorRun(context: plan.context, probes: plan.results, findings: findings, elapsed: clock.now - start)
     }
 
