@@ -371,11 +371,13 @@ struct DoctorPlanTests {
                                     unansweredRequest: size + 100)
                 : Self.healthy(probe))
         }
-        let run = DoctorRun(context: plan.context, probes: plan.results, findings: plan.findings(), elapsed: .seconds(3))
+        let run = DoctorRun(context: plan.context, probes: plan.results, findings: plan.findings(),
+                            elapsed: .seconds(3))
         #expect(run.hasProblems)
         let text = DoctorText.render(run, servers: ["10.0.0.1:1812"])
         let lines = text.split(separator: "\n").map(String.init)
-        #expect(lines.first?.hasPrefix("npsprobe doctor: 10.0.0.1:1812, eap-tls — 1 problem found") == true, "\(text)")
+        let header = "npsprobe doctor: 10.0.0.1:1812, eap-tls — 1 problem found"
+        #expect(lines.first?.hasPrefix(header) == true, "\(text)")
         #expect(lines.dropFirst().first { !$0.isEmpty }?.hasPrefix("HIGH (certain): Large datagrams are lost") == true)
         #expect(text.contains("--fragment-size 600"))
         let json = try #require(try JSONSerialization.jsonObject(
