@@ -39,16 +39,18 @@ extension RADIUSPacket {
     ///   a Message-Authenticator is added first when `messageAuthenticator` is true, computed over the packet
     ///   with a zero authenticator (RFC 5176 §3.4), before the Request Authenticator.
     ///
-    /// Message-Authenticator attributes among `attributes` are replaced by the computed one.
+    /// Message-Authenticator attributes among `attributes` are replaced by the computed one. `unsigned` leaves
+    /// it out even of an Access-Request: only for probing whether a server enforces it (`doctor`'s BlastRADIUS
+    /// posture, CVE-2024-3596); never a default.
     public static func request(
         _ code: RADIUSCode, identifier: UInt8, attributes: [RADIUSAttribute], secret: [UInt8],
-        random: any RandomSource, messageAuthenticator: Bool = false
+        random: any RandomSource, messageAuthenticator: Bool = false, unsigned: Bool = false
     ) throws(RADIUSError) -> RADIUSPacket {
         guard code.isRequest, code.isKnown, code != .statusClient else {
             throw RADIUSError(.notARequest, "\(code) is not a request this implementation can sign")
         }
         var attributes = attributes.filter { $0.type != RADIUSAttributeType.messageAuthenticator.rawValue }
-        let withMA = code.hasRandomRequestAuthenticator || messageAuthenticator
+        let withMA = (code.hasRandomRequestAuthenticator || messageAuthenticator) && !unsigned
         if withMA {
             attributes.insert(RADIUSAttribute(.messageAuthenticator, [UInt8](repeating: 0, count: 16)), at: 0)
         }

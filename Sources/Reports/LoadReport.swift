@@ -52,6 +52,23 @@ public struct LoadReport: Encodable {
     var resume: Resume?
     /// `SIGINT` or `SIGTERM` when the run was stopped early (absent when it ran to its end).
     var interrupted: String?
+    /// `--accounting`: Start/Stop after every accepted conversation (absent without it).
+    var accounting: Accounting?
+
+    struct Accounting: Encodable {
+        /// Accepted conversations accounted for, and how their sessions ended.
+        var sessions: Int
+        var responded: Int
+        var noResponse: Int
+        var errors: Int
+        /// Accounting-Requests sent and answered, retransmissions.
+        var requests: Int
+        var responses: Int
+        var retransmissions: Int
+        /// Per answered Accounting-Request.
+        var latencyMs: [String: Double]
+        var failureSamples: [String: Int]
+    }
 
     struct Stage: Encodable {
         var durationS: Double?
@@ -131,6 +148,17 @@ public struct LoadReport: Encodable {
                      resumed: statistics.resumed)
             : nil
         interrupted = result.interruption
+        accounting = statistics.accounting.map { accounting in
+            var latency: [String: Double] = [:]
+            for (label, percentile) in Self.percentiles {
+                if let value = accounting.latencyMilliseconds(atPercentile: percentile) { latency[label] = value }
+            }
+            return Accounting(
+                sessions: accounting.sessions, responded: accounting.responded, noResponse: accounting.noResponse,
+                errors: accounting.errors, requests: accounting.requests, responses: accounting.responses,
+                retransmissions: accounting.retransmissions, latencyMs: latency,
+                failureSamples: accounting.failureSamples)
+        }
     }
 
     static func rounded(_ value: Double) -> Double { (value * 10).rounded() / 10 }
@@ -203,6 +231,18 @@ public struct LoadReport: Encodable {
         }
         for (text, count) in errorSamples.sorted(by: { $0.value > $1.value }) {
             lines.append("  error ×\(count): \(text)")
+        }
+        if let accounting {
+            lines.append("  accounting: \(accounting.sessions) sessions  responded \(accounting.responded)  "
+                         + "no response "
+                         + "\(accounting.noResponse)  errors \(accounting.errors)  (requests \(accounting.requests), "
+                         + "answered \(accounting.responses), retransmissions \(accounting.retransmissions))")
+            if !accounting.latencyMs.isEmpty {
+                lines.append("  accounting latency ms (per request): " + Self.percentileLine(accounting.latencyMs))
+            }
+            for (text, count) in accounting.failureSamples.sorted(by: { $0.value > $1.value }) {
+                lines.append("  accounting failure ×\(count): \(text)")
+            }
         }
         return lines.joined(separator: "\n")
     }

@@ -36,6 +36,7 @@ struct LoadCommand: AsyncParsableCommand {
     @OptionGroup(title: "NAS ports") var sources: LoadSourceOptions
     @OptionGroup(title: "Identity pools") var identities: LoadIdentityOptions
     @OptionGroup(title: "Load output") var output: LoadOutputOptions
+    @OptionGroup(title: "Accounting") var accountingOptions: AccountingOptions
 
     func validate() throws {
         let plan = try schedule.plan()
@@ -99,16 +100,13 @@ struct LoadCommand: AsyncParsableCommand {
             }
         }
 
-        let inputs = try self.inputs.prepare { settings throws(LocalError) in
+        let inputs = try self.inputs.prepare(accounting: accountingOptions.settings) { settings throws(LocalError) in
             poolSettings.callingStationId = settings.nas?.callingStationId
             do throws(ProfileError) {
                 try LoadPreparation.adjust(&settings, for: poolSettings)
             } catch {
                 throw LocalError(error.reason)
             }
-        }
-        if inputs.prepared.accounting != nil {
-            Console.warn("the profile's accounting: is not sent by load yet: only the authentications are load-tested")
         }
         let pool: LoadIdentities
         do throws(ProfileError) {
@@ -134,10 +132,15 @@ struct LoadCommand: AsyncParsableCommand {
         }
         var report: (@Sendable (LoadProgress) -> Void)?
         if let printer { report = { printer.print($0) } }
+        let accounting = inputs.prepared.accounting.map { plan in
+            LoadAccounting(client: RADIUSClient(transport: transport, configuration: plan.client),
+                           interimUpdate: plan.interimUpdate)
+        }
         let result = await LoadRunner.run(
             LoadRequests(base: request, identities: pool, recipe: inputs.prepared.eapRecipe),
             conversation: conversation, scheduler: plan.scheduler,
-            control: control, progress: report, progressInterval: printer?.interval ?? .seconds(1))
+            control: control, progress: report, progressInterval: printer?.interval ?? .seconds(1),
+            accounting: accounting)
         await transport.shutdown()
         watcher.cancel()
         printer?.finish()
@@ -155,6 +158,7 @@ struct LoadCommand: AsyncParsableCommand {
     /// `auth` says of a silent server), 1 otherwise.
     static func exitStatus(_ statistics: LoadStatistics, allowFailures: Bool) -> ExitStatus {
         let failed = statistics.conversations - statistics.accepted + statistics.mppeMismatches + statistics.notStarted
+            + (statistics.accounting.map { $0.noResponse + $0.errors } ?? 0)
         if failed == 0 || allowFailures { return .success }
         if statistics.conversations > 0, statistics.timedOut == statistics.conversations { return .noAnswer }
         return .rejected

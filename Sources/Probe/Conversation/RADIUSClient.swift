@@ -10,15 +10,19 @@ public struct RADIUSClientConfiguration: Sendable {
     public var secret: [UInt8]
     public var retransmit: RetransmitPolicy
     public var replyPolicy: RADIUSReplyPolicy
+    /// Send Access-Requests without Message-Authenticator: a probe of the server's enforcement (`doctor`), never
+    /// set by a profile.
+    public var unsignedRequests: Bool
 
     public init(
         servers: [ServerAddress], secret: [UInt8], retransmit: RetransmitPolicy = RetransmitPolicy(),
-        replyPolicy: RADIUSReplyPolicy = .default
+        replyPolicy: RADIUSReplyPolicy = .default, unsignedRequests: Bool = false
     ) {
         self.servers = servers
         self.secret = secret
         self.retransmit = retransmit
         self.replyPolicy = replyPolicy
+        self.unsignedRequests = unsignedRequests
     }
 }
 
@@ -83,6 +87,7 @@ public struct RADIUSClient: Sendable {
             let built = BuiltRequest()
             let secret = configuration.secret
             let policy = configuration.replyPolicy
+            let unsigned = configuration.unsignedRequests
             let random = self.random
             // Build and sign on the socket's event loop once the identifier is known.
             let result: ExchangeResult
@@ -94,7 +99,8 @@ public struct RADIUSClient: Sendable {
                 let packet: RADIUSPacket
                 do {
                     packet = try RADIUSPacket.request(
-                        code, identifier: identifier, attributes: attributes, secret: secret, random: random)
+                        code, identifier: identifier, attributes: attributes, secret: secret, random: random,
+                        unsigned: unsigned)
                 } catch let error as RADIUSError {
                     built.store(.failure(error))
                     // Empty bytes make the transport fail the exchange without sending anything.

@@ -117,11 +117,12 @@ public enum LoadRunner {
         _ requests: LoadRequests, conversation: Conversation, scheduler initial: LoadScheduler,
         control: LoadControl = LoadControl(),
         progress: (@Sendable (LoadProgress) -> Void)? = nil, progressInterval: Duration = .seconds(1),
-        onRecord: (@Sendable (LoadConversationRecord) -> Void)? = nil
+        onRecord: (@Sendable (LoadConversationRecord) -> Void)? = nil, accounting: LoadAccounting? = nil
     ) async -> LoadResult {
         let clock = ContinuousClock()
         let start = clock.now
         let shared = Shared()
+        if accounting != nil { shared.statistics.withLock { $0.accounting = LoadAccountingStatistics() } }
         var scheduler = initial
         let closedLoop: Bool
         if case .closed = initial.schedule { closedLoop = true } else { closedLoop = false }
@@ -161,6 +162,11 @@ public enum LoadRunner {
                             load, arrival: arrival, actualStart: actualStart, end: end, report: report)
                         shared.statistics.withLock { $0.record(record, report: report) }
                         onRecord?(record)
+                        // After the authentication's end is taken: accounting has its own latency. The session
+                        // stays in flight until its Stop is answered, as a NAS's session would.
+                        if let accounting, let evidence = await accounting.account(report, request: load.request) {
+                            shared.statistics.withLock { $0.accounting?.record(evidence) }
+                        }
                         shared.inFlight.subtract(1, ordering: .relaxed)
                         if closedLoop { control.wake() }
                     }

@@ -119,6 +119,9 @@ public struct LoadStatistics: Sendable {
         }
     }
 
+    /// Accounting after each accepted conversation (`load --accounting`); nil when none was asked.
+    public var accounting: LoadAccountingStatistics?
+
     public init() {}
 
     static func histogram() -> Histogram<UInt64> {
@@ -177,6 +180,11 @@ public struct LoadStatistics: Sendable {
     }
 
     public mutating func merge(_ other: LoadStatistics) {
+        if let theirs = other.accounting {
+            var mine = accounting ?? LoadAccountingStatistics()
+            mine.merge(theirs)
+            accounting = mine
+        }
         conversations += other.conversations
         accepted += other.accepted
         rejected += other.rejected
