@@ -1,6 +1,7 @@
 import Evidence
 import NIOCore
 import NIOPosix
+import RADIUS
 import Synchronization
 import TLS
 
@@ -27,10 +28,13 @@ public struct PreparedRequest: Sendable {
 public struct ReplyRejection: Sendable, Equatable {
     public var code: DiscardReason
     public var reason: String
+    /// The code the candidate carried, when it decoded that far.
+    public var replyCode: RADIUSCode?
 
-    public init(_ code: DiscardReason, _ reason: String) {
+    public init(_ code: DiscardReason, _ reason: String, replyCode: RADIUSCode? = nil) {
         self.code = code
         self.reason = reason
+        self.replyCode = replyCode
     }
 }
 
@@ -41,6 +45,9 @@ public struct ExchangeResult: Sendable {
         case timeout
         /// The network answered with an ICMP error (port closed, host unreachable): nothing will answer.
         case unreachable(UnreachableEvidence)
+        /// The server answered, repeatedly, with replies that fail verification for this conclusive reason
+        /// (``DiscardReason/isConclusive``): the exchange gave up before its schedule ran out.
+        case unverified(DiscardReason)
     }
     public var outcome: Outcome
     public var server: ServerAddress
@@ -123,6 +130,11 @@ public struct TransportSnapshot: Sendable, Equatable {
 public final class RADIUSTransport: Sendable {
     /// How many failed replies an exchange keeps as samples (the rest are only counted).
     public static let discardedSampleLimit = 16
+    /// Replies from the server itself failing verification for the same conclusive reason (unsigned, another
+    /// secret) after which an exchange gives up: the server answered and repeated itself; retransmitting more
+    /// changes nothing. One could be a stray or forged datagram; two (a retransmission answered alike) are the
+    /// server's habit.
+    public static let conclusiveDiscardLimit = 2
 
     private let group: any EventLoopGroup
     private let ownsGroup: Bool
@@ -452,10 +464,17 @@ final class RADIUSSocket: ChannelInboundHandler, @unchecked Sendable {
         var timer: Scheduled<Void>?
         var discarded: [DiscardedDatagram] = []
         var discardedTotal = 0
+        /// Conclusive discards (``DiscardReason/isConclusive``) from the server's own address, per reason.
+        var conclusive: [DiscardReason: Int] = [:]
 
-        mutating func discard(_ datagram: DiscardedDatagram) {
+        /// Counts and samples `datagram`; returns the reason to give up on when it makes the pattern conclusive.
+        mutating func discard(_ datagram: DiscardedDatagram) -> DiscardReason? {
             discardedTotal += 1
             if discarded.count < RADIUSTransport.discardedSampleLimit { discarded.append(datagram) }
+            guard datagram.code.isConclusive else { return nil }
+            let count = conclusive[datagram.code, default: 0] + 1
+            conclusive[datagram.code] = count
+            return count >= RADIUSTransport.conclusiveDiscardLimit ? datagram.code : nil
         }
     }
 
@@ -463,10 +482,9 @@ final class RADIUSSocket: ChannelInboundHandler, @unchecked Sendable {
     private enum Verdict {
         /// The verified reply: the exchange ends with it.
         case reply
-        /// Not the reply: counted, sampled, and the exchange keeps waiting for its timer.
+        /// Not the reply: counted, sampled, and the exchange keeps waiting for its timer, unless the server
+        /// has now given the same conclusive failure often enough (``RADIUSTransport/conclusiveDiscardLimit``).
         case discard(DiscardedDatagram)
-        // A per-exchange "give up now" decision (e.g. on an unsigned reply the policy will never accept) belongs
-        // here as a third case, finishing the exchange from `channelRead` instead of waiting for the timer.
     }
 
     private(set) var channel: Channel!
@@ -586,7 +604,8 @@ final class RADIUSSocket: ChannelInboundHandler, @unchecked Sendable {
         }
         if let problem = entry.verify(bytes) {
             return .discard(
-                DiscardedDatagram(from: from, size: bytes.count, code: problem.code, reason: problem.reason))
+                DiscardedDatagram(from: from, size: bytes.count, code: problem.code, reason: problem.reason,
+                                  replyCode: problem.replyCode))
         }
         return .reply
     }
@@ -607,8 +626,9 @@ final class RADIUSSocket: ChannelInboundHandler, @unchecked Sendable {
         case .reply:
             finish(identifier: identifier, outcome: .reply(bytes), replyFrom: from)
         case .discard(let datagram):
-            entry.discard(datagram)
+            let conclusive = entry.discard(datagram)
             pending[identifier] = entry
+            if let conclusive { finish(identifier: identifier, outcome: .unverified(conclusive), replyFrom: nil) }
         }
     }
 
