@@ -130,10 +130,10 @@ public struct TransportSnapshot: Sendable, Equatable {
 public final class RADIUSTransport: Sendable {
     /// How many failed replies an exchange keeps as samples (the rest are only counted).
     public static let discardedSampleLimit = 16
-    /// Replies from the server itself failing verification for the same conclusive reason (unsigned, another
-    /// secret) after which an exchange gives up: the server answered and repeated itself; retransmitting more
-    /// changes nothing. One could be a stray or forged datagram; two (a retransmission answered alike) are the
-    /// server's habit.
+    /// How often the server must send the same reply failing verification for a conclusive reason (unsigned,
+    /// another secret) before an exchange gives up: the server answered and repeated itself (a retransmission
+    /// answered alike); retransmitting more changes nothing. One could be a stray or forged datagram, and
+    /// distinct datagrams never add up (a flood of forgeries cannot end an exchange).
     public static let conclusiveDiscardLimit = 2
 
     private let group: any EventLoopGroup
@@ -464,17 +464,23 @@ final class RADIUSSocket: ChannelInboundHandler, @unchecked Sendable {
         var timer: Scheduled<Void>?
         var discarded: [DiscardedDatagram] = []
         var discardedTotal = 0
-        /// Conclusive discards (``DiscardReason/isConclusive``) from the server's own address, per reason.
-        var conclusive: [DiscardReason: Int] = [:]
+        /// Conclusively failing datagrams (``DiscardReason/isConclusive``) from the server's own address, the
+        /// first few kept whole (a flood of distinct forgeries cannot grow this), with how often each came.
+        var conclusive: [(bytes: [UInt8], code: DiscardReason, count: Int)] = []
 
-        /// Counts and samples `datagram`; returns the reason to give up on when it makes the pattern conclusive.
-        mutating func discard(_ datagram: DiscardedDatagram) -> DiscardReason? {
+        /// Counts and samples `datagram`; returns the reason to give up on when the pattern is conclusive: the
+        /// server sent the same failing reply ``RADIUSTransport/conclusiveDiscardLimit`` times (a server answers
+        /// a retransmission with the same bytes; forged or stray datagrams differ).
+        mutating func discard(_ datagram: DiscardedDatagram, bytes: [UInt8]) -> DiscardReason? {
             discardedTotal += 1
             if discarded.count < RADIUSTransport.discardedSampleLimit { discarded.append(datagram) }
             guard datagram.code.isConclusive else { return nil }
-            let count = conclusive[datagram.code, default: 0] + 1
-            conclusive[datagram.code] = count
-            return count >= RADIUSTransport.conclusiveDiscardLimit ? datagram.code : nil
+            if let index = conclusive.firstIndex(where: { $0.bytes == bytes }) {
+                conclusive[index].count += 1
+                return conclusive[index].count >= RADIUSTransport.conclusiveDiscardLimit ? datagram.code : nil
+            }
+            if conclusive.count < 4 { conclusive.append((bytes, datagram.code, 1)) }
+            return RADIUSTransport.conclusiveDiscardLimit <= 1 ? datagram.code : nil
         }
     }
 
@@ -486,6 +492,11 @@ final class RADIUSSocket: ChannelInboundHandler, @unchecked Sendable {
         /// has now given the same conclusive failure often enough (``RADIUSTransport/conclusiveDiscardLimit``).
         case discard(DiscardedDatagram)
     }
+
+    /// The largest datagram read whole: twice RFC 2865's 4096 bytes, so a reply just over the limit is refused
+    /// for its length (anything longer arrives cut at this size and is refused the same way). One buffer of
+    /// this size is allocated per datagram read: a larger one slows reading under a flood.
+    static let readCapacity = 8192
 
     private(set) var channel: Channel!
     /// The bound address, `127.0.0.2:40001`.
@@ -507,6 +518,9 @@ final class RADIUSSocket: ChannelInboundHandler, @unchecked Sendable {
         // replies then land on the wrong socket (the many-in-flight test caught this).
         let bootstrap = DatagramBootstrap(group: eventLoop)
             .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
+            // NIO reads datagrams into 2048-byte buffers by default and cuts longer ones: a 4096-byte reply
+            // (RFC 2865 §3's maximum) must arrive whole, and a longer one whole enough to be refused for its size.
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: RADIUSSocket.readCapacity))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(handler)
@@ -626,7 +640,7 @@ final class RADIUSSocket: ChannelInboundHandler, @unchecked Sendable {
         case .reply:
             finish(identifier: identifier, outcome: .reply(bytes), replyFrom: from)
         case .discard(let datagram):
-            let conclusive = entry.discard(datagram)
+            let conclusive = entry.discard(datagram, bytes: bytes)
             pending[identifier] = entry
             if let conclusive { finish(identifier: identifier, outcome: .unverified(conclusive), replyFrom: nil) }
         }
