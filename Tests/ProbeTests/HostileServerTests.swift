@@ -173,4 +173,58 @@ import Testing
         #expect(!alerts.isEmpty || outcome.evidence.eap?.failure != nil)
         #expect(outcome.evidence.roundTrips.count <= 4)
     }
+
+    // MARK: Beside a normal load
+
+    /// A load run against a normal server shares its transport (one socket: every reply arrives on it) with
+    /// hostile conversations running at the same time: a flood (whose datagrams carry identifiers the load has in
+    /// flight), endless fragments and unsigned replies. Every normal conversation is accepted, none times out.
+    @Test func aHostileConversationBesideALoadLeavesTheLoadUnaffected() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        var behaviour = TestRADIUSServer.Behaviour()
+        behaviour.users = ["bob": "bob-pass"]
+        let normal = try await TestRADIUSServer.start(group: group, behaviour: behaviour)
+        let flood = try await HostileRADIUSServer.start(group: group, hostility: .flood(500))
+        let endless = try await HostileRADIUSServer.start(group: group, hostility: .endlessFragments)
+        let unsigned = try await HostileRADIUSServer.start(group: group, hostility: .missingMessageAuthenticator)
+        let transport = RADIUSTransport(group: group, plan: SocketPlan(socketsPerAddress: 1, maximumSocketsPerAddress: 1))
+        func conversation(_ address: String) throws -> Conversation {
+            Conversation(client: RADIUSClient(transport: transport, configuration: RADIUSClientConfiguration(
+                servers: [try ServerAddress(parsing: address)], secret: Self.secret,
+                retransmit: RetransmitPolicy(initialTimeout: .milliseconds(1500), retransmissions: 1, jitter: false))))
+        }
+        let pap = AuthenticationRequest(userName: "bob", method: .pap(password: "bob-pass"), attributes: [])
+        let eap = try Self.eapTLSRequest()
+        let hostile = Task {
+            var outcomes: [ConversationEvidence.Outcome] = []
+            for _ in 0..<3 {
+                outcomes.append(try await conversation(flood.address).run(pap).evidence.outcome)
+                outcomes.append(try await conversation(endless.address).run(eap).evidence.outcome)
+                outcomes.append(try await conversation(unsigned.address).run(pap).evidence.outcome)
+            }
+            return outcomes
+        }
+        let result = await LoadRunner.run(
+            LoadRequests(base: pap, identities: LoadIdentities()), conversation: try conversation(normal.address),
+            scheduler: LoadScheduler(.closed(concurrency: 20), count: 600))
+        let outcomes = try await hostile.value
+        let snapshot = await transport.snapshot()
+        await transport.shutdown()
+        for server in [flood, endless, unsigned] { await server.close() }
+        await normal.close()
+        try await group.shutdownGracefully()
+
+        #expect(result.statistics.accepted == 600, "\(result.statistics.errorSamples)")
+        #expect(result.statistics.timedOut == 0 && result.statistics.errors == 0)
+        #expect(outcomes.count == 9)
+        #expect(outcomes.enumerated().allSatisfy { index, outcome in
+            switch index % 3 {
+            case 0: return outcome == .accept
+            case 1: return outcome == .error || outcome == .reject
+            default: return outcome == .timeout
+            }
+        }, "\(outcomes)")
+        #expect(flood.statistics.datagramsSent >= 1500)
+        #expect(snapshot.sockets.allSatisfy { $0.leases == 0 && $0.identifiersInUse == 0 }, "\(snapshot)")
+    }
 }
