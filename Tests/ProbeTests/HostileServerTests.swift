@@ -187,7 +187,8 @@ import Testing
         let flood = try await HostileRADIUSServer.start(group: group, hostility: .flood(500))
         let endless = try await HostileRADIUSServer.start(group: group, hostility: .endlessFragments)
         let unsigned = try await HostileRADIUSServer.start(group: group, hostility: .missingMessageAuthenticator)
-        let transport = RADIUSTransport(group: group, plan: SocketPlan(socketsPerAddress: 1, maximumSocketsPerAddress: 1))
+        let plan = SocketPlan(socketsPerAddress: 1, maximumSocketsPerAddress: 1)
+        let transport = RADIUSTransport(group: group, plan: plan)
         func conversation(_ address: String) throws -> Conversation {
             Conversation(client: RADIUSClient(transport: transport, configuration: RADIUSClientConfiguration(
                 servers: [try ServerAddress(parsing: address)], secret: Self.secret,
