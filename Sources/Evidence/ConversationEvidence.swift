@@ -233,6 +233,9 @@ public struct RoundTripEvidence: Sendable, Codable, Equatable {
     /// The network said the request cannot be delivered (ICMP port or host unreachable): the exchange ended
     /// at once instead of waiting out the retransmission schedule.
     public var unreachable: UnreachableEvidence?
+    /// The exchange gave up before its retransmission schedule ran out: the server kept answering with replies
+    /// that fail verification for this reason (unsigned, or another shared secret), and waiting changes nothing.
+    public var stoppedEarly: DiscardReason?
 
     public init(
         server: String, requestCode: RADIUSCode, identifier: Int, requestSize: Int, requestHadState: Bool,
@@ -357,12 +360,15 @@ public struct DiscardedDatagram: Sendable, Codable, Equatable {
     public var reason: String
     /// Why, for the diagnosis: what failed to verify.
     public var code: DiscardReason
+    /// The RADIUS code the datagram carried when it decoded that far (`Access-Accept` of an unsigned accept).
+    public var replyCode: RADIUSCode?
 
-    public init(from: String, size: Int, code: DiscardReason, reason: String) {
+    public init(from: String, size: Int, code: DiscardReason, reason: String, replyCode: RADIUSCode? = nil) {
         self.from = from
         self.size = size
         self.code = code
         self.reason = reason
+        self.replyCode = replyCode
     }
 }
 
@@ -389,6 +395,13 @@ public enum DiscardReason: String, Sendable, Codable, Hashable, CaseIterable {
     /// The reply was signed with another shared secret than ours.
     public var pointsToSharedSecret: Bool {
         self == .messageAuthenticatorMismatch || self == .responseAuthenticatorMismatch
+    }
+
+    /// The server itself answered, and no retransmission can change the verdict: a reply failing an authenticator
+    /// check (secret, signing policy) fails it again when the server repeats it. An exchange gives up on these
+    /// once the server repeated them (``RADIUSTransport``'s conclusive discard limit).
+    public var isConclusive: Bool {
+        self == .messageAuthenticatorMissing || pointsToSharedSecret
     }
 }
 

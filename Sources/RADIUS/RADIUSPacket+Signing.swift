@@ -145,7 +145,9 @@ extension RADIUSPacket {
     /// Verifies that `self` is an authentic reply to `request` (client side), in this order:
     /// known code, a code that answers the request's, same Identifier, Message-Authenticator (verified when
     /// present, with the Request Authenticator in place — RFC 3579 §3.2; required per `policy` and whenever an
-    /// EAP-Message is present), then the Response Authenticator (RFC 2865 §3).
+    /// EAP-Message is present), then the Response Authenticator (RFC 2865 §3). A missing Message-Authenticator
+    /// is reported as missing only when the Response Authenticator verifies (the server holds our secret and does
+    /// not sign); otherwise as a Response Authenticator mismatch.
     public func verifyReply(
         to request: RADIUSPacket, secret: [UInt8], policy: RADIUSReplyPolicy = .default
     ) throws(RADIUSError) {
@@ -166,8 +168,20 @@ extension RADIUSPacket {
         let requiresMA =
             policy.requireMessageAuthenticator.contains(code)
             || (policy.requireMessageAuthenticatorWithEAP && attributes.contains(.eapMessage))
-        try verifyMessageAuthenticator(
-            secret: secret, authenticatorInPlace: request.authenticator, required: requiresMA)
+        do {
+            try verifyMessageAuthenticator(
+                secret: secret, authenticatorInPlace: request.authenticator, required: requiresMA)
+        } catch where error.code == .messageAuthenticatorMissing {
+            // Unsigned: say so only of a reply from a server holding our secret (its Response Authenticator
+            // verifies); an unsigned reply under another secret is a wrong secret first.
+            try verifyResponseAuthenticator(to: request, secret: secret)
+            throw error
+        }
+        try verifyResponseAuthenticator(to: request, secret: secret)
+    }
+
+    /// RFC 2865 §3: Response Authenticator = MD5(Code+ID+Length+Request Authenticator+Attributes+Secret).
+    private func verifyResponseAuthenticator(to request: RADIUSPacket, secret: [UInt8]) throws(RADIUSError) {
         var copy = self
         copy.authenticator = request.authenticator
         let expected = Digest.md5(copy.encode(), secret)

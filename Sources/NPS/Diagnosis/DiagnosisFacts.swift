@@ -116,6 +116,13 @@ public struct DiagnosisFacts: Sendable, Equatable {
     public var secretDiscards: [DiscardedDatagram]
     /// Discarded datagrams that came from another address than the server asked.
     public var foreignSourceDiscards: [DiscardedDatagram]
+    /// Discarded replies whose Response Authenticator verified but that carried no Message-Authenticator where
+    /// the reply policy requires one: the server holds our secret and does not sign (BlastRADIUS, CVE-2024-3596).
+    public var unsignedDiscards: [DiscardedDatagram]
+    /// How many datagrams failed verification in all (the samples in ``discarded`` are capped).
+    public var discardedTotal: Int
+    /// Round trips that gave up early on a conclusive pattern (the server repeated an unverifiable reply).
+    public var stoppedEarly: [RoundTripEvidence]
     /// The request that got no verified reply (the final round trip of a timeout).
     public var unanswered: RoundTripEvidence?
     /// The largest request that did get a verified reply.
@@ -205,6 +212,9 @@ public struct DiagnosisFacts: Sendable, Equatable {
         discarded = evidence.roundTrips.flatMap(\.discarded)
         secretDiscards = discarded.filter { $0.code.pointsToSharedSecret }
         foreignSourceDiscards = discarded.filter { $0.code == .foreignSource }
+        unsignedDiscards = discarded.filter { $0.code == .messageAuthenticatorMissing }
+        discardedTotal = evidence.roundTrips.reduce(0) { $0 + $1.discardedCount }
+        stoppedEarly = evidence.roundTrips.filter { $0.stoppedEarly != nil }
         unanswered = evidence.roundTrips.last.flatMap { $0.answered ? nil : $0 }
         largestAnsweredRequest = evidence.roundTrips.filter(\.answered).map(\.requestSize).max()
         let finalAnswered = evidence.roundTrips.last(where: \.answered)

@@ -529,13 +529,52 @@ extension DiagnosisFacts {
         return line
     }
 
+    /// "2 Access-Accepts", "1 Access-Reject and 1 Access-Challenge", "3 replies" (codes unknown).
+    private static func replyKinds(_ datagrams: [DiscardedDatagram]) -> String {
+        var counts: [(String, Int)] = []
+        for datagram in datagrams {
+            let name = datagram.replyCode?.description ?? "reply"
+            if let index = counts.firstIndex(where: { $0.0 == name }) { counts[index].1 += 1 }
+            else { counts.append((name, 1)) }
+        }
+        return counts.map { "\($0.1) \($0.0)\($0.1 == 1 ? "" : "s")" }.joined(separator: " and ")
+    }
+
+    /// The early stop, when the transport gave up on a repeated unverifiable reply.
+    private var stoppedEarlyLine: String? {
+        guard let trip = stoppedEarly.last, let reason = trip.stoppedEarly else { return nil }
+        let what = reason == .messageAuthenticatorMissing ? "unsigned" : "unverifiable"
+        return "npsprobe stopped after \(trip.transmissions) transmission\(trip.transmissions == 1 ? "" : "s") "
+            + "to \(trip.server): the server repeated the same \(what) reply, waiting longer changes nothing"
+    }
+
+    /// Replies arrived whose Response Authenticator verified (our secret is right) but that carried no
+    /// Message-Authenticator, which the reply policy requires (RFC 3579 §3.2; BlastRADIUS, CVE-2024-3596).
+    func timedOutWithUnsignedReplies() -> [String]? {
+        guard outcome == .timeout, !unsignedDiscards.isEmpty, !anyReply else { return nil }
+        let sources = Set(unsignedDiscards.map(\.from)).sorted().joined(separator: ", ")
+        let count = unsignedDiscards.count
+        var lines = ["the server answered \(count) time\(count == 1 ? "" : "s") (\(sources)): "
+                     + "\(Self.replyKinds(unsignedDiscards)), all without Message-Authenticator",
+                     "their Response Authenticators verified with our shared secret: the secret is right, the "
+                         + "replies are unsigned and were dropped (Message-Authenticator required in replies)"]
+        if let stoppedEarlyLine { lines.append(stoppedEarlyLine) }
+        if !secretDiscards.isEmpty {
+            lines.append("\(secretDiscards.count) other datagram\(secretDiscards.count == 1 ? "" : "s") failed "
+                         + "verification with our secret: \(secretDiscards[0].reason)")
+        }
+        return lines
+    }
+
     func timedOutWithBadAuthenticators() -> [String]? {
         guard outcome == .timeout, let first = secretDiscards.first else { return nil }
         let sources = Set(secretDiscards.map(\.from)).sorted().joined(separator: ", ")
-        var lines = ["\(secretDiscards.count) datagram\(secretDiscards.count == 1 ? "" : "s") from \(sources) "
-                     + "failed verification: \(first.reason)"]
+        let count = secretDiscards.count
+        var lines = ["the server answered \(count) time\(count == 1 ? "" : "s") (\(sources)): "
+                     + "\(Self.replyKinds(secretDiscards)) that failed verification: \(first.reason)"]
         lines.append(anyReply ? "earlier replies verified, the last request got none"
                               : "no reply verified with our shared secret")
+        if let stoppedEarlyLine { lines.append(stoppedEarlyLine) }
         if let unanswered { lines.append(unansweredLine(unanswered)) }
         return lines
     }

@@ -508,6 +508,18 @@ public enum DiagnosisRules {
              fix: "Check the address, routing and firewalls between client and server (the ICMP sender named in "
                  + "the evidence is where it stopped); allow UDP 1812 to the NPS server.",
              when: { $0.timedOutUnreachable([.hostUnreachable, .networkUnreachable, .prohibited, .other]) }),
+        Rule(id: "timeout-unsigned-reply", windowsError: nil, confidence: .certain,
+             headline: "the server answered, but unsigned: its replies carry no Message-Authenticator",
+             cause: "The server holds our secret (its Response Authenticator verified) but sends no "
+                 + "Message-Authenticator, which npsprobe requires in replies, as BlastRADIUS-hardened clients do "
+                 + "(CVE-2024-3596). The server is unhardened: FreeRADIUS < 3.2.5 signs EAP replies only; NPS "
+                 + "before the July 2024 updates.",
+             fix: "Make the server sign every reply: FreeRADIUS 3.2.5+ (`require_message_authenticator = yes` in "
+                 + "the client), on 3.2.1 `update reply { &Message-Authenticator := 0x00 }` in post-auth; NPS: "
+                 + "July 2024 updates, requireMsgAuth (KB5040268; `netsh nps set requiremsgauth all = "
+                 + "\"enable\"`). To confirm or as an unsafe stop-gap: --no-require-message-authenticator.",
+             related: [809],
+             when: { $0.timedOutWithUnsignedReplies() }),
         Rule(id: "timeout-wrong-secret", windowsError: 809, confidence: .certain,
              headline: "replies fail verification: the shared secret differs",
              cause: "Replies arrived but failed verification with our shared secret: it differs from the one in "

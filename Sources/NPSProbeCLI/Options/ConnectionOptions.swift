@@ -59,6 +59,7 @@ struct ServerOptions: ParsableArguments {
         var settings = AuthSettings()
         if !servers.isEmpty { settings.servers = servers }
         if let secretFile {
+            SecretFilePermissions.warn(secretFile, what: "the shared secret file")
             settings.secret = .file(Paths.absolute(secretFile))
         } else if let secretEnv {
             settings.secret = .env(secretEnv)

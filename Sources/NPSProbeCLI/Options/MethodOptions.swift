@@ -166,6 +166,7 @@ extension MethodOptions {
         settings.outerIdentity = identity.outerIdentity
         settings.innerIdentity = identity.innerIdentity
         if let passwordFile = identity.passwordFile {
+            SecretFilePermissions.warn(passwordFile, what: "the password file")
             settings.password = .file(Paths.absolute(passwordFile))
         } else if let passwordEnv = identity.passwordEnv {
             settings.password = .env(passwordEnv)
@@ -189,7 +190,10 @@ extension MethodOptions {
             crl: options.crl.map(Paths.absolute), minVersion: options.tlsMin, maxVersion: options.tlsMax,
             ciphers: options.ciphers, cipherSuites: options.cipherSuites, groups: options.groups,
             resume: options.resume ? true : nil, sni: options.sni, clientCRL: options.clientCRL.map(Paths.absolute))
+        SecretFilePermissions.warn(options.key, what: "the private key file")
+        SecretFilePermissions.warn(options.pkcs12, what: "the PKCS#12 file (it holds the private key)")
         if let keyPasswordFile = options.keyPasswordFile {
+            SecretFilePermissions.warn(keyPasswordFile, what: "the key passphrase file")
             tls.keyPassword = .file(Paths.absolute(keyPasswordFile))
         } else if let keyPasswordEnv = options.keyPasswordEnv {
             tls.keyPassword = .env(keyPasswordEnv)

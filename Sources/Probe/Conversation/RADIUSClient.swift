@@ -112,12 +112,14 @@ public struct RADIUSClient: Sendable {
                 observer?(.sent(packet, to: server))
                 let tap = observer.map { observer in { @Sendable datagram in observer(.datagram(datagram)) } }
                 return PreparedRequest(bytes: packet.encode(), tap: tap) { bytes in
+                    var decoded: RADIUSPacket?
                     do throws(RADIUSError) {
                         let reply = try RADIUSPacket(decoding: bytes)
+                        decoded = reply
                         try reply.verifyReply(to: packet, secret: secret, policy: policy)
                         return nil
                     } catch {
-                        return ReplyRejection(DiscardReason(verifying: error), error.reason)
+                        return ReplyRejection(DiscardReason(verifying: error), error.reason, replyCode: decoded?.code)
                     }
                 }
             }
@@ -160,6 +162,13 @@ public struct RADIUSClient: Sendable {
                 record.unreachable = unreachable
                 evidence.append(record)
                 observer?(.unreachable(server: server, unreachable))
+            case .unverified(let reason):
+                record.stoppedEarly = reason
+                evidence.append(record)
+                observer?(.note("\(server) answered \(result.discardedTotal) times, never verifiably "
+                                + "(\(reason.rawValue)): gave up after \(result.transmissions) transmission"
+                                + "\(result.transmissions == 1 ? "" : "s")"))
+                observer?(.timedOut(server: server, transmissions: result.transmissions))
             }
         }
         // Every server timed out: `lastRequest` exists because at least one exchange ran.

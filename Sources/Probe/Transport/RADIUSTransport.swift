@@ -1,6 +1,7 @@
 import Evidence
 import NIOCore
 import NIOPosix
+import RADIUS
 import Synchronization
 import TLS
 
@@ -27,10 +28,13 @@ public struct PreparedRequest: Sendable {
 public struct ReplyRejection: Sendable, Equatable {
     public var code: DiscardReason
     public var reason: String
+    /// The code the candidate carried, when it decoded that far.
+    public var replyCode: RADIUSCode?
 
-    public init(_ code: DiscardReason, _ reason: String) {
+    public init(_ code: DiscardReason, _ reason: String, replyCode: RADIUSCode? = nil) {
         self.code = code
         self.reason = reason
+        self.replyCode = replyCode
     }
 }
 
@@ -41,6 +45,9 @@ public struct ExchangeResult: Sendable {
         case timeout
         /// The network answered with an ICMP error (port closed, host unreachable): nothing will answer.
         case unreachable(UnreachableEvidence)
+        /// The server answered, repeatedly, with replies that fail verification for this conclusive reason
+        /// (``DiscardReason/isConclusive``): the exchange gave up before its schedule ran out.
+        case unverified(DiscardReason)
     }
     public var outcome: Outcome
     public var server: ServerAddress
@@ -123,6 +130,11 @@ public struct TransportSnapshot: Sendable, Equatable {
 public final class RADIUSTransport: Sendable {
     /// How many failed replies an exchange keeps as samples (the rest are only counted).
     public static let discardedSampleLimit = 16
+    /// How often the server must send the same reply failing verification for a conclusive reason (unsigned,
+    /// another secret) before an exchange gives up: the server answered and repeated itself (a retransmission
+    /// answered alike); retransmitting more changes nothing. One could be a stray or forged datagram, and
+    /// distinct datagrams never add up (a flood of forgeries cannot end an exchange).
+    public static let conclusiveDiscardLimit = 2
 
     private let group: any EventLoopGroup
     private let ownsGroup: Bool
@@ -452,10 +464,23 @@ final class RADIUSSocket: ChannelInboundHandler, @unchecked Sendable {
         var timer: Scheduled<Void>?
         var discarded: [DiscardedDatagram] = []
         var discardedTotal = 0
+        /// Conclusively failing datagrams (``DiscardReason/isConclusive``) from the server's own address, the
+        /// first few kept whole (a flood of distinct forgeries cannot grow this), with how often each came.
+        var conclusive: [(bytes: [UInt8], code: DiscardReason, count: Int)] = []
 
-        mutating func discard(_ datagram: DiscardedDatagram) {
+        /// Counts and samples `datagram`; returns the reason to give up on when the pattern is conclusive: the
+        /// server sent the same failing reply ``RADIUSTransport/conclusiveDiscardLimit`` times (a server answers
+        /// a retransmission with the same bytes; forged or stray datagrams differ).
+        mutating func discard(_ datagram: DiscardedDatagram, bytes: [UInt8]) -> DiscardReason? {
             discardedTotal += 1
             if discarded.count < RADIUSTransport.discardedSampleLimit { discarded.append(datagram) }
+            guard datagram.code.isConclusive else { return nil }
+            if let index = conclusive.firstIndex(where: { $0.bytes == bytes }) {
+                conclusive[index].count += 1
+                return conclusive[index].count >= RADIUSTransport.conclusiveDiscardLimit ? datagram.code : nil
+            }
+            if conclusive.count < 4 { conclusive.append((bytes, datagram.code, 1)) }
+            return RADIUSTransport.conclusiveDiscardLimit <= 1 ? datagram.code : nil
         }
     }
 
@@ -463,11 +488,15 @@ final class RADIUSSocket: ChannelInboundHandler, @unchecked Sendable {
     private enum Verdict {
         /// The verified reply: the exchange ends with it.
         case reply
-        /// Not the reply: counted, sampled, and the exchange keeps waiting for its timer.
+        /// Not the reply: counted, sampled, and the exchange keeps waiting for its timer, unless the server
+        /// has now given the same conclusive failure often enough (``RADIUSTransport/conclusiveDiscardLimit``).
         case discard(DiscardedDatagram)
-        // A per-exchange "give up now" decision (e.g. on an unsigned reply the policy will never accept) belongs
-        // here as a third case, finishing the exchange from `channelRead` instead of waiting for the timer.
     }
+
+    /// The largest datagram read whole: twice RFC 2865's 4096 bytes, so a reply just over the limit is refused
+    /// for its length (anything longer arrives cut at this size and is refused the same way). One buffer of
+    /// this size is allocated per datagram read: a larger one slows reading under a flood.
+    static let readCapacity = 8192
 
     private(set) var channel: Channel!
     /// The bound address, `127.0.0.2:40001`.
@@ -489,6 +518,9 @@ final class RADIUSSocket: ChannelInboundHandler, @unchecked Sendable {
         // replies then land on the wrong socket (the many-in-flight test caught this).
         let bootstrap = DatagramBootstrap(group: eventLoop)
             .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
+            // NIO reads datagrams into 2048-byte buffers by default and cuts longer ones: a 4096-byte reply
+            // (RFC 2865 §3's maximum) must arrive whole, and a longer one whole enough to be refused for its size.
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: RADIUSSocket.readCapacity))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(handler)
@@ -586,7 +618,8 @@ final class RADIUSSocket: ChannelInboundHandler, @unchecked Sendable {
         }
         if let problem = entry.verify(bytes) {
             return .discard(
-                DiscardedDatagram(from: from, size: bytes.count, code: problem.code, reason: problem.reason))
+                DiscardedDatagram(from: from, size: bytes.count, code: problem.code, reason: problem.reason,
+                                  replyCode: problem.replyCode))
         }
         return .reply
     }
@@ -607,8 +640,9 @@ final class RADIUSSocket: ChannelInboundHandler, @unchecked Sendable {
         case .reply:
             finish(identifier: identifier, outcome: .reply(bytes), replyFrom: from)
         case .discard(let datagram):
-            entry.discard(datagram)
+            let conclusive = entry.discard(datagram, bytes: bytes)
             pending[identifier] = entry
+            if let conclusive { finish(identifier: identifier, outcome: .unverified(conclusive), replyFrom: nil) }
         }
     }
 

@@ -523,6 +523,23 @@ extension Scenario {
                 method: "pap", outcome: .timeout, replyCode: nil,
                 discarded: [try EvidenceBuilder.wrongSecretDiscard()], transmissions: 3)
         },
+        Scenario("pap-unsigned (stock FreeRADIUS 3.2.1: accepts without Message-Authenticator)",
+                 rule: "timeout-unsigned-reply", error: nil, .certain,
+                 mentions: ["the server answered 2 times", "2 Access-Accepts, all without Message-Authenticator",
+                            "the secret is right", "npsprobe stopped after 2 transmissions"]) {
+            var evidence = EvidenceBuilder.single(
+                method: "pap", outcome: .timeout, replyCode: nil,
+                discarded: [try EvidenceBuilder.unsignedDiscard(), try EvidenceBuilder.unsignedDiscard()],
+                transmissions: 2)
+            evidence.roundTrips[0].stoppedEarly = .messageAuthenticatorMissing
+            return evidence
+        },
+        Scenario("an unsigned reply under another secret is a wrong secret", rule: "timeout-wrong-secret",
+                 error: 809, .certain, mentions: ["Access-Accept that failed verification"]) {
+            EvidenceBuilder.single(
+                method: "pap", outcome: .timeout, replyCode: nil,
+                discarded: [try EvidenceBuilder.wrongSecretDiscard(code: .accessAccept, signed: false)])
+        },
         Scenario("tls-closed-port (ICMP port unreachable)", rule: "timeout-port-closed", error: 809, .certain,
                  mentions: ["port closed: nothing listens there (ICMP port unreachable from 127.0.0.1)"]) {
             var evidence = EvidenceBuilder.single(method: "pap", outcome: .timeout, replyCode: nil)

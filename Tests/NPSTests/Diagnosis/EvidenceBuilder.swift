@@ -148,19 +148,39 @@ enum EvidenceBuilder {
         return evidence
     }
 
-    /// The datagram the transport records for a reply signed with another secret: typed by the real verifier.
-    static func wrongSecretDiscard(code: RADIUSCode = .accessReject, from: String = "127.0.0.1:1812") throws
+    /// The datagram the transport records for an unsigned reply under our secret (FreeRADIUS 3.2.1's PAP accept):
+    /// typed by the real verifier.
+    static func unsignedDiscard(code: RADIUSCode = .accessAccept, from: String = "127.0.0.1:1812") throws
         -> DiscardedDatagram
     {
         let request = try RADIUSPacket.accessRequest(
             identifier: 7, attributes: [RADIUSAttribute(.userName, string: "alice")], secret: secret,
-            random: SeededRandom(seed: "discard"))
-        let reply = try request.signedReply(code, attributes: [], secret: Array("another-secret".utf8))
+            random: SeededRandom(seed: "unsigned"))
+        let reply = try request.signedReply(code, attributes: [], secret: secret, messageAuthenticator: false)
         do throws(RADIUSError) {
             try reply.verifyReply(to: request, secret: secret)
             return DiscardedDatagram(from: from, size: 20, code: .malformed, reason: "verified (unexpected)")
         } catch {
-            return DiscardedDatagram(from: from, size: 20, code: DiscardReason(verifying: error), reason: error.reason)
+            return DiscardedDatagram(from: from, size: 20, code: DiscardReason(verifying: error), reason: error.reason,
+                                     replyCode: code)
+        }
+    }
+
+    /// The datagram the transport records for a reply signed with another secret: typed by the real verifier.
+    static func wrongSecretDiscard(code: RADIUSCode = .accessReject, from: String = "127.0.0.1:1812",
+                                   signed: Bool = true) throws -> DiscardedDatagram
+    {
+        let request = try RADIUSPacket.accessRequest(
+            identifier: 7, attributes: [RADIUSAttribute(.userName, string: "alice")], secret: secret,
+            random: SeededRandom(seed: "discard"))
+        let reply = try request.signedReply(
+            code, attributes: [], secret: Array("another-secret".utf8), messageAuthenticator: signed)
+        do throws(RADIUSError) {
+            try reply.verifyReply(to: request, secret: secret)
+            return DiscardedDatagram(from: from, size: 20, code: .malformed, reason: "verified (unexpected)")
+        } catch {
+            return DiscardedDatagram(from: from, size: 20, code: DiscardReason(verifying: error), reason: error.reason,
+                                     replyCode: code)
         }
     }
 }
