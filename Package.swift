@@ -44,6 +44,8 @@ let package = Package(
             pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]
         ),
+        /// zlib (Debian `zlib1g-dev`) as a system library: the deflate stream of HdrHistogram's compressed encoding.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         /// The one error type every target throws: a code to match on, the reason and place in words, and what a
         /// domain adds (`CodedError<Domain>`; `EAPError`, `TLSError`… are its domains).
         .target(name: "CodedErrors"),
@@ -88,7 +90,11 @@ let package = Package(
         /// The outputs of `auth`, `load` and `run`: text and JSON, suite reports (human, JUnit, TAP, JSON,
         /// Prometheus, Nagios). `nps-log` and `explain` render their own (NPS summaries and explanations).
         .target(
-            name: "Reports", dependencies: ["Jobs", "Profiles", "Probe", "NPS", "Evidence", "RADIUS", "EAP", "TLS"]),
+            name: "Reports",
+            dependencies: [
+                "Jobs", "Profiles", "Probe", "NPS", "Evidence", "RADIUS", "EAP", "TLS", "CZlib",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]),
         /// The commands, one `ParsableCommand` per file; a library so tests can call them.
         .target(
             name: "NPSProbeCLI",

@@ -53,6 +53,16 @@ public struct LoadReport: Encodable {
     /// `SIGINT` or `SIGTERM` when the run was stopped early (absent when it ran to its end).
     var interrupted: String?
 
+    // Exact merge data (`report merge`, `--hdr-log`, `--report`): the latency and service-time histograms in
+    // HdrHistogram's compressed V2 encoding (base64; microseconds), when the run started (seconds since the epoch),
+    // the run per interval, and which shard of a sharded run this was.
+    var latencyHistogram: String
+    var serviceTimeHistogram: String
+    var startTime: Double?
+    var intervalS: Int
+    var intervals: [LoadRunData.Interval]
+    var shard: LoadRunData.Shard?
+
     struct Stage: Encodable {
         var durationS: Double?
         var fromPerSecond: Double
@@ -75,7 +85,8 @@ public struct LoadReport: Encodable {
         ("p50", 50.0), ("p90", 90.0), ("p99", 99.0), ("p99_9", 99.9), ("max", 100.0),
     ]
 
-    public init(result: LoadResult, method: String, identities: Int = 1, resumeRatio: Double = 0) {
+    public init(result: LoadResult, method: String, identities: Int = 1, resumeRatio: Double = 0,
+                startTime: Date? = nil, shard: LoadRunData.Shard? = nil) {
         let statistics = result.statistics
         self.method = method
         concurrency = result.schedule.maximumInFlight
@@ -131,6 +142,14 @@ public struct LoadReport: Encodable {
                      resumed: statistics.resumed)
             : nil
         interrupted = result.interruption
+        latencyHistogram = HdrHistogramEncoding.base64(statistics.latency)
+        serviceTimeHistogram = HdrHistogramEncoding.base64(statistics.serviceTime)
+        self.startTime = startTime.map { ($0.timeIntervalSince1970 * 1000).rounded() / 1000 }
+        intervalS = statistics.intervals.length
+        intervals = statistics.intervals.ordered.map { start, interval in
+            LoadRunData.Interval(start: start, interval)
+        }
+        self.shard = shard
     }
 
     static func rounded(_ value: Double) -> Double { (value * 10).rounded() / 10 }
