@@ -157,6 +157,7 @@ let package = Package(
             dependencies: [
                 "NPSProbeCLI", "Reports", "Jobs", "Profiles", "Probe", "NPS", "Evidence", "EAP", "RADIUS", "TLS",
                 "TLSTestSupport", "TestServers", "LabSupport",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]),
     ]
 )

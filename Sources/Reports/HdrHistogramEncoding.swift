@@ -87,6 +87,21 @@ public enum HdrHistogramEncoding {
         histogram.add(other)
     }
 
+    /// `histogram` as its encoding keeps it: every value at the highest value of its bucket (the exact largest
+    /// value recorded is not encoded). Percentiles of a live run are taken from this form, so they equal those
+    /// recomputed from its encoding (and a merge of shards equals one unsharded run's).
+    public static func normalized(_ histogram: Histogram<UInt64>) -> Histogram<UInt64> {
+        var out = Histogram<UInt64>(
+            lowestDiscernibleValue: histogram.lowestDiscernibleValue,
+            highestTrackableValue: histogram.highestTrackableValue,
+            numberOfSignificantValueDigits: histogram.numberOfSignificantValueDigits)
+        out.autoResize = true
+        for value in histogram.recordedValues() {
+            out.record(histogram.highestEquivalentForValue(value.value), count: value.count)
+        }
+        return out
+    }
+
     /// Decodes a base64 compressed histogram (surrounding whitespace allowed).
     public static func decode(base64 text: String) throws(HdrHistogramError) -> Histogram<UInt64> {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -141,6 +156,7 @@ public enum HdrHistogramEncoding {
         }
         var histogram = Histogram<UInt64>(
             lowestDiscernibleValue: lowest, highestTrackableValue: highest, numberOfSignificantValueDigits: digits)
+        histogram.autoResize = true
         var offset = headerSize
         let end = headerSize + payloadLength
         var index = 0
@@ -159,7 +175,8 @@ public enum HdrHistogramEncoding {
                 throw HdrHistogramError("more counts than the \(layout.countsLength) the parameters allow")
             }
             if value > 0 {
-                guard histogram.record(layout.value(at: index), count: UInt64(value)) else {
+                let level = histogram.highestEquivalentForValue(layout.value(at: index))
+                guard histogram.record(level, count: UInt64(value)) else {
                     throw HdrHistogramError("count index \(index) is outside the histogram")
                 }
             }

@@ -108,8 +108,9 @@ public struct HdrLog: Sendable {
         let start = startTime ?? 0
         var base = baseTime ?? 0
         if baseTime == nil, let first = raw.first?.start, first < start - 365 * 24 * 3600 { base = start }
+        let offset = base - start
         return HdrLog(startTime: start, intervals: raw.map {
-            Interval(tag: $0.tag, start: $0.start + base - start, length: $0.length, histogram: $0.histogram)
+            Interval(tag: $0.tag, start: $0.start + offset, length: $0.length, histogram: $0.histogram)
         })
     }
 

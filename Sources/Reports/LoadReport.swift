@@ -98,14 +98,9 @@ public struct LoadReport: Encodable {
         mppeMismatches = statistics.mppeMismatches
         durationS = (result.elapsed.milliseconds).rounded() / 1000
         perSecond = Self.rounded(Double(statistics.conversations) / max(result.elapsed.milliseconds / 1000, 0.001))
-        var latency: [String: Double] = [:]
-        var service: [String: Double] = [:]
-        for (label, percentile) in Self.percentiles {
-            if let value = statistics.latencyMilliseconds(atPercentile: percentile) { latency[label] = value }
-            if let value = statistics.serviceTimeMilliseconds(atPercentile: percentile) { service[label] = value }
-        }
-        latencyMs = latency
-        serviceTimeMs = service
+        // From the histograms as their encodings keep them, so a merge recomputes the same figures.
+        latencyMs = LoadRunData.percentiles(HdrHistogramEncoding.normalized(statistics.latency))
+        serviceTimeMs = LoadRunData.percentiles(HdrHistogramEncoding.normalized(statistics.serviceTime))
         roundTrips = statistics.roundTrips
         retransmissions = statistics.retransmissions
         discardedReplies = statistics.discardedReplies

@@ -118,7 +118,7 @@ public struct LoadRunData: Codable, Sendable {
             rejected = interval.rejected
             timedOut = interval.timedOut
             errors = interval.errors
-            latencyMs = LoadRunData.percentiles(interval.latency)
+            latencyMs = LoadRunData.percentiles(HdrHistogramEncoding.normalized(interval.latency))
             latencyHistogram = HdrHistogramEncoding.base64(interval.latency)
         }
 
