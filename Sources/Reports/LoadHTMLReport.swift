@@ -79,7 +79,9 @@ public enum LoadHTMLReport {
             script-src 'unsafe-inline'; img-src data:">
             <title>\(escape(title))</title>
             <script>window.npsprobeErrors=[];window.addEventListener('error',function(e){\
-            window.npsprobeErrors.push(String(e.message));});</script>
+            window.npsprobeErrors.push(String(e.message));var p=document.getElementById('page-errors');\
+            if(p){p.setAttribute('data-count',String(window.npsprobeErrors.length));\
+            p.textContent=window.npsprobeErrors.join('\\n');}});</script>
             <style>
             body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1000px}
             table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left}

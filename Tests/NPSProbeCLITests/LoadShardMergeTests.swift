@@ -6,7 +6,7 @@ import Reports
 import Testing
 
 /// A temporary folder removed when the value goes away.
-final class ScratchFolder {
+final class ScratchFolder: Sendable {
     let url: URL
     init() {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("npsprobe-test-\(UUID().uuidString)")
