@@ -234,3 +234,40 @@ struct LoadShardMergeLabTests {
         if case .open(let stages, _) = plan.scheduler.schedule { #expect(stages.first?.fromRate == 10) }
     }
 }
+
+/// The example Indexed Job's arguments are ones `npsprobe load` takes: each pod gets its own shard of 4 from
+/// JOB_COMPLETION_INDEX, and its output files are named by it.
+@Suite struct KubernetesExampleTests {
+    static func loadArguments() throws -> [String] {
+        let path = LabEnvironment.packageRoot.appendingPathComponent("Profiles/kubernetes/load-indexed-job.yaml").path
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        let start = try #require(lines.firstIndex { $0.trimmingCharacters(in: .whitespaces) == "args:" })
+        var arguments: [String] = []
+        for line in lines[(start + 1)...] {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("#") { continue }
+            guard trimmed.hasPrefix("- \"") else { break }
+            arguments.append(String(trimmed.dropFirst(3).dropLast()).replacingOccurrences(of: "\\\\", with: "\\"))
+        }
+        return arguments
+    }
+
+    @Test func eachPodTakesItsShardFromTheJobCompletionIndex() throws {
+        let arguments = try Self.loadArguments()
+        #expect(arguments.first == "load")
+        // Parsing validates the shard too (as in the pod, where Kubernetes sets the variable).
+        setenv("JOB_COMPLETION_INDEX", "0", 1)
+        let command = try LoadCommand.parse(Array(arguments.dropFirst()))
+        let text = try String(contentsOfFile: LabEnvironment.packageRoot
+            .appendingPathComponent("Profiles/kubernetes/load-indexed-job.yaml").path, encoding: .utf8)
+        #expect(text.contains("completionMode: Indexed"))
+        #expect(text.contains("completions: 4") && text.contains("parallelism: 4"))
+        for index in 0..<4 {
+            let shard = try command.schedule.shardPlan(environment: ["JOB_COMPLETION_INDEX": "\(index)"])
+            #expect(shard == LoadShard(index: index, count: 4))
+            let plan = try command.schedule.plan(shard: shard)
+            if case .open(let stages, _) = plan.scheduler.schedule { #expect(stages.first?.fromRate == 100) }
+        }
+        #expect(arguments.contains("/results/shard-$(JOB_COMPLETION_INDEX).json"))
+    }
+}
