@@ -102,6 +102,8 @@ public struct LoadStatistics: Sendable {
     /// The first error messages seen, with counts (bounded: a few distinct texts).
     public var errorSamples: [String: Int] = [:]
     public static let maximumErrorSamples = 20
+    /// Which node answered, persistence failures, failures by cause (``LoadFarmStatistics``).
+    public var farm = LoadFarmStatistics()
 
     public struct StageCounts: Sendable, Equatable {
         public var scheduled = 0
@@ -121,7 +123,7 @@ public struct LoadStatistics: Sendable {
 
     public init() {}
 
-    static func histogram() -> Histogram<UInt64> {
+    public static func histogram() -> Histogram<UInt64> {
         Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
     }
 
@@ -200,6 +202,7 @@ public struct LoadStatistics: Sendable {
         where errorSamples[text] != nil || errorSamples.count < Self.maximumErrorSamples {
             errorSamples[text, default: 0] += count
         }
+        farm.merge(other.farm)
     }
 
     /// Latency from the intended start at a percentile, in milliseconds (nil before any answered conversation).
@@ -216,7 +219,7 @@ public struct LoadStatistics: Sendable {
         histogram.totalCount == 0 ? nil : Double(histogram.valueAtPercentile(percentile)) / 1000
     }
 
-    static func microseconds(_ duration: Duration) -> UInt64 {
+    public static func microseconds(_ duration: Duration) -> UInt64 {
         UInt64(max(0, duration.milliseconds * 1000))
     }
 
