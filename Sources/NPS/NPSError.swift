@@ -9,7 +9,8 @@ public enum NPSDomain: ListedErrorDomain {
     public static let allCodes: [NPSError.Code] = [
         .fileUnreadable, .unsupportedEncoding, .lineTooLong, .unknownFormat, .elementOutsideRecord, .unterminatedRecord,
         .recordTooLarge, .malformedElement, .missingHeaderField, .malformedDate, .malformedAttributePair,
-        .malformedNumber, .unbalancedQuote, .classNotNPS, .classTruncated, .classChecksumMismatch, .classUnknownAddressFamily,
+        .malformedNumber, .unbalancedQuote, .classNotNPS, .classTruncated, .classChecksumMismatch,
+        .classUnknownAddressFamily,
     ]
 }
 

@@ -114,7 +114,8 @@ extension LoadReport {
     /// The text lines of the farm figures.
     var farmLines: [String] {
         var lines: [String] = []
-        if nodes.count > 1 || nodes.contains(where: { $0.identifiedBy != "reply-source" && $0.identifiedBy != "none" }) {
+        let named = nodes.contains { $0.identifiedBy != "reply-source" && $0.identifiedBy != "none" }
+        if nodes.count > 1 || named {
             lines.append("  by node:")
             for node in nodes {
                 let latency = node.latencyMs["p50"].map { String(format: "  p50 %.2f ms", $0) } ?? ""
@@ -140,7 +141,8 @@ extension LoadReport {
             for cause in failuresByCause {
                 lines.append("    ×\(cause.count) \(cause.title) [rule \(cause.rule)]")
                 if let first = cause.sample.evidence.first {
-                    lines.append("      e.g. conversation \(cause.sample.conversation) (\(cause.sample.identity)): \(first)")
+                    lines.append("      e.g. conversation \(cause.sample.conversation) (\(cause.sample.identity)): "
+                                 + first)
                 }
             }
         }

@@ -90,7 +90,8 @@ public struct NPSClass: Sendable, Equatable, Hashable, Codable {
         let computed = Self.adler32(bytes[4...])
         guard checksum == computed else {
             throw NPSError(.classChecksumMismatch, String(
-                format: "the Adler-32 of octets 4…%d is %08x, the Class says %08x", bytes.count - 1, computed, checksum),
+                format: "the Adler-32 of octets 4…%d is %08x, the Class says %08x", bytes.count - 1, computed,
+                checksum),
                 offset: 0)
         }
         let family = UInt16(bytes[10]) | UInt16(bytes[11]) << 8

@@ -122,7 +122,8 @@ struct LoadCommand: AsyncParsableCommand {
         var spread: LoadSpread?
         if farm.spreading {
             guard servers.count >= 2 else {
-                throw LocalError("--spread needs at least two --server (or servers: in the profile); got \(servers.count)")
+                throw LocalError(
+                    "--spread needs at least two --server (or servers: in the profile); got \(servers.count)")
             }
             let weights: [Int]?
             do throws(ValidationError) {
@@ -139,7 +140,8 @@ struct LoadCommand: AsyncParsableCommand {
                                  + "Filter-Id, or a vendor attribute such as MS-RAS-Vendor)")
             }
             guard definition.vendor != 0 || definition.number <= 255 else {
-                throw LocalError("--backend-attribute '\(name)' is an extended attribute; name a standard or vendor one")
+                throw LocalError(
+                    "--backend-attribute '\(name)' is an extended attribute; name a standard or vendor one")
             }
             nodeSettings.backendAttribute = LoadNodeSettings.BackendAttribute(
                 name: definition.name, number: definition.number,

@@ -260,7 +260,8 @@ struct LoadFarmOptions: ParsableArguments {
         var weights: [Int] = []
         for part in parts {
             guard let weight = Int(part.trimmingCharacters(in: .whitespaces)), (1...1000).contains(weight) else {
-                throw ValidationError("--spread-weights '\(spreadWeights)': each weight must be a whole number 1…1000")
+                throw ValidationError(
+                    "--spread-weights '\(spreadWeights)': each weight must be a whole number 1…1000")
             }
             weights.append(weight)
         }
