@@ -70,7 +70,7 @@ let package = Package(
         .target(
             name: "Probe",
             dependencies: [
-                "Evidence", "RADIUS", "EAP", "TLS", "CodedErrors",
+                "Evidence", "NPS", "RADIUS", "EAP", "TLS", "CodedErrors",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

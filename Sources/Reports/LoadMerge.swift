@@ -70,6 +70,12 @@ public enum LoadMerge {
                 if var mine = merged.persistence {
                     mine.suspected += persistence.suspected
                     mine.samples = (mine.samples ?? []) + (persistence.samples ?? [])
+                    if let kinds = persistence.byKind {
+                        mine.byKind = (mine.byKind ?? [:]).merging(kinds, uniquingKeysWith: +)
+                    }
+                    if let on = persistence.persistOn {
+                        mine.persistOn = (mine.persistOn ?? []) + on.filter { !(mine.persistOn ?? []).contains($0) }
+                    }
                     merged.persistence = mine
                 } else {
                     merged.persistence = persistence
@@ -78,7 +84,8 @@ public enum LoadMerge {
             if let other = run.failuresByCause {
                 var list = causes ?? []
                 for cause in other {
-                    if let index = list.firstIndex(where: { $0.windowsError == cause.windowsError && $0.rule == cause.rule }) {
+                    let same = list.firstIndex { $0.windowsError == cause.windowsError && $0.rule == cause.rule }
+                    if let index = same {
                         list[index].count += cause.count
                     } else {
                         list.append(cause)

@@ -28,6 +28,10 @@ public struct LoadReport: Encodable {
     var discardedReplies: Int
     var byServer: [String: Int]
     var errorSamples: [String: Int]
+    /// Which farm member answered (LoadFarmReport.swift), persistence failures, failures by cause.
+    var nodes: [Node]
+    var persistence: Persistence
+    var failuresByCause: [Cause]
 
     /// `open` (arrival rate) or `closed` (concurrency).
     var schedule: String
@@ -106,6 +110,7 @@ public struct LoadReport: Encodable {
         discardedReplies = statistics.discardedReplies
         byServer = statistics.byServer
         errorSamples = statistics.errorSamples
+        (nodes, persistence, failuresByCause) = Self.farmFigures(statistics)
 
         scheduled = statistics.scheduled
         notStarted = statistics.notStarted
@@ -218,6 +223,7 @@ public struct LoadReport: Encodable {
         for (text, count) in errorSamples.sorted(by: { $0.value > $1.value }) {
             lines.append("  error ×\(count): \(text)")
         }
+        lines += farmLines
         return lines.joined(separator: "\n")
     }
 }

@@ -174,23 +174,38 @@ public struct LoadRunData: Codable, Sendable {
         public var suspected: Int
         public var rate: Double?
         public var failureRate: Double?
+        /// Suspicions per kind (`two-nodes`, `unanswered-after-answer`, `reject-on-fresh-state`).
+        public var byKind: [String: Int]?
+        /// What the balancer must persist on.
+        public var persistOn: [String]?
         public var samples: [JSONValue]?
 
         enum CodingKeys: String, CodingKey {
             case suspected, rate, samples
-            case failureRate = "failure_rate"
+            case failureRate = "failure_rate", byKind = "by_kind", persistOn = "persist_on"
         }
     }
 
     public struct FailureCause: Codable, Sendable {
         public var windowsError: JSONValue?
         public var rule: String?
+        public var title: String?
         public var count: Int
         public var sample: JSONValue?
 
         enum CodingKeys: String, CodingKey {
-            case rule, count, sample
+            case rule, title, count, sample
             case windowsError = "windows_error"
+        }
+
+        /// `windows_error` is written as null when there is none (the key stays).
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(windowsError ?? .null, forKey: .windowsError)
+            try container.encodeIfPresent(rule, forKey: .rule)
+            try container.encodeIfPresent(title, forKey: .title)
+            try container.encode(count, forKey: .count)
+            try container.encodeIfPresent(sample, forKey: .sample)
         }
     }
 

@@ -96,7 +96,9 @@ import Testing
         #expect(prom.contains("# TYPE npsprobe_load_latency_seconds summary"))
         #expect(prom.contains("npsprobe_load_latency_seconds_count{method=\"pap\"} \(accepted)\n"))
         #expect(prom.contains("npsprobe_load_rate_per_second{method=\"pap\",kind=\"asked\"} 40\n"))
-        #expect(prom.contains("npsprobe_load_server_conversations{method=\"pap\",server="))
+        // Per node (here the reply source: the in-process server names no node), with latency quantiles.
+        #expect(prom.contains("npsprobe_load_node_conversations{method=\"pap\",node=\"127.0.0.1:"))
+        #expect(prom.contains("npsprobe_load_node_latency_seconds{method=\"pap\",node=\"127.0.0.1:"))
         // Every sample line is NAME{LABELS} VALUE or NAME VALUE.
         for line in prom.split(separator: "\n") where !line.hasPrefix("#") {
             #expect(line.range(of: #"^[a-z_]+(\{[^}]*\})? [0-9.eE+-]+$"#, options: .regularExpression) != nil,

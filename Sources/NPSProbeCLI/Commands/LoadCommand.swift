@@ -40,6 +40,7 @@ struct LoadCommand: AsyncParsableCommand {
     @OptionGroup(title: "NAS ports") var sources: LoadSourceOptions
     @OptionGroup(title: "Identity pools") var identities: LoadIdentityOptions
     @OptionGroup(title: "Load output") var output: LoadOutputOptions
+    @OptionGroup(title: "Farms") var farm: LoadFarmOptions
 
     func validate() throws {
         let plan = try schedule.plan()
@@ -132,6 +133,36 @@ struct LoadCommand: AsyncParsableCommand {
                          + "(give a pool: --identities, --identity-file, --certificate-dir)")
         }
         let request = inputs.prepared.request
+        let servers = inputs.prepared.client.servers
+        var spread: LoadSpread?
+        if farm.spreading {
+            guard servers.count >= 2 else {
+                throw LocalError(
+                    "--spread needs at least two --server (or servers: in the profile); got \(servers.count)")
+            }
+            let weights: [Int]?
+            do throws(ValidationError) {
+                weights = try farm.weights(servers: servers.count)
+            } catch {
+                throw LocalError(error.message)
+            }
+            spread = LoadSpread(servers: servers, weights: weights)
+        }
+        var nodeSettings = LoadNodeSettings(callingStationIdSent: poolSettings.callingStationId != nil)
+        if let name = farm.backendAttribute {
+            guard let definition = inputs.dictionary.attribute(named: name) else {
+                throw LocalError("--backend-attribute '\(name)' is not in the dictionary (e.g. Reply-Message, "
+                                 + "Filter-Id, or a vendor attribute such as MS-RAS-Vendor)")
+            }
+            guard definition.vendor != 0 || definition.number <= 255 else {
+                throw LocalError(
+                    "--backend-attribute '\(name)' is an extended attribute; name a standard or vendor one")
+            }
+            nodeSettings.backendAttribute = LoadNodeSettings.BackendAttribute(
+                name: definition.name, number: definition.number,
+                vendor: definition.vendor == 0 ? nil : definition.vendor,
+                format: inputs.dictionary.vendorFormat(definition.vendor))
+        }
 
         let transport = RADIUSTransport(plan: socketPlan)
         let conversation = Conversation(
@@ -153,7 +184,8 @@ struct LoadCommand: AsyncParsableCommand {
         let result = await LoadRunner.run(
             LoadRequests(base: request, identities: pool, recipe: inputs.prepared.eapRecipe),
             conversation: conversation, scheduler: plan.scheduler,
-            control: control, progress: report, progressInterval: printer?.interval ?? .seconds(1))
+            control: control, progress: report, progressInterval: printer?.interval ?? .seconds(1),
+            nodes: nodeSettings, spread: spread)
         await transport.shutdown()
         watcher.cancel()
         printer?.finish()

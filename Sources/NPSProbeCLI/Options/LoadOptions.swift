@@ -316,3 +316,43 @@ struct LoadOutputOptions: ParsableArguments {
     @Flag(help: "Exit 0 even when some conversations failed or could not start (a load test of refusals, say).")
     var allowFailures = false
 }
+
+/// Farms: which member answered, and spreading conversations over several servers.
+struct LoadFarmOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "A reply attribute (dictionary name, e.g. Reply-Message or a vendor attribute) whose value names the farm "
+            + "member that answered; without it NPS's Class in the Access-Accept names it, else the reply's "
+            + "source address.", valueName: "name"))
+    var backendAttribute: String?
+
+    @Flag(help: ArgumentHelp(
+        "Send conversations round robin over every --server instead of failing over in order (as NPS proxies and "
+            + "NASes with several servers do); each keeps the others as its failover order."))
+    var spread = false
+
+    @Option(help: ArgumentHelp(
+        "Weighted --spread: one weight (1…1000) per --server, in order, e.g. `3,1` sends 3 of every 4 "
+            + "conversations to the first server. Implies --spread.", valueName: "w1,w2,…"))
+    var spreadWeights: String?
+
+    /// The weights, checked against the number of servers; nil when not weighted.
+    func weights(servers: Int) throws(ValidationError) -> [Int]? {
+        guard let spreadWeights else { return nil }
+        let parts = spreadWeights.split(separator: ",", omittingEmptySubsequences: false)
+        var weights: [Int] = []
+        for part in parts {
+            guard let weight = Int(part.trimmingCharacters(in: .whitespaces)), (1...1000).contains(weight) else {
+                throw ValidationError(
+                    "--spread-weights '\(spreadWeights)': each weight must be a whole number 1…1000")
+            }
+            weights.append(weight)
+        }
+        guard weights.count == servers else {
+            throw ValidationError("--spread-weights gives \(weights.count) weight(s) for \(servers) --server(s): "
+                                  + "give one per server, in order")
+        }
+        return weights
+    }
+
+    var spreading: Bool { spread || spreadWeights != nil }
+}

@@ -10,15 +10,19 @@ public struct RADIUSClientConfiguration: Sendable {
     public var secret: [UInt8]
     public var retransmit: RetransmitPolicy
     public var replyPolicy: RADIUSReplyPolicy
+    /// Attribute types each round trip keeps from its reply (`RoundTripEvidence.replyAttributes`): a load run
+    /// asks for Class and the attribute naming the node; empty (the default) keeps none.
+    public var recordedReplyTypes: Set<UInt8>
 
     public init(
         servers: [ServerAddress], secret: [UInt8], retransmit: RetransmitPolicy = RetransmitPolicy(),
-        replyPolicy: RADIUSReplyPolicy = .default
+        replyPolicy: RADIUSReplyPolicy = .default, recordedReplyTypes: Set<UInt8> = []
     ) {
         self.servers = servers
         self.secret = secret
         self.retransmit = retransmit
         self.replyPolicy = replyPolicy
+        self.recordedReplyTypes = recordedReplyTypes
     }
 }
 
@@ -144,6 +148,11 @@ public struct RADIUSClient: Sendable {
                 record.replyCode = reply.code
                 record.replySize = bytes.count
                 record.replyHasState = reply.attributes.contains(.state)
+                if !configuration.recordedReplyTypes.isEmpty {
+                    record.replyAttributes = reply.attributes
+                        .filter { configuration.recordedReplyTypes.contains($0.type) }
+                        .map { RecordedAttribute(type: $0.type, value: $0.value) }
+                }
                 evidence.append(record)
                 observer?(.received(reply, from: server, latency: result.elapsed))
                 return RADIUSRoundTrip(request: request, reply: reply, server: server, evidence: evidence)

@@ -104,6 +104,8 @@ public struct LoadStatistics: Sendable {
     public static let maximumErrorSamples = 20
     /// The run over time: asked, started and ended conversations and latency per interval.
     public var intervals = LoadIntervals()
+    /// Which node answered, persistence failures, failures by cause (``LoadFarmStatistics``).
+    public var farm = LoadFarmStatistics()
 
     public struct StageCounts: Sendable, Equatable {
         public var scheduled = 0
@@ -222,6 +224,7 @@ public struct LoadStatistics: Sendable {
             errorSamples[text, default: 0] += count
         }
         intervals.merge(other.intervals)
+        farm.merge(other.farm)
     }
 
     /// Latency from the intended start at a percentile, in milliseconds (nil before any answered conversation).
@@ -238,7 +241,7 @@ public struct LoadStatistics: Sendable {
         histogram.totalCount == 0 ? nil : Double(histogram.valueAtPercentile(percentile)) / 1000
     }
 
-    static func microseconds(_ duration: Duration) -> UInt64 {
+    public static func microseconds(_ duration: Duration) -> UInt64 {
         UInt64(max(0, duration.milliseconds * 1000))
     }
 
