@@ -115,6 +115,43 @@ struct LoadShardMergeLabTests {
     }
 }
 
+extension LoadShardMergeLabTests {
+    /// Two shards through the lab's sticky balancer (farm-a + farm-b): the merged report names both NPS nodes
+    /// (by their Class), its per-node counts add up to the total, and per-node histograms merge.
+    @Test func shardsThroughAFarmMergeTheirNodes() throws {
+        let lab = try LabEnvironment.require()
+        let folder = ScratchFolder()
+        var environment = ProcessInfo.processInfo.environment
+        environment["LAB_SECRET"] = lab.secret
+        environment["LAB_PASSWORD"] = lab["NPSPROBE_LAB_PAP_PASSWORD"]
+        let base = ["load", "--server", lab.address("FARM_STICKY"), "--secret-env", "LAB_SECRET", "--method", "pap",
+                    "--identity", lab["NPSPROBE_LAB_PAP_USER"], "--password-env", "LAB_PASSWORD", "--rate", "40/s",
+                    "--count", "24", "--sockets", "2", "--quiet", "--timeout", "3"]
+        let shards = try (0..<2).map { index in
+            try NPSProbeBinary.start(base + ["--shard", "\(index)/2", "--json-out", folder.path("s\(index).json")],
+                                     environment: environment)
+        }
+        for shard in shards {
+            let output = try shard.wait(timeout: .seconds(120))
+            #expect(output.status == 0, "\(output.stderr)")
+        }
+        let merge = try NPSProbeBinary.run(
+            ["report", "merge", folder.path("s0.json"), folder.path("s1.json"), "--json", folder.path("m.json"),
+             "--report", folder.path("m.html"), "--prom", folder.path("m.prom")], environment: environment)
+        #expect(merge.status == 0, "\(merge.stderr)")
+        let merged = try Self.read(folder.path("m.json"))
+        let nodes = try #require(merged["nodes"] as? [[String: Any]])
+        #expect(Set(nodes.compactMap { $0["node"] as? String }) == ["10.0.0.1", "10.0.0.2"])
+        #expect(nodes.compactMap { $0["conversations"] as? Int }.reduce(0, +) == 24)
+        #expect(nodes.allSatisfy { ($0["latency_histogram"] as? String)?.hasPrefix("HISTF") == true })
+        #expect(nodes.allSatisfy { $0["identified_by"] as? String == "nps-class" })
+        let html = try String(contentsOfFile: folder.path("m.html"), encoding: .utf8)
+        #expect(html.contains("10.0.0.1") && html.contains("10.0.0.2"))
+        let prom = try String(contentsOfFile: folder.path("m.prom"), encoding: .utf8)
+        #expect(prom.contains("npsprobe_load_node_conversations{method=\"pap\",node=\"10.0.0.1\",outcome=\"accepted\"}"))
+    }
+}
+
 /// `report merge` refuses what cannot be parts of one run, and `--shard` refuses what it cannot split (exit 3,
 /// nothing sent); a merge of shards is exact (percentiles from the merged histograms).
 @Suite struct LoadMergeRefusalTests {
