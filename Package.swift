@@ -15,7 +15,7 @@
 //     → Evidence           what a conversation observed, typed: filled by Probe, judged by NPS, printed by Reports
 //     → RADIUS, EAP        wire formats and the EAP peer state machine (pure: packets in, actions out)
 //     → TLS                the only code that touches OpenSSL
-//     → COpenSSL,          OpenSSL 3 as a system library
+//     → COpenSSL,          OpenSSL 3 as a system library (CZlib: zlib, for Reports' HdrHistogram encoding)
 //       CodedErrors        the one error type: CodedError<Domain> (EAPError, RADIUSError, TLSError… are domains)
 //
 // Test-only code lives under Tests/: TLSTestSupport (a TLS server and a certificate authority in memory, a seeded
@@ -88,7 +88,7 @@ let package = Package(
         /// of cases. `load` drives a prepared case with Probe's load engine.
         .target(name: "Jobs", dependencies: ["Profiles", "Probe", "NPS", "Evidence", "RADIUS", "EAP", "TLS"]),
         /// The outputs of `auth`, `load` and `run`: text and JSON, suite reports (human, JUnit, TAP, JSON,
-        /// Prometheus, Nagios). `nps-log` and `explain` render their own (NPS summaries and explanations).
+        /// Prometheus, Nagios); load's HdrHistogram encoding and interval log, HTML report, and `report merge`. `nps-log` and `explain` render their own (NPS summaries and explanations).
         .target(
             name: "Reports",
             dependencies: [

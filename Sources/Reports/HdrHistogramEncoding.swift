@@ -74,7 +74,9 @@ public enum HdrHistogramEncoding {
 
     /// Adds `other` to `histogram` (growing it when needed); histograms of different precision or unit cannot be
     /// added exactly and are refused (Histogram's own `add` would trap).
-    public static func add(_ other: Histogram<UInt64>, to histogram: inout Histogram<UInt64>) throws(HdrHistogramError) {
+    public static func add(_ other: Histogram<UInt64>, to histogram: inout Histogram<UInt64>)
+        throws(HdrHistogramError)
+    {
         guard other.numberOfSignificantValueDigits == histogram.numberOfSignificantValueDigits,
               other.lowestDiscernibleValue == histogram.lowestDiscernibleValue
         else {
@@ -111,7 +113,9 @@ public enum HdrHistogramEncoding {
 
     /// Decodes the compressed or the uncompressed V2 encoding (told apart by the cookie).
     public static func decode(_ bytes: [UInt8]) throws(HdrHistogramError) -> Histogram<UInt64> {
-        guard bytes.count >= 8 else { throw HdrHistogramError("\(bytes.count) bytes: shorter than a cookie and length") }
+        guard bytes.count >= 8 else {
+            throw HdrHistogramError("\(bytes.count) bytes: shorter than a cookie and length")
+        }
         let cookie = read32(bytes, 0)
         switch cookie & ~UInt32(0xf0) {
         case compressedCookieBase:
@@ -259,11 +263,13 @@ public enum HdrHistogramEncoding {
                     status = CZlib.inflate(&stream, Z_NO_FLUSH)
                     output += target[..<(target.count - Int(stream.avail_out))]
                 }
-            } while status == Z_OK && output.count <= maximumInflatedSize && (stream.avail_in > 0 || stream.avail_out == 0)
+            } while status == Z_OK && output.count <= maximumInflatedSize
+                && (stream.avail_in > 0 || stream.avail_out == 0)
         }
         guard output.count <= maximumInflatedSize else { throw HdrHistogramError("inflates to more than 64 MiB") }
         guard status == Z_STREAM_END else {
-            throw HdrHistogramError("the zlib stream is \(status == Z_OK || status == Z_BUF_ERROR ? "truncated" : "corrupt")")
+            let state = status == Z_OK || status == Z_BUF_ERROR ? "truncated" : "corrupt"
+            throw HdrHistogramError("the zlib stream is \(state)")
         }
         return output
     }

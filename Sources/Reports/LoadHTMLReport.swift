@@ -13,7 +13,9 @@ public enum LoadHTMLReport {
         body.append("<h1>\(escape(title))</h1>")
         body.append("<p class=\"lead\">\(run.conversations) \(escape(run.method)) conversations in "
                     + "\(format(run.durationS)) s, \(run.schedule) loop\(escape(shards))"
-                    + (run.startTime.map { ", started \(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: $0)))" } ?? "")
+                    + (run.startTime.map {
+                        ", started \(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: $0)))"
+                    } ?? "")
                     + (run.interrupted.map { ", <strong>interrupted by \(escape($0))</strong>" } ?? "") + "</p>")
         body.append(summaryTable(run))
         let intervals = run.intervals ?? []
@@ -159,13 +161,15 @@ public enum LoadHTMLReport {
         let plotH = height - margin.top - margin.bottom
         func x(_ v: Double) -> Double { margin.left + v / maxX * plotW }
         func y(_ v: Double) -> Double { margin.top + plotH - v / maxY * plotH }
-        var svg = "<figure><svg class=\"chart\" id=\"\(id)\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\""
+        var svg = "<figure><svg class=\"chart\" id=\"\(id)\" xmlns=\"http://www.w3.org/2000/svg\" "
+            + "width=\"\(Int(width))\""
             + " height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\">"
         svg += axes(maxX: maxX, maxY: maxY, unit: unit, x: x, y: y)
         for (index, (name, color, values)) in series.enumerated() {
             let path = values.map { String(format: "%.1f,%.1f", x($0.0), y($0.1)) }.joined(separator: " ")
             if values.count == 1, let only = values.first {
-                svg += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%@\"/>", x(only.0), y(only.1), color)
+                svg += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%@\"/>", x(only.0), y(only.1),
+                              color)
             } else if !values.isEmpty {
                 svg += "<polyline class=\"series\" data-series=\"\(escape(name))\" fill=\"none\" stroke=\"\(color)\" "
                     + "stroke-width=\"2\" points=\"\(path)\"/>"
@@ -216,7 +220,8 @@ public enum LoadHTMLReport {
             let barWidth = Double(value) / maxValue * (width - labelWidth - 140)
             svg += String(format: "<text x=\"%.0f\" y=\"%.0f\" font-size=\"12\" text-anchor=\"end\">", labelWidth - 8,
                           top + 15) + escape(label) + "</text>"
-            svg += String(format: "<rect class=\"bar\" x=\"%.0f\" y=\"%.0f\" width=\"%.1f\" height=\"18\" fill=\"%@\"/>",
+            svg += String(format: "<rect class=\"bar\" x=\"%.0f\" y=\"%.0f\" width=\"%.1f\" height=\"18\" "
+                          + "fill=\"%@\"/>",
                           labelWidth, top, barWidth, color)
             svg += String(format: "<text x=\"%.1f\" y=\"%.0f\" font-size=\"12\">", labelWidth + barWidth + 6, top + 15)
                 + "\(value) (\(format(Double(value) * 100 / Double(total)))%)</text>"

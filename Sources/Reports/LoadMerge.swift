@@ -328,7 +328,9 @@ extension LoadMerge {
         let latency = LoadReport.percentiles.compactMap { key, _ in
             run.latencyMs[key].map { "\(key.replacingOccurrences(of: "_", with: ".")) \(String(format: "%.2f", $0))" }
         }
-        if !latency.isEmpty { lines.append("  latency ms (from the intended start): " + latency.joined(separator: "  ")) }
+        if !latency.isEmpty {
+            lines.append("  latency ms (from the intended start): " + latency.joined(separator: "  "))
+        }
         for node in run.nodes ?? [] {
             lines.append("  node \(node.node): \(node.conversations) conversations, accepted \(node.accepted)")
         }

@@ -31,7 +31,8 @@ public enum LoadPrometheus {
         if let asked = run.askedPerSecond { rates.insert(("\(base),kind=\"asked\"", asked), at: 0) }
         metric("npsprobe_load_rate_per_second", "gauge", "Conversations per second the schedule asked for and started.",
                rates)
-        metric("npsprobe_load_duration_seconds", "gauge", "From the start of the run to the end of its last conversation.",
+        metric("npsprobe_load_duration_seconds", "gauge",
+               "From the start of the run to the end of its last conversation.",
                [(base, run.durationS)])
         summary(&lines, "npsprobe_load_latency_seconds",
                 "Conversation latency from its intended start (accepts and rejects).", base, run.latencyHistogram)

@@ -16,7 +16,8 @@ import Testing
         #[Histogram log format version 1.2]
         #[StartTime: 1441812279.474 (seconds since epoch), Wed Sep 09 08:24:39 PDT 2015]
         "StartTimestamp","Interval_Length","Interval_Max","Interval_Compressed_Histogram"
-        Tag=A,0.127,1.007,2.769,HISTFAAAAEV42pNpmSzMwMCgyAABTBDKT4GBgdnNYMcCBvsPEBEJISEuATEZMQ4uASkhIR4nrxg9v2lMaxhvMekILGZkKmcCAEf2CsI=
+        Tag=A,0.127,1.007,2.769,HISTFAAAAEV42pNpmSzMwMCgyAABTBDKT4GBgdnNYMcCBvsPEBEJISEuATEZMQ4uASkhIR4nrxg9v2lMa\
+        xhvMekILGZkKmcCAEf2CsI=
 
         """
 
@@ -116,9 +117,11 @@ import Testing
             intervals.append(.init(start: Double(second), length: 1, histogram: histogram))
         }
         let text = HdrLog(startTime: 1_700_000_000.25, intervals: intervals).text
-        #expect(text.hasPrefix("#[Histogram log format version 1.3]\n#[StartTime: 1700000000.250 (seconds since epoch)"))
+        #expect(text.hasPrefix(
+            "#[Histogram log format version 1.3]\n#[StartTime: 1700000000.250 (seconds since epoch)"))
         #expect(text.contains("#[BaseTime: 1700000000.250 (seconds since epoch)]"))
-        #expect(text.contains("\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\""))
+        #expect(text.contains(
+            "\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\""))
         let lines = text.split(separator: "\n").filter { $0.first?.isNumber == true }
         #expect(lines.count == 3)
         #expect(lines[1].hasPrefix("1.000,1.000,200.063,HISTFAAAA"))

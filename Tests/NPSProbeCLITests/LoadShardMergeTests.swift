@@ -148,7 +148,8 @@ extension LoadShardMergeLabTests {
         let html = try String(contentsOfFile: folder.path("m.html"), encoding: .utf8)
         #expect(html.contains("10.0.0.1") && html.contains("10.0.0.2"))
         let prom = try String(contentsOfFile: folder.path("m.prom"), encoding: .utf8)
-        #expect(prom.contains("npsprobe_load_node_conversations{method=\"pap\",node=\"10.0.0.1\",outcome=\"accepted\"}"))
+        #expect(prom.contains(
+            "npsprobe_load_node_conversations{method=\"pap\",node=\"10.0.0.1\",outcome=\"accepted\"}"))
     }
 }
 

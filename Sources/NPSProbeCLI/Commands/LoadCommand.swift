@@ -23,7 +23,8 @@ struct LoadCommand: AsyncParsableCommand {
             new conversation starts when one ends. A run is always bounded (--duration, --count, stages).
 
             Ctrl-C (or SIGTERM) stops starting conversations and lets those in flight finish (each within its \
-            retransmission schedule); the report is printed and --json-out, --hdr-log, --prom and --report written all the same. A second \
+            retransmission schedule); the report is printed and --json-out, --hdr-log, --prom and --report \
+            written all the same. A second \
             Ctrl-C stops at once, without a report. Only send load to servers you own.
 
             Several generators: --shard i/N on each (N of them, i = 0…N-1) splits the identity pool, the rate, \

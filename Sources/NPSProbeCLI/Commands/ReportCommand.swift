@@ -68,7 +68,8 @@ struct ReportMergeCommand: AsyncParsableCommand {
             guard data.count <= Self.maximumInputSize else { throw LocalError("\(file) is over 256 MiB") }
             texts.append((file, data))
         }
-        let isJSON = texts.map { $0.1.first(where: { !($0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09) }) == 0x7b }
+        // A JSON report starts with `{` (after white space); anything else is read as an HDR log.
+        let isJSON = texts.map { $0.1.first { ![0x20, 0x0a, 0x0d, 0x09].contains($0) } == 0x7b }
         let toStdout = outputs.contains { $0?.path == "-" }
         if isJSON.allSatisfy({ !$0 }) {
             // HDR interval logs.

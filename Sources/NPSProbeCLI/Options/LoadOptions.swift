@@ -93,7 +93,8 @@ struct LoadScheduleOptions: ParsableArguments {
         switch scheduler.schedule {
         case .closed(let concurrency):
             let mine = try part(concurrency, "--concurrency")
-            return Plan(scheduler: LoadScheduler(.closed(concurrency: mine), duration: scheduler.duration, count: count),
+            return Plan(scheduler: LoadScheduler(.closed(concurrency: mine), duration: scheduler.duration,
+                                                 count: count),
                         maximumInFlight: mine)
         case .open(let stages, let maximum):
             let divided = stages.map { stage in
