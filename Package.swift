@@ -88,7 +88,8 @@ let package = Package(
         /// of cases. `load` drives a prepared case with Probe's load engine.
         .target(name: "Jobs", dependencies: ["Profiles", "Probe", "NPS", "Evidence", "RADIUS", "EAP", "TLS"]),
         /// The outputs of `auth`, `load` and `run`: text and JSON, suite reports (human, JUnit, TAP, JSON,
-        /// Prometheus, Nagios); load's HdrHistogram encoding and interval log, HTML report, and `report merge`. `nps-log` and `explain` render their own (NPS summaries and explanations).
+        /// Prometheus, Nagios); load's HdrHistogram encoding and interval log, HTML report, and `report merge`.
+        /// `nps-log` and `explain` render their own (NPS summaries and explanations).
         .target(
             name: "Reports",
             dependencies: [
