@@ -21,8 +21,9 @@ public enum LoadHTMLReport {
         let intervals = run.intervals ?? []
         let length = Double(run.intervalS ?? 1)
         body.append("<h2>Latency over time</h2>")
+        let span = Double(intervals.count) * length
         body.append(lineChart(
-            id: "chart-latency", unit: "ms",
+            id: "chart-latency", unit: "ms", span: span,
             series: [("p50", "#1f77b4", "p50"), ("p90", "#2ca02c", "p90"), ("p99", "#ff7f0e", "p99"),
                      ("max", "#d62728", "max")].map { key, color, label in
                 (label, color, intervals.compactMap { interval in
@@ -39,7 +40,7 @@ public enum LoadHTMLReport {
                                                                              Double($0.started) / length) }))
         rateSeries.append(("accepted", "#2ca02c", intervals.map { (Double($0.startS) + length / 2,
                                                                    Double($0.accepted) / length) }))
-        body.append(lineChart(id: "chart-rate", unit: "/s", series: rateSeries,
+        body.append(lineChart(id: "chart-rate", unit: "/s", span: span, series: rateSeries,
                               caption: "Conversations per second: asked by the schedule, started, accepted"))
         body.append("<h2>Outcome mix</h2>")
         body.append(barChart(id: "chart-outcomes", bars: [
@@ -152,10 +153,10 @@ public enum LoadHTMLReport {
     static let margin = (left: 60.0, right: 150.0, top: 15.0, bottom: 35.0)
 
     /// A line chart of `series` (x in seconds from the start), with axes, ticks and a legend.
-    static func lineChart(id: String, unit: String, series: [(String, String, [(Double, Double)])],
+    static func lineChart(id: String, unit: String, span: Double, series: [(String, String, [(Double, Double)])],
                           caption: String) -> String {
         let points = series.flatMap(\.2)
-        let maxX = max(points.map(\.0).max() ?? 1, 1)
+        let maxX = max(span, points.map(\.0).max() ?? 1, 1)
         let maxY = niceCeiling(max(points.map(\.1).max() ?? 1, 0.001))
         let plotW = width - margin.left - margin.right
         let plotH = height - margin.top - margin.bottom
