@@ -15,7 +15,7 @@
 //     → Evidence           what a conversation observed, typed: filled by Probe, judged by NPS, printed by Reports
 //     → RADIUS, EAP        wire formats and the EAP peer state machine (pure: packets in, actions out)
 //     → TLS                the only code that touches OpenSSL
-//     → COpenSSL,          OpenSSL 3 as a system library
+//     → COpenSSL,          OpenSSL 3 as a system library (CZlib: zlib, for Reports' HdrHistogram encoding)
 //       CodedErrors        the one error type: CodedError<Domain> (EAPError, RADIUSError, TLSError… are domains)
 //
 // Test-only code lives under Tests/: TLSTestSupport (a TLS server and a certificate authority in memory, a seeded
@@ -44,6 +44,8 @@ let package = Package(
             pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]
         ),
+        /// zlib (Debian `zlib1g-dev`) as a system library: the deflate stream of HdrHistogram's compressed encoding.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         /// The one error type every target throws: a code to match on, the reason and place in words, and what a
         /// domain adds (`CodedError<Domain>`; `EAPError`, `TLSError`… are its domains).
         .target(name: "CodedErrors"),
@@ -68,7 +70,7 @@ let package = Package(
         .target(
             name: "Probe",
             dependencies: [
-                "Evidence", "RADIUS", "EAP", "TLS", "CodedErrors",
+                "Evidence", "NPS", "RADIUS", "EAP", "TLS", "CodedErrors",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -86,9 +88,14 @@ let package = Package(
         /// of cases. `load` drives a prepared case with Probe's load engine.
         .target(name: "Jobs", dependencies: ["Profiles", "Probe", "NPS", "Evidence", "RADIUS", "EAP", "TLS"]),
         /// The outputs of `auth`, `load` and `run`: text and JSON, suite reports (human, JUnit, TAP, JSON,
-        /// Prometheus, Nagios). `nps-log` and `explain` render their own (NPS summaries and explanations).
+        /// Prometheus, Nagios); load's HdrHistogram encoding and interval log, HTML report, and `report merge`.
+        /// `nps-log` and `explain` render their own (NPS summaries and explanations).
         .target(
-            name: "Reports", dependencies: ["Jobs", "Profiles", "Probe", "NPS", "Evidence", "RADIUS", "EAP", "TLS"]),
+            name: "Reports",
+            dependencies: [
+                "Jobs", "Profiles", "Probe", "NPS", "Evidence", "RADIUS", "EAP", "TLS", "CZlib",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]),
         /// The commands, one `ParsableCommand` per file; a library so tests can call them.
         .target(
             name: "NPSProbeCLI",
@@ -151,6 +158,7 @@ let package = Package(
             dependencies: [
                 "NPSProbeCLI", "Reports", "Jobs", "Profiles", "Probe", "NPS", "Evidence", "EAP", "RADIUS", "TLS",
                 "TLSTestSupport", "TestServers", "LabSupport",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]),
     ]
 )

@@ -236,13 +236,17 @@ public struct RoundTripEvidence: Sendable, Codable, Equatable {
     /// The exchange gave up before its retransmission schedule ran out: the server kept answering with replies
     /// that fail verification for this reason (unsigned, or another shared secret), and waiting changes nothing.
     public var stoppedEarly: DiscardReason?
+    /// The reply's attributes of the types the client was asked to keep (`RADIUSClientConfiguration.
+    /// recordedReplyTypes`: Class, a node-naming attribute for load runs), in order; nil when none were asked.
+    public var replyAttributes: [RecordedAttribute]?
 
     public init(
         server: String, requestCode: RADIUSCode, identifier: Int, requestSize: Int, requestHadState: Bool,
         transmissions: Int, latencyMilliseconds: Double, replyCode: RADIUSCode? = nil, replySize: Int? = nil,
         replyHasState: Bool = false, discarded: [DiscardedDatagram] = [], discardedCount: Int? = nil,
         eap: String? = nil, requestEAP: EAPPacketSummary? = nil, replyEAP: EAPPacketSummary? = nil,
-        source: String? = nil, replyFrom: String? = nil, unreachable: UnreachableEvidence? = nil
+        source: String? = nil, replyFrom: String? = nil, unreachable: UnreachableEvidence? = nil,
+        replyAttributes: [RecordedAttribute]? = nil
     ) {
         self.server = server
         self.requestCode = requestCode
@@ -262,9 +266,21 @@ public struct RoundTripEvidence: Sendable, Codable, Equatable {
         self.source = source
         self.replyFrom = replyFrom
         self.unreachable = unreachable
+        self.replyAttributes = replyAttributes
     }
 
     public var answered: Bool { replyCode != nil }
+}
+
+/// One attribute of a reply as it arrived (RFC 2865 §5: type, value; a Vendor-Specific whole, RFC 2865 §5.26).
+public struct RecordedAttribute: Sendable, Codable, Equatable, Hashable {
+    public var type: UInt8
+    public var value: [UInt8]
+
+    public init(type: UInt8, value: [UInt8]) {
+        self.type = type
+        self.value = value
+    }
 }
 
 /// The header of an EAP packet carried in a RADIUS packet (RFC 3748 §4): what a round trip's EAP-Message held.

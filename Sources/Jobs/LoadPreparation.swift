@@ -17,6 +17,8 @@ public struct LoadIdentitySettings: Sendable {
     /// `--source-address` was given: NAS-IP-Address follows each conversation's source address unless
     /// `--nas-ip-address` (or the profile) sets one.
     public var nasAddressFromSource: Bool
+    /// `--shard i/N`: this generator's slice of the pool.
+    public var shard: LoadShard = .whole
 
     public init(numbered: Int? = nil, file: String? = nil, certificateDirectory: String? = nil,
                 callingStationId: String? = nil, resumeRatio: Double = 0, nasAddressFromSource: Bool = false) {
@@ -91,9 +93,17 @@ public enum LoadPreparation {
         if let directory = identities.certificateDirectory {
             pool = .entries(try certificateEntries(directory, settings: settings, environment: environment))
         }
-        return LoadIdentities(
+        let loaded = LoadIdentities(
             pool: pool, callingStationId: calling, resumeRatio: identities.resumeRatio,
-            nasAddressFromSource: identities.nasAddressFromSource && settings.nas?.ipAddress == nil)
+            nasAddressFromSource: identities.nasAddressFromSource && settings.nas?.ipAddress == nil,
+            shard: identities.shard)
+        let shard = identities.shard
+        if shard.count > 1, loaded.poolCount > 1, loaded.poolCount < shard.count {
+            throw ProfileError(.invalidValue, at: location,
+                               "--shard \(shard.index)/\(shard.count): the pool holds \(loaded.poolCount) identities, "
+                               + "fewer than the \(shard.count) shards (each needs its own)")
+        }
+        return loaded
     }
 
     // MARK: - CSV

@@ -9,7 +9,8 @@ public enum NPSDomain: ListedErrorDomain {
     public static let allCodes: [NPSError.Code] = [
         .fileUnreadable, .unsupportedEncoding, .lineTooLong, .unknownFormat, .elementOutsideRecord, .unterminatedRecord,
         .recordTooLarge, .malformedElement, .missingHeaderField, .malformedDate, .malformedAttributePair,
-        .malformedNumber, .unbalancedQuote,
+        .malformedNumber, .unbalancedQuote, .classNotNPS, .classTruncated, .classChecksumMismatch,
+        .classUnknownAddressFamily,
     ]
 }
 
@@ -43,4 +44,12 @@ extension CodedError.Code where Domain == NPSDomain {
     public static var malformedNumber: Self { Self("malformedNumber") }
     /// A quoted ODBC field is not closed.
     public static var unbalancedQuote: Self { Self("unbalancedQuote") }
+    /// A Class attribute that is not in NPS's layout (vendor 311, version 1 at octets 4–9).
+    public static var classNotNPS: Self { Self("classNotNPS") }
+    /// A Class attribute that starts as NPS's (vendor 311) is shorter than NPS's 44-octet layout.
+    public static var classTruncated: Self { Self("classTruncated") }
+    /// An NPS-layout Class whose Adler-32 does not match the octets after it (altered on the way).
+    public static var classChecksumMismatch: Self { Self("classChecksumMismatch") }
+    /// An NPS-layout Class whose address family is neither IPv4 (2) nor IPv6 (23).
+    public static var classUnknownAddressFamily: Self { Self("classUnknownAddressFamily") }
 }

@@ -12,7 +12,7 @@ public struct NPSProbeCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             AuthCommand.self, StatusCommand.self, DictCommand.self, ExplainCommand.self, NPSLogCommand.self,
-            ValidateCommand.self, RunCommand.self, CheckCommand.self, LoadCommand.self, DoctorCommand.self,
+            ValidateCommand.self, RunCommand.self, CheckCommand.self, LoadCommand.self, DoctorCommand.self, ReportCommand.self,
         ]
     )
 

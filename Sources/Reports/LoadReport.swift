@@ -28,6 +28,10 @@ public struct LoadReport: Encodable {
     var discardedReplies: Int
     var byServer: [String: Int]
     var errorSamples: [String: Int]
+    /// Which farm member answered (LoadFarmReport.swift), persistence failures, failures by cause.
+    var nodes: [Node]
+    var persistence: Persistence
+    var failuresByCause: [Cause]
 
     /// `open` (arrival rate) or `closed` (concurrency).
     var schedule: String
@@ -70,6 +74,16 @@ public struct LoadReport: Encodable {
         var failureSamples: [String: Int]
     }
 
+    // Exact merge data (`report merge`, `--hdr-log`, `--report`): the latency and service-time histograms in
+    // HdrHistogram's compressed V2 encoding (base64; microseconds), when the run started (seconds since the epoch),
+    // the run per interval, and which shard of a sharded run this was.
+    var latencyHistogram: String
+    var serviceTimeHistogram: String
+    var startTime: Double?
+    var intervalS: Int
+    var intervals: [LoadRunData.Interval]
+    var shard: LoadRunData.Shard?
+
     struct Stage: Encodable {
         var durationS: Double?
         var fromPerSecond: Double
@@ -92,7 +106,8 @@ public struct LoadReport: Encodable {
         ("p50", 50.0), ("p90", 90.0), ("p99", 99.0), ("p99_9", 99.9), ("max", 100.0),
     ]
 
-    public init(result: LoadResult, method: String, identities: Int = 1, resumeRatio: Double = 0) {
+    public init(result: LoadResult, method: String, identities: Int = 1, resumeRatio: Double = 0,
+                startTime: Date? = nil, shard: LoadRunData.Shard? = nil) {
         let statistics = result.statistics
         self.method = method
         concurrency = result.schedule.maximumInFlight
@@ -104,19 +119,15 @@ public struct LoadReport: Encodable {
         mppeMismatches = statistics.mppeMismatches
         durationS = (result.elapsed.milliseconds).rounded() / 1000
         perSecond = Self.rounded(Double(statistics.conversations) / max(result.elapsed.milliseconds / 1000, 0.001))
-        var latency: [String: Double] = [:]
-        var service: [String: Double] = [:]
-        for (label, percentile) in Self.percentiles {
-            if let value = statistics.latencyMilliseconds(atPercentile: percentile) { latency[label] = value }
-            if let value = statistics.serviceTimeMilliseconds(atPercentile: percentile) { service[label] = value }
-        }
-        latencyMs = latency
-        serviceTimeMs = service
+        // From the histograms as their encodings keep them, so a merge recomputes the same figures.
+        latencyMs = LoadRunData.percentiles(HdrHistogramEncoding.normalized(statistics.latency))
+        serviceTimeMs = LoadRunData.percentiles(HdrHistogramEncoding.normalized(statistics.serviceTime))
         roundTrips = statistics.roundTrips
         retransmissions = statistics.retransmissions
         discardedReplies = statistics.discardedReplies
         byServer = statistics.byServer
         errorSamples = statistics.errorSamples
+        (nodes, persistence, failuresByCause) = Self.farmFigures(statistics)
 
         scheduled = statistics.scheduled
         notStarted = statistics.notStarted
@@ -159,6 +170,14 @@ public struct LoadReport: Encodable {
                 retransmissions: accounting.retransmissions, latencyMs: latency,
                 failureSamples: accounting.failureSamples)
         }
+        latencyHistogram = HdrHistogramEncoding.base64(statistics.latency)
+        serviceTimeHistogram = HdrHistogramEncoding.base64(statistics.serviceTime)
+        self.startTime = startTime.map { ($0.timeIntervalSince1970 * 1000).rounded() / 1000 }
+        intervalS = statistics.intervals.length
+        intervals = statistics.intervals.ordered.map { start, interval in
+            LoadRunData.Interval(start: start, interval)
+        }
+        self.shard = shard
     }
 
     static func rounded(_ value: Double) -> Double { (value * 10).rounded() / 10 }
@@ -244,6 +263,7 @@ public struct LoadReport: Encodable {
                 lines.append("  accounting failure ×\(count): \(text)")
             }
         }
+        lines += farmLines
         return lines.joined(separator: "\n")
     }
 }

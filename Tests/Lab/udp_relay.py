@@ -8,6 +8,11 @@ Modes
   forgetful  a load balancer without persistence: an Access-Request without a State attribute (the
              first packet of a conversation, or a Status-Server) goes to --backend; every request
              carrying State goes to --backend2, which never issued that State.  (lab port 18136)
+  sticky     a load balancer with persistence on the source address and port: each new client address:port is
+             given --backend and --backend2 in turn and keeps it for all its datagrams (spreads the sources
+             over both; a NAS's conversation stays on one server).               (lab port 18152 farm-sticky)
+  per-packet a load balancer without persistence that spreads every datagram: client datagrams go to --backend
+             and --backend2 alternately, whoever sent them.                  (lab port 18153 farm-per-packet)
   silent     bind the port and never answer: "server up but silent" (timeout) as opposed to
              "nothing listening" (ICMP port unreachable).                  (lab port 18138)
   legacy     answer every Access-Request itself with an Access-Reject (Reply-Message, Message-Authenticator
@@ -103,6 +108,8 @@ class Relay:
         self.selector.register(self.listener, selectors.EVENT_READ, None)
         self.upstreams = {}           # client address -> [socket, last activity]
         self.counters = {"in": 0, "forwarded": 0, "dropped": 0, "replies": 0}
+        self.assigned = {}            # sticky: client address -> backend
+        self.turn = 0                 # sticky: next new client's backend; per-packet: next datagram's
 
     def log(self, message):
         print(f"{time.strftime('%H:%M:%S')} {self.args.mode} {message}", flush=True)
@@ -136,7 +143,16 @@ class Relay:
                      f"larger than {self.args.max_size} bytes")
             return
         backend = self.args.backend
-        if mode == "forgetful" and has_state(datagram):
+        if mode == "sticky":
+            backend = self.assigned.get(client)
+            if backend is None:
+                backend = (self.args.backend, self.args.backend2)[self.turn % 2]
+                self.turn += 1
+                self.assigned[client] = backend
+        elif mode == "per-packet":
+            backend = (self.args.backend, self.args.backend2)[self.turn % 2]
+            self.turn += 1
+        elif mode == "forgetful" and has_state(datagram):
             backend = self.args.backend2
             self.log(f"{describe(datagram)} from {client[0]}:{client[1]} carries State: "
                      f"sent to {backend[0]}:{backend[1]}")
@@ -162,6 +178,7 @@ class Relay:
         limit = time.monotonic() - self.args.idle_timeout
         for client in [c for c, (_, last) in self.upstreams.items() if last < limit]:
             sock = self.upstreams.pop(client)[0]
+            self.assigned.pop(client, None)
             self.selector.unregister(sock)
             sock.close()
 
@@ -175,6 +192,8 @@ class Relay:
             target = f"{self.args.backend[0]}:{self.args.backend[1]}"
             if self.args.mode == "forgetful":
                 target += f", follow-ups to {self.args.backend2[0]}:{self.args.backend2[1]}"
+            elif self.args.mode in ("sticky", "per-packet"):
+                target += f" and {self.args.backend2[0]}:{self.args.backend2[1]} ({self.args.mode})"
             limit = f", dropping datagrams > {self.args.max_size} bytes" if self.args.max_size else ""
             self.log(f"listening on {where} -> {target}{limit}")
         try:
@@ -205,11 +224,12 @@ class Relay:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--mode", choices=["relay", "forgetful", "silent", "legacy"], default="relay")
+    parser.add_argument("--mode", choices=["relay", "forgetful", "sticky", "per-packet", "silent", "legacy"],
+                        default="relay")
     parser.add_argument("--listen", type=parse_hostport, required=True, metavar="HOST:PORT")
     parser.add_argument("--backend", type=parse_hostport, metavar="HOST:PORT")
     parser.add_argument("--backend2", type=parse_hostport, metavar="HOST:PORT",
-                        help="forgetful mode: where requests carrying State go")
+                        help="forgetful mode: where requests carrying State go; sticky, per-packet: the second server")
     parser.add_argument("--max-size", type=int, default=None,
                         help="drop client datagrams larger than this (relay mode default: 1000; 0: never)")
     parser.add_argument("--secret", default="testing123", help="legacy mode: the shared secret replies are signed with")
@@ -221,8 +241,8 @@ def main():
         args.max_size = 1000 if args.mode == "relay" else 0
     if args.mode not in ("silent", "legacy") and args.backend is None:
         parser.error("--backend is required")
-    if args.mode == "forgetful" and args.backend2 is None:
-        parser.error("--backend2 is required in forgetful mode")
+    if args.mode in ("forgetful", "sticky", "per-packet") and args.backend2 is None:
+        parser.error(f"--backend2 is required in {args.mode} mode")
 
     # One socket per client: allow as many as the hard limit permits (load tests).
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)

@@ -192,6 +192,9 @@ public struct DiagnosisFacts: Sendable, Equatable {
     /// For evidence lines only; ``localErrorCode`` says what it is.
     public var localError: String?
     public var localErrorCode: LocalErrorCode?
+    /// Set by a load run that found the conversation split by a balancer (``PersistenceSuspicion``); never
+    /// derived from the evidence alone.
+    public var persistence: PersistenceSuspicion?
 
     // MARK: - Derivation
 

@@ -98,6 +98,22 @@ public enum DiagnosisRules {
                  + "(tunnel, address pool, routing).",
              when: { $0.accepted(keys: nil) }),
 
+        // MARK: A farm's balancer split the conversation (load runs set `DiagnosisFacts.persistence`)
+        Rule(id: "persistence-failure", windowsError: nil, npsReasons: [96, 97], confidence: .likely,
+             headline: "the load balancer did not keep the conversation on one server",
+             cause: "The round trips of one EAP conversation reached different members of the farm: NPS keeps "
+                 + "EAP sessions in memory, so the member that did not start the conversation refuses or drops "
+                 + "its State (reason 96/97 in that member's log). A NAS sees such failures at random under load.",
+             fix: "Make the balancer persist each conversation on one NPS: on the NAS's source address and port "
+                 + "(UDP 1812 persistence by source IP+port, long enough for an EAP conversation: 60 s), on "
+                 + "Calling-Station-Id when the NASes send it, or, for balancers that read RADIUS, on the State "
+                 + "attribute each member issued.",
+             alternatives: [alt(nil, [], "the member restarted or ran out of EAP sessions mid-conversation",
+                                .possible)],
+             when: { facts in facts.persistence.map { suspicion in
+                 [suspicion.line, "persist on: " + suspicion.persistOn.map(\.rawValue).joined(separator: ", ")]
+             } }),
+
         // MARK: We refused the server's certificate (the client stops before sending credentials)
         Rule(id: "server-cert-expired", windowsError: 858, confidence: .certain,
              headline: "the client refused the server's expired certificate",

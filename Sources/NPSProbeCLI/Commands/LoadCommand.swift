@@ -23,8 +23,13 @@ struct LoadCommand: AsyncParsableCommand {
             new conversation starts when one ends. A run is always bounded (--duration, --count, stages).
 
             Ctrl-C (or SIGTERM) stops starting conversations and lets those in flight finish (each within its \
-            retransmission schedule); the report is printed and --json-out written all the same. A second \
+            retransmission schedule); the report is printed and --json-out, --hdr-log, --prom and --report \
+            written all the same. A second \
             Ctrl-C stops at once, without a report. Only send load to servers you own.
+
+            Several generators: --shard i/N on each (N of them, i = 0…N-1) splits the identity pool, the rate, \
+            --count and --concurrency; `npsprobe report merge` combines their --json-out files exactly \
+            (Profiles/kubernetes/ has an Indexed Job).
 
             Exit status: 0 when every scheduled conversation started and was accepted (or --allow-failures), \
             2 when every conversation timed out (no answer from any server), 1 otherwise, 3 local error, 130 \
@@ -37,6 +42,7 @@ struct LoadCommand: AsyncParsableCommand {
     @OptionGroup(title: "Identity pools") var identities: LoadIdentityOptions
     @OptionGroup(title: "Load output") var output: LoadOutputOptions
     @OptionGroup(title: "Accounting") var accountingOptions: AccountingOptions
+    @OptionGroup(title: "Farms") var farm: LoadFarmOptions
 
     func validate() throws {
         let plan = try schedule.plan()
@@ -74,13 +80,20 @@ struct LoadCommand: AsyncParsableCommand {
 
     func run() async throws {
         // The report file is checked before anything is sent (see `OutputFile`).
-        let jsonOut = try output.jsonOut.map { path throws(LocalError) in
-            try OutputFile.check(path, option: "--json-out")
+        func check(_ path: String?, _ option: String) throws(LocalError) -> OutputFile? {
+            try path.map { path throws(LocalError) in try OutputFile.check(path, option: option) }
         }
-        let plan = try schedule.plan()
+        let jsonOut = try check(output.jsonOut, "--json-out")
+        let hdrLog = try check(output.hdrLog, "--hdr-log")
+        let prom = try check(output.prom, "--prom")
+        let htmlReport = try check(output.report, "--report")
+        try OutputFile.checkDistinct([jsonOut, hdrLog, prom, htmlReport])
+        let shard = try schedule.shardPlan()
+        let plan = try schedule.plan(shard: shard)
         let socketPlan = try sources.plan(maximumInFlight: plan.maximumInFlight)
         var poolSettings = try identities.settings(callingStationId: nil)
         poolSettings.nasAddressFromSource = !sources.sourceAddresses.isEmpty
+        poolSettings.shard = shard
         let control = LoadControl()
         let clearLine = isatty(STDERR_FILENO) != 0 ? "\r\u{1B}[K" : ""
         let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
@@ -114,7 +127,41 @@ struct LoadCommand: AsyncParsableCommand {
         } catch {
             throw LocalError("\(error.location.path == "<command line>" ? "" : "\(error.location): ")\(error.reason)")
         }
+        if shard.count > 1, pool.poolCount == 1 {
+            Console.warn("--shard \(shard.index)/\(shard.count): the run has one identity, so every shard sends it "
+                         + "(give a pool: --identities, --identity-file, --certificate-dir)")
+        }
         let request = inputs.prepared.request
+        let servers = inputs.prepared.client.servers
+        var spread: LoadSpread?
+        if farm.spreading {
+            guard servers.count >= 2 else {
+                throw LocalError(
+                    "--spread needs at least two --server (or servers: in the profile); got \(servers.count)")
+            }
+            let weights: [Int]?
+            do throws(ValidationError) {
+                weights = try farm.weights(servers: servers.count)
+            } catch {
+                throw LocalError(error.message)
+            }
+            spread = LoadSpread(servers: servers, weights: weights)
+        }
+        var nodeSettings = LoadNodeSettings(callingStationIdSent: poolSettings.callingStationId != nil)
+        if let name = farm.backendAttribute {
+            guard let definition = inputs.dictionary.attribute(named: name) else {
+                throw LocalError("--backend-attribute '\(name)' is not in the dictionary (e.g. Reply-Message, "
+                                 + "Filter-Id, or a vendor attribute such as MS-RAS-Vendor)")
+            }
+            guard definition.vendor != 0 || definition.number <= 255 else {
+                throw LocalError(
+                    "--backend-attribute '\(name)' is an extended attribute; name a standard or vendor one")
+            }
+            nodeSettings.backendAttribute = LoadNodeSettings.BackendAttribute(
+                name: definition.name, number: definition.number,
+                vendor: definition.vendor == 0 ? nil : definition.vendor,
+                format: inputs.dictionary.vendorFormat(definition.vendor))
+        }
 
         let transport = RADIUSTransport(plan: socketPlan)
         let conversation = Conversation(
@@ -130,6 +177,7 @@ struct LoadCommand: AsyncParsableCommand {
             Console.err("npsprobe: load: \(Self.describe(plan.scheduler, sockets: socketPlan)) "
                         + "(Ctrl-C stops and reports)")
         }
+        let startTime = Date()
         var report: (@Sendable (LoadProgress) -> Void)?
         if let printer { report = { printer.print($0) } }
         let accounting = inputs.prepared.accounting.map { plan in
@@ -140,16 +188,34 @@ struct LoadCommand: AsyncParsableCommand {
             LoadRequests(base: request, identities: pool, recipe: inputs.prepared.eapRecipe),
             conversation: conversation, scheduler: plan.scheduler,
             control: control, progress: report, progressInterval: printer?.interval ?? .seconds(1),
-            accounting: accounting)
+            accounting: accounting, nodes: nodeSettings, spread: spread)
         await transport.shutdown()
         watcher.cancel()
         printer?.finish()
 
+        let shardInfo = shard.count > 1
+            ? LoadRunData.Shard(index: shard.index, count: shard.count, firstIdentity: pool.slice.lowerBound,
+                                poolIdentities: pool.poolCount)
+            : nil
         let loadReport = LoadReport(result: result, method: request.method.name, identities: pool.count,
-                                resumeRatio: pool.resumeRatio)
-        Console.out(output.json ? try JSONOutput.render(loadReport) : loadReport.text)
+                                    resumeRatio: pool.resumeRatio, startTime: startTime, shard: shardInfo)
+        let json = try JSONOutput.render(loadReport)
+        Console.out(output.json ? json : loadReport.text)
         if output.json { for warning in loadReport.warnings { Console.warn(warning) } }
-        try jsonOut?.write(try JSONOutput.render(loadReport))
+        try jsonOut?.write(json)
+        if hdrLog != nil || prom != nil || htmlReport != nil {
+            let data: LoadRunData
+            let log: String
+            do throws(ReportError) {
+                data = try LoadRunData.decode(Data(json.utf8))
+                log = try HdrLog(data).text
+            } catch {
+                throw LocalError(error.message)
+            }
+            try hdrLog?.write(log)
+            try prom?.write(LoadPrometheus.render(data, timestamp: startTime))
+            try htmlReport?.write(LoadHTMLReport.render(data))
+        }
         if let interruption = result.interruption { throw ExitCode(Self.interruptedStatus(interruption)) }
         throw ExitCode(Self.exitStatus(result.statistics, allowFailures: output.allowFailures).rawValue)
     }

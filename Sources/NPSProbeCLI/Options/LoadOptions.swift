@@ -33,13 +33,82 @@ struct LoadScheduleOptions: ParsableArguments {
                                + "--duration).", valueName: "n"))
     var count: Int?
 
+    @Option(help: ArgumentHelp(
+        "Be generator i of N (0-based): take the i-th of N disjoint slices of the identity pool and 1/N of the rate, "
+            + "--count and --concurrency, so N generators together send what one was asked; `report merge` combines "
+            + "their --json-out files. i may name an environment variable holding it: "
+            + "--shard JOB_COMPLETION_INDEX/4 (a Kubernetes Indexed Job).", valueName: "i/N"))
+    var shard: String?
+
     struct Plan {
         var scheduler: LoadScheduler
         var maximumInFlight: Int
     }
 
+    /// `--shard i/N` (i a number or the name of an environment variable holding one); `.whole` without it.
+    func shardPlan(environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(ValidationError) -> LoadShard
+    {
+        guard let shard else { return .whole }
+        let parts = shard.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 2, let count = Int(parts[1]), (1...10_000).contains(count) else {
+            throw ValidationError("--shard '\(shard)' is not i/N with N 1…10000 (0/4, or JOB_COMPLETION_INDEX/4)")
+        }
+        var indexText = parts[0]
+        if Int(indexText) == nil {
+            let name = indexText.hasPrefix("$") ? String(indexText.dropFirst()) : indexText
+            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                throw ValidationError("--shard '\(shard)': '\(indexText)' is neither a number nor a variable name")
+            }
+            guard let value = environment[name] else {
+                throw ValidationError("--shard '\(shard)': the environment variable \(name) is not set")
+            }
+            indexText = value.trimmingCharacters(in: .whitespaces)
+        }
+        guard let index = Int(indexText), (0..<count).contains(index) else {
+            throw ValidationError("--shard '\(shard)': the index '\(indexText)' is not 0…\(count - 1)")
+        }
+        return LoadShard(index: index, count: count)
+    }
+
     /// The scheduler these options describe, or a message naming the option that is wrong.
     func plan() throws(ValidationError) -> Plan {
+        try plan(shard: try shardPlan())
+    }
+
+    /// The plan of shard `shard`: rates, count and concurrency divided among the shards.
+    func plan(shard: LoadShard) throws(ValidationError) -> Plan {
+        let whole = try wholePlan()
+        guard shard.count > 1 else { return whole }
+        let scheduler = whole.scheduler
+        func part(_ total: Int, _ what: String) throws(ValidationError) -> Int {
+            let mine = shard.part(of: total)
+            guard mine > 0 else {
+                throw ValidationError("\(what) \(total) cannot be split into \(shard.count) shards (shard "
+                                      + "\(shard.index) would get none)")
+            }
+            return mine
+        }
+        let count = try scheduler.count.map { total throws(ValidationError) in try part(total, "--count") }
+        switch scheduler.schedule {
+        case .closed(let concurrency):
+            let mine = try part(concurrency, "--concurrency")
+            return Plan(scheduler: LoadScheduler(.closed(concurrency: mine), duration: scheduler.duration,
+                                                 count: count),
+                        maximumInFlight: mine)
+        case .open(let stages, let maximum):
+            let divided = stages.map { stage in
+                LoadStage(duration: stage.duration, from: stage.fromRate / Double(shard.count),
+                          to: stage.toRate / Double(shard.count))
+            }
+            let mine = max(1, (maximum + shard.count - 1) / shard.count)
+            return Plan(scheduler: LoadScheduler(.open(stages: divided, maximumInFlight: mine),
+                                                 duration: scheduler.duration, count: count),
+                        maximumInFlight: mine)
+        }
+    }
+
+    private func wholePlan() throws(ValidationError) -> Plan {
         let duration = try self.duration.map { text throws(ValidationError) in
             try Self.parseDuration(text, option: "--duration")
         }
@@ -224,8 +293,22 @@ struct LoadOutputOptions: ParsableArguments {
     var json = false
 
     @Option(help: ArgumentHelp(
-        "Also write the JSON object to this file (written whole at the end, also after Ctrl-C).", valueName: "path"))
+        "Also write the JSON object to this file (written whole at the end, also after Ctrl-C). This is the "
+            + "`--json FILE` of the other outputs: --json alone keeps printing on stdout.", valueName: "path"))
     var jsonOut: String?
+
+    @Option(help: ArgumentHelp(
+        "Write an HdrHistogram interval log (latency per interval, read by HdrHistogram's log tools and "
+            + "`report merge`).", valueName: "path"))
+    var hdrLog: String?
+
+    @Option(help: ArgumentHelp("Write a Prometheus textfile (node_exporter textfile collector).", valueName: "path"))
+    var prom: String?
+
+    @Option(help: ArgumentHelp(
+        "Write a self-contained HTML report (SVG charts: latency over time, asked vs achieved rate, outcomes, "
+            + "per node).", valueName: "file.html"))
+    var report: String?
 
     @Flag(help: ArgumentHelp("No progress on stderr (by default: one line rewritten in place on a terminal, a plain "
                              + "line every 5 s otherwise)."))
@@ -233,4 +316,44 @@ struct LoadOutputOptions: ParsableArguments {
 
     @Flag(help: "Exit 0 even when some conversations failed or could not start (a load test of refusals, say).")
     var allowFailures = false
+}
+
+/// Farms: which member answered, and spreading conversations over several servers.
+struct LoadFarmOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "A reply attribute (dictionary name, e.g. Reply-Message or a vendor attribute) whose value names the farm "
+            + "member that answered; without it NPS's Class in the Access-Accept names it, else the reply's "
+            + "source address.", valueName: "name"))
+    var backendAttribute: String?
+
+    @Flag(help: ArgumentHelp(
+        "Send conversations round robin over every --server instead of failing over in order (as NPS proxies and "
+            + "NASes with several servers do); each keeps the others as its failover order."))
+    var spread = false
+
+    @Option(help: ArgumentHelp(
+        "Weighted --spread: one weight (1…1000) per --server, in order, e.g. `3,1` sends 3 of every 4 "
+            + "conversations to the first server. Implies --spread.", valueName: "w1,w2,…"))
+    var spreadWeights: String?
+
+    /// The weights, checked against the number of servers; nil when not weighted.
+    func weights(servers: Int) throws(ValidationError) -> [Int]? {
+        guard let spreadWeights else { return nil }
+        let parts = spreadWeights.split(separator: ",", omittingEmptySubsequences: false)
+        var weights: [Int] = []
+        for part in parts {
+            guard let weight = Int(part.trimmingCharacters(in: .whitespaces)), (1...1000).contains(weight) else {
+                throw ValidationError(
+                    "--spread-weights '\(spreadWeights)': each weight must be a whole number 1…1000")
+            }
+            weights.append(weight)
+        }
+        guard weights.count == servers else {
+            throw ValidationError("--spread-weights gives \(weights.count) weight(s) for \(servers) --server(s): "
+                                  + "give one per server, in order")
+        }
+        return weights
+    }
+
+    var spreading: Bool { spread || spreadWeights != nil }
 }

@@ -14,15 +14,21 @@ public struct RADIUSClientConfiguration: Sendable {
     /// set by a profile.
     public var unsignedRequests: Bool
 
+    /// Attribute types each round trip keeps from its reply (`RoundTripEvidence.replyAttributes`): a load run
+    /// asks for Class and the attribute naming the node; empty (the default) keeps none.
+    public var recordedReplyTypes: Set<UInt8>
+
     public init(
         servers: [ServerAddress], secret: [UInt8], retransmit: RetransmitPolicy = RetransmitPolicy(),
-        replyPolicy: RADIUSReplyPolicy = .default, unsignedRequests: Bool = false
+        replyPolicy: RADIUSReplyPolicy = .default, unsignedRequests: Bool = false,
+        recordedReplyTypes: Set<UInt8> = []
     ) {
         self.servers = servers
         self.secret = secret
         self.retransmit = retransmit
         self.replyPolicy = replyPolicy
         self.unsignedRequests = unsignedRequests
+        self.recordedReplyTypes = recordedReplyTypes
     }
 }
 
@@ -152,6 +158,11 @@ public struct RADIUSClient: Sendable {
                 record.replyCode = reply.code
                 record.replySize = bytes.count
                 record.replyHasState = reply.attributes.contains(.state)
+                if !configuration.recordedReplyTypes.isEmpty {
+                    record.replyAttributes = reply.attributes
+                        .filter { configuration.recordedReplyTypes.contains($0.type) }
+                        .map { RecordedAttribute(type: $0.type, value: $0.value) }
+                }
                 evidence.append(record)
                 observer?(.received(reply, from: server, latency: result.elapsed))
                 return RADIUSRoundTrip(request: request, reply: reply, server: server, evidence: evidence)

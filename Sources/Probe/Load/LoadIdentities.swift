@@ -118,17 +118,20 @@ public struct LoadIdentities: Sendable {
     /// NAS-IP-Address (or NAS-IPv6-Address) follows each conversation's source address, as each NAS would send
     /// its own (for `--source-address` without `--nas-ip-address`).
     public var nasAddressFromSource: Bool
+    /// `--shard i/N`: this generator takes slice i of N of the pool (and numbers its conversations i, i+N…).
+    public var shard: LoadShard
 
     public init(pool: Pool = .single, callingStationId: NumberPattern? = nil, resumeRatio: Double = 0,
-                nasAddressFromSource: Bool = false) {
+                nasAddressFromSource: Bool = false, shard: LoadShard = .whole) {
         self.pool = pool
         self.callingStationId = callingStationId
         self.resumeRatio = min(max(resumeRatio, 0), 1)
         self.nasAddressFromSource = nasAddressFromSource
+        self.shard = shard
     }
 
-    /// How many identities the pool holds.
-    public var count: Int {
+    /// How many identities the whole pool holds (every shard's).
+    public var poolCount: Int {
         switch pool {
         case .single: return 1
         case .numbered(let count): return max(1, count)
@@ -136,12 +139,47 @@ public struct LoadIdentities: Sendable {
         }
     }
 
+    /// The pool entries this generator uses (0-based): its shard's slice, or the whole pool. A pool of one
+    /// identity is not sliced (every shard sends it).
+    public var slice: Range<Int> {
+        let total = poolCount
+        guard shard.count > 1, total > 1 else { return 0..<total }
+        return (shard.index * total / shard.count)..<((shard.index + 1) * total / shard.count)
+    }
+
+    /// How many identities this generator uses (its slice).
+    public var count: Int { max(1, slice.count) }
+
     /// Conversation `number` (0-based) of the run is a resumption when the ratio's running total crosses an
     /// integer there: exactly ⌊n·ratio⌋ of the first n conversations ask to resume, spread evenly.
     public func asksToResume(_ number: Int) -> Bool {
         guard resumeRatio > 0 else { return false }
         return (Double(number + 1) * resumeRatio).rounded(.down) > (Double(number) * resumeRatio).rounded(.down)
     }
+}
+
+/// One of N disjoint parts of a load run (`--shard i/N`): N generators together send what one was asked. Shard i
+/// takes the i-th slice of the identity pool, 1/N of the rate (and of the count and concurrency), and numbers its
+/// conversations i, i+N, i+2N… where a number is sent (`--calling-station-id` with `{n}`), so no two generators
+/// send the same identity or the same number.
+public struct LoadShard: Sendable, Equatable {
+    public var index: Int
+    public var count: Int
+
+    public static let whole = LoadShard(index: 0, count: 1)
+
+    public init(index: Int, count: Int) {
+        self.index = index
+        self.count = count
+    }
+
+    /// This shard's part of `total` (a count, a concurrency): ⌊total/N⌋, plus one for the first total mod N shards.
+    public func part(of total: Int) -> Int {
+        total / count + (index < total % count ? 1 : 0)
+    }
+
+    /// The number conversation `local` of this shard has in the whole run.
+    public func globalNumber(_ local: Int) -> Int { local * count + index }
 }
 
 /// What one conversation of a load run runs as.
@@ -214,7 +252,8 @@ public final class LoadRequests: Sendable {
     /// The request for conversation `number` (0-based, in schedule order), sent from `source` (the bound IP
     /// address of its socket; nil or a wildcard address: unknown).
     public func request(for number: Int, source: String? = nil) -> LoadRequest {
-        let index = number % identities.count
+        let slice = identities.slice
+        let index = slice.lowerBound + number % max(1, slice.count)
         var entry: LoadIdentities.Entry?
         if case .entries(let entries) = identities.pool, !entries.isEmpty { entry = entries[index] }
         let n = index + 1
@@ -225,7 +264,8 @@ public final class LoadRequests: Sendable {
         request.userName = expand(patterns.user, base.userName)
         request.method = varied(base.method, expand: expand, entry: entry)
         if let calling = identities.callingStationId {
-            let value = RADIUSAttribute(.callingStationId, string: calling.expand(number: number + 1))
+            let global = identities.shard.globalNumber(number)
+            let value = RADIUSAttribute(.callingStationId, string: calling.expand(number: global + 1))
             request.attributes.removeAll { $0.type == value.type }
             request.attributes.append(value)
         }

@@ -117,7 +117,8 @@ public enum LoadRunner {
         _ requests: LoadRequests, conversation: Conversation, scheduler initial: LoadScheduler,
         control: LoadControl = LoadControl(),
         progress: (@Sendable (LoadProgress) -> Void)? = nil, progressInterval: Duration = .seconds(1),
-        onRecord: (@Sendable (LoadConversationRecord) -> Void)? = nil, accounting: LoadAccounting? = nil
+        onRecord: (@Sendable (LoadConversationRecord) -> Void)? = nil, accounting: LoadAccounting? = nil,
+        nodes: LoadNodeSettings = LoadNodeSettings(), spread: LoadSpread? = nil
     ) async -> LoadResult {
         let clock = ContinuousClock()
         let start = clock.now
@@ -127,7 +128,13 @@ public enum LoadRunner {
         let closedLoop: Bool
         if case .closed = initial.schedule { closedLoop = true } else { closedLoop = false }
         let transport = conversation.client.transport
-        let firstServer = conversation.client.configuration.servers.first
+        // Each round trip keeps the reply attributes that name the node (Class, --backend-attribute).
+        var configuration = conversation.client.configuration
+        configuration.recordedReplyTypes.formUnion(nodes.recordedTypes)
+        let base = Conversation(
+            client: RADIUSClient(transport: transport, configuration: configuration,
+                                 random: conversation.client.random),
+            random: conversation.random)
 
         let reporter = progress.map { report in
             Task {
@@ -150,6 +157,9 @@ public enum LoadRunner {
                     group.addTask {
                         let actualStart = clock.now - start
                         let sockets = ConversationSockets(transport: transport)
+                        // --spread: this conversation's server first (the others stay its failover order).
+                        let conversation = spread.map { base.spread(over: $0.order(for: arrival.number)) } ?? base
+                        let firstServer = conversation.client.configuration.servers.first
                         // The socket first, so the request can carry its source address (NAS-IP-Address).
                         var source: String?
                         if let firstServer { source = try? await sockets.lease(toward: firstServer).localIP }
@@ -160,7 +170,11 @@ public enum LoadRunner {
                         requests.completed(load, report: report)
                         let record = LoadConversationRecord(
                             load, arrival: arrival, actualStart: actualStart, end: end, report: report)
-                        shared.statistics.withLock { $0.record(record, report: report) }
+                        let observation = LoadFarmObservation(evidence: report.evidence, settings: nodes)
+                        shared.statistics.withLock {
+                            $0.record(record, report: report)
+                            $0.farm.record(observation, record, identity: report.evidence.identity)
+                        }
                         onRecord?(record)
                         // After the authentication's end is taken: accounting has its own latency. The session
                         // stays in flight until its Stop is answered, as a NAS's session would.
@@ -217,5 +231,54 @@ public enum LoadRunner {
                     p99: statistics.latencyMilliseconds(atPercentile: 99))
             }
         }
+    }
+}
+
+/// `--spread`: conversations go round robin (or weighted) over several servers instead of failing over in
+/// order, as NPS proxies and NASes configured with several servers do. Deterministic: arrival `n` takes slot
+/// `n mod Σweights` of a smooth weighted round robin (weights 2,1 give a, b, a, a, b, a…), so the counts per
+/// server follow the weights exactly over every full cycle.
+public struct LoadSpread: Sendable, Equatable {
+    public var servers: [ServerAddress]
+    public var weights: [Int]
+    /// The server index of each slot of one cycle.
+    let cycle: [Int]
+
+    /// `weights` parallel to `servers`, each ≥ 1 (nil: all 1, plain round robin).
+    public init(servers: [ServerAddress], weights: [Int]? = nil) {
+        self.servers = servers
+        let weights = weights ?? Array(repeating: 1, count: servers.count)
+        self.weights = weights
+        // Smooth weighted round robin (nginx): each slot, add every weight to its current value, take the largest,
+        // subtract the total from it.
+        var current = Array(repeating: 0, count: weights.count)
+        let total = weights.reduce(0, +)
+        var cycle: [Int] = []
+        for _ in 0..<max(total, 0) {
+            for index in current.indices { current[index] += weights[index] }
+            guard let best = current.indices.max(by: { current[$0] < current[$1] || (current[$0] == current[$1]
+                && $0 > $1) }) else { break }
+            current[best] -= total
+            cycle.append(best)
+        }
+        self.cycle = cycle
+    }
+
+    /// The servers for arrival `number`: its server first, then the others in their given order (failover).
+    public func order(for number: Int) -> [ServerAddress] {
+        guard !cycle.isEmpty else { return servers }
+        let chosen = cycle[number % cycle.count]
+        return [servers[chosen]] + servers.enumerated().filter { $0.offset != chosen }.map(\.element)
+    }
+}
+
+extension Conversation {
+    /// The same conversation over the same transport, trying `servers` in this order.
+    func spread(over servers: [ServerAddress]) -> Conversation {
+        var configuration = client.configuration
+        configuration.servers = servers
+        return Conversation(
+            client: RADIUSClient(transport: client.transport, configuration: configuration, random: client.random),
+            random: random)
     }
 }

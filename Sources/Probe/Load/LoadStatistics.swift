@@ -102,6 +102,10 @@ public struct LoadStatistics: Sendable {
     /// The first error messages seen, with counts (bounded: a few distinct texts).
     public var errorSamples: [String: Int] = [:]
     public static let maximumErrorSamples = 20
+    /// The run over time: asked, started and ended conversations and latency per interval.
+    public var intervals = LoadIntervals()
+    /// Which node answered, persistence failures, failures by cause (``LoadFarmStatistics``).
+    public var farm = LoadFarmStatistics()
 
     public struct StageCounts: Sendable, Equatable {
         public var scheduled = 0
@@ -124,7 +128,8 @@ public struct LoadStatistics: Sendable {
 
     public init() {}
 
-    static func histogram() -> Histogram<UInt64> {
+    /// The histograms of a run: microseconds up to 600 s, 3 significant digits (their encodings carry these).
+    public static func histogram() -> Histogram<UInt64> {
         Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
     }
 
@@ -146,6 +151,20 @@ public struct LoadStatistics: Sendable {
         if evidence.outcome == .accept || evidence.outcome == .reject {
             Self.add(record.latency, to: &latency)
             Self.add(record.serviceTime, to: &serviceTime)
+        }
+        intervals.update(at: record.intendedStart) { $0.asked += 1 }
+        intervals.update(at: record.actualStart) { $0.started += 1 }
+        intervals.update(at: record.end) { interval in
+            switch evidence.outcome {
+            case .accept:
+                interval.accepted += 1
+                Self.add(record.latency, to: &interval.latency)
+            case .reject:
+                interval.rejected += 1
+                Self.add(record.latency, to: &interval.latency)
+            case .timeout: interval.timedOut += 1
+            case .error: interval.errors += 1
+            }
         }
         maximumStartDelayMicroseconds = max(maximumStartDelayMicroseconds, Self.microseconds(record.startDelay))
         roundTrips += evidence.roundTrips.count
@@ -173,6 +192,10 @@ public struct LoadStatistics: Sendable {
     /// Counts an arrival that was due but could not start (`maximumInFlight` in flight).
     public mutating func recordNotStarted(_ arrival: LoadScheduler.Arrival) {
         notStarted += 1
+        intervals.update(at: arrival.intended) { interval in
+            interval.asked += 1
+            interval.notStarted += 1
+        }
         if let stage = arrival.stage {
             stages[stage, default: StageCounts()].scheduled += 1
             stages[stage, default: StageCounts()].notStarted += 1
@@ -208,6 +231,8 @@ public struct LoadStatistics: Sendable {
         where errorSamples[text] != nil || errorSamples.count < Self.maximumErrorSamples {
             errorSamples[text, default: 0] += count
         }
+        intervals.merge(other.intervals)
+        farm.merge(other.farm)
     }
 
     /// Latency from the intended start at a percentile, in milliseconds (nil before any answered conversation).
@@ -224,11 +249,11 @@ public struct LoadStatistics: Sendable {
         histogram.totalCount == 0 ? nil : Double(histogram.valueAtPercentile(percentile)) / 1000
     }
 
-    static func microseconds(_ duration: Duration) -> UInt64 {
+    public static func microseconds(_ duration: Duration) -> UInt64 {
         UInt64(max(0, duration.milliseconds * 1000))
     }
 
-    private static func add(_ duration: Duration, to histogram: inout Histogram<UInt64>) {
+    static func add(_ duration: Duration, to histogram: inout Histogram<UInt64>) {
         _ = histogram.record(min(max(1, microseconds(duration)), histogram.highestTrackableValue))
     }
 }

@@ -66,6 +66,10 @@ import Testing
         var winners: Set<String> = []
         for scenario in Scenario.all {
             winners.insert(Diagnoser.diagnose(try scenario.build()).rule)
+            // A load run adds what it saw of the farm (persistence-failure is reached only that way).
+            var facts = DiagnosisFacts(try scenario.build())
+            facts.persistence = PersistenceSuspicion.check(facts, replyNodes: [])
+            if facts.persistence != nil { winners.insert(Diagnoser.diagnose(facts).rule) }
         }
         let ids = DiagnosisRules.all.map(\.id)
         #expect(Set(ids).count == ids.count, "rule ids are unique")
