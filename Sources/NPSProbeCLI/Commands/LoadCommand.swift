@@ -80,13 +80,10 @@ struct LoadCommand: AsyncParsableCommand {
 
     func run() async throws {
         // The report file is checked before anything is sent (see `OutputFile`).
-        func check(_ path: String?, _ option: String) throws(LocalError) -> OutputFile? {
-            try path.map { path throws(LocalError) in try OutputFile.check(path, option: option) }
-        }
-        let jsonOut = try check(output.jsonOut, "--json-out")
-        let hdrLog = try check(output.hdrLog, "--hdr-log")
-        let prom = try check(output.prom, "--prom")
-        let htmlReport = try check(output.report, "--report")
+        let jsonOut = try OutputFile.check(output.jsonOut, option: "--json-out")
+        let hdrLog = try OutputFile.check(output.hdrLog, option: "--hdr-log")
+        let prom = try OutputFile.check(output.prom, option: "--prom")
+        let htmlReport = try OutputFile.check(output.report, option: "--report")
         try OutputFile.checkDistinct([jsonOut, hdrLog, prom, htmlReport])
         let shard = try schedule.shardPlan()
         let plan = try schedule.plan(shard: shard)

@@ -49,13 +49,10 @@ struct ReportMergeCommand: AsyncParsableCommand {
     static let maximumInputSize = 256 << 20
 
     func run() async throws {
-        func check(_ path: String?, _ option: String) throws(LocalError) -> OutputFile? {
-            try path.map { path throws(LocalError) in try OutputFile.check(path, option: option) }
-        }
-        let jsonOut = try check(json, "--json")
-        let htmlOut = try check(report, "--report")
-        let promOut = try check(prom, "--prom")
-        let hdrOut = try check(hdrLog, "--hdr-log")
+        let jsonOut = try OutputFile.check(json, option: "--json")
+        let htmlOut = try OutputFile.check(report, option: "--report")
+        let promOut = try OutputFile.check(prom, option: "--prom")
+        let hdrOut = try OutputFile.check(hdrLog, option: "--hdr-log")
         let outputs = [jsonOut, htmlOut, promOut, hdrOut]
         try OutputFile.checkDistinct(outputs)
         var texts: [(String, Data)] = []

@@ -62,12 +62,8 @@ struct CaptureOptions: ParsableArguments {
     }
 
     func prepare() throws(LocalError) -> Recording {
-        let keyLogFile = try keylog.map { path throws(LocalError) in
-            try OutputFile.check(path, option: "--keylog", kind: .secrets)
-        }
-        let pcapFile = try pcap.map { path throws(LocalError) in
-            try OutputFile.check(path, option: "--pcap", kind: .secrets)
-        }
+        let keyLogFile = try OutputFile.check(keylog, option: "--keylog", kind: .secrets)
+        let pcapFile = try OutputFile.check(pcap, option: "--pcap", kind: .secrets)
         try OutputFile.checkDistinct([keyLogFile, pcapFile])
         return Recording(
             keyLog: keylog != nil || pcapWithKeys ? TLSKeyLog() : nil, capture: pcap != nil ? PacketCapture() : nil,

@@ -39,6 +39,12 @@ struct OutputFile: Sendable {
     let target: Target
     let kind: Kind
 
+    /// `check` for an option that may be absent: nil when no path was given.
+    static func check(_ path: String?, option: String, kind: Kind = .report) throws(LocalError) -> OutputFile? {
+        guard let path else { return nil }
+        return try check(path, option: option, kind: kind) as OutputFile
+    }
+
     /// Resolves and checks `path` for writing; nothing is created yet.
     static func check(_ path: String, option: String, kind: Kind = .report) throws(LocalError) -> OutputFile {
         func refuse(_ why: String) -> LocalError { LocalError("\(option) \(path): \(why)") }
