@@ -83,7 +83,7 @@ enum RequestAttributes {
             explicit.append((RADIUSAttribute(.framedMTU, integer: value), "--framed-mtu (framed_mtu:)"))
         }
 
-        for (index, (text, attribute)) in extras.enumerated() {
+        for (index, (text, _)) in extras.enumerated() {
             let key = extraKeys[index]
             let name = dictionary.attribute(key.key)?.name ?? "attribute \(key.key.oid)"
             if let why = built[key.key] {

@@ -25,10 +25,7 @@ public enum LoadMerge {
             try nodes.add(run.nodes, name: name)
             merged.concurrency += run.concurrency
             merged.conversations += run.conversations
-            merged.accepted += run.accepted
-            merged.rejected += run.rejected
-            merged.timedOut += run.timedOut
-            merged.errors += run.errors
+            merged.addOutcomes(of: run)
             merged.mppeMismatches += run.mppeMismatches
             merged.durationS = max(merged.durationS, run.durationS)
             merged.roundTrips += run.roundTrips
@@ -224,10 +221,7 @@ public enum LoadMerge {
             current.asked += interval.asked
             current.started += interval.started
             current.notStarted += interval.notStarted
-            current.accepted += interval.accepted
-            current.rejected += interval.rejected
-            current.timedOut += interval.timedOut
-            current.errors += interval.errors
+            current.addOutcomes(of: interval)
             try LoadMerge.add(histogram, to: &merged, name)
             intervals[key] = (current, merged)
         }
@@ -276,10 +270,7 @@ public enum LoadMerge {
                     continue
                 }
                 current.conversations += node.conversations
-                current.accepted += node.accepted
-                current.rejected += node.rejected
-                current.timedOut += node.timedOut
-                current.errors += node.errors
+                current.addOutcomes(of: node)
                 current.identifiedBy = current.identifiedBy ?? node.identifiedBy
                 switch (current.sources, node.sources) {
                 case (let a?, let b?): current.sources = a.combined(with: b)

@@ -6,7 +6,7 @@ import Probe
 /// combines and what the HTML and Prometheus outputs render, live or merged. The keys are `LoadReport`'s (the
 /// contract); a live run goes through its own JSON, so the renderers see exactly what a file holds. Fields a
 /// file may lack (older versions, another helper's per-node view) are optional.
-public struct LoadRunData: Codable, Sendable {
+public struct LoadRunData: Codable, Sendable, OutcomeCounts {
     public var method: String
     public var concurrency: Int
     public var conversations: Int
@@ -97,7 +97,7 @@ public struct LoadRunData: Codable, Sendable {
     }
 
     /// One interval of the run (`interval_s` long, from `start_s` seconds after the run's start).
-    public struct Interval: Codable, Sendable {
+    public struct Interval: Codable, Sendable, OutcomeCounts {
         public var startS: Int
         public var asked: Int
         public var started: Int
@@ -151,7 +151,7 @@ public struct LoadRunData: Codable, Sendable {
     }
 
     /// One farm member as the per-node view names it.
-    public struct Node: Codable, Sendable {
+    public struct Node: Codable, Sendable, OutcomeCounts {
         public var node: String
         public var identifiedBy: String?
         public var sources: JSONValue?

@@ -37,7 +37,7 @@ import Testing
                 replyPolicy: policy)))
         let request = eap ? try Self.eapTLSRequest()
             : AuthenticationRequest(userName: "bob", method: .pap(password: "bob-pass"), attributes: [])
-        let report = try await conversation.run(request)
+        let report = await conversation.run(request)
         await transport.shutdown()
         await server.close()
         try await group.shutdownGracefully()

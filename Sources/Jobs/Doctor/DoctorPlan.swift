@@ -477,7 +477,6 @@ public struct DoctorPlan: Sendable {
     public func findings() -> [DoctorFinding] {
         var out: [DoctorFinding] = []
         guard let first = result("baseline") else { return [] }
-        let status = result("status_server")
         let baseline = self.baseline ?? first
 
         // Reachability and secret.

@@ -168,7 +168,7 @@ public struct LoadFarmObservation: Sendable {
 /// Bounded: at most ``maximumNodes`` nodes (later ones are counted under `other`), five persistence samples,
 /// one sample per cause.
 public struct LoadFarmStatistics: Sendable {
-    public struct NodeStatistics: Sendable {
+    public struct NodeStatistics: Sendable, OutcomeCounts {
         public var identifiedBy: LoadNode.IdentifiedBy
         /// The reply source addresses seen for this node (bounded).
         public var sources: Set<String> = []
@@ -185,10 +185,7 @@ public struct LoadFarmStatistics: Sendable {
         mutating func merge(_ other: NodeStatistics) {
             sources.formUnion(other.sources.prefix(max(0, 16 - sources.count)))
             conversations += other.conversations
-            accepted += other.accepted
-            rejected += other.rejected
-            timedOut += other.timedOut
-            errors += other.errors
+            addOutcomes(of: other)
             latency.add(other.latency)
         }
     }
@@ -234,12 +231,7 @@ public struct LoadFarmStatistics: Sendable {
         if nodes[label] == nil, nodes.count >= Self.maximumNodes { label = Self.otherNode }
         var node = nodes[label] ?? NodeStatistics(identifiedBy: observation.node.identifiedBy)
         node.conversations += 1
-        switch record.outcome {
-        case .accept: node.accepted += 1
-        case .reject: node.rejected += 1
-        case .timeout: node.timedOut += 1
-        case .error: node.errors += 1
-        }
+        node.count(record.outcome)
         for case let source? in record.replySources where node.sources.count < 16 { node.sources.insert(source) }
         if record.outcome == .accept || record.outcome == .reject {
             _ = node.latency.record(min(max(1, LoadStatistics.microseconds(record.latency)),

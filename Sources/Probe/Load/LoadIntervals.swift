@@ -6,7 +6,7 @@ import Histogram
 /// at most `maximumIntervals` are kept: when a run outgrows them, neighbours are merged and the length doubles
 /// (lengths stay powers of two, so the intervals of runs of different lengths still nest when merged).
 public struct LoadIntervals: Sendable {
-    public struct Interval: Sendable {
+    public struct Interval: Sendable, OutcomeCounts {
         /// Arrivals the schedule intended to start in this interval (started or not).
         public var asked = 0
         /// Conversations that actually started in it.
@@ -23,16 +23,11 @@ public struct LoadIntervals: Sendable {
 
         public init() {}
 
-        public var ended: Int { accepted + rejected + timedOut + errors }
-
         public mutating func merge(_ other: Interval) {
             asked += other.asked
             started += other.started
             notStarted += other.notStarted
-            accepted += other.accepted
-            rejected += other.rejected
-            timedOut += other.timedOut
-            errors += other.errors
+            addOutcomes(of: other)
             latency.add(other.latency)
         }
     }

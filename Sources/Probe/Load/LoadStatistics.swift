@@ -70,7 +70,7 @@ public struct LoadConversationRecord: Sendable {
 /// start and from the actual start, round trips, retransmissions, replies that failed verification, which
 /// server answered and which source port sent (a farm behind a balancer should spread conversations over its
 /// members), conversations that could not start, per stage, and TLS resumptions.
-public struct LoadStatistics: Sendable {
+public struct LoadStatistics: Sendable, OutcomeCounts {
     /// Conversations that ran (started and ended).
     public var conversations = 0
     public var accepted = 0
@@ -140,14 +140,8 @@ public struct LoadStatistics: Sendable {
     public mutating func record(_ record: LoadConversationRecord, report: ConversationReport) {
         let evidence = report.evidence
         conversations += 1
-        switch evidence.outcome {
-        case .accept:
-            accepted += 1
-            if evidence.mppeKeys == .mismatch { mppeMismatches += 1 }
-        case .reject: rejected += 1
-        case .timeout: timedOut += 1
-        case .error: errors += 1
-        }
+        count(evidence.outcome)
+        if evidence.outcome == .accept, evidence.mppeKeys == .mismatch { mppeMismatches += 1 }
         if evidence.outcome == .accept || evidence.outcome == .reject {
             Self.add(record.latency, to: &latency)
             Self.add(record.serviceTime, to: &serviceTime)
@@ -155,15 +149,9 @@ public struct LoadStatistics: Sendable {
         intervals.update(at: record.intendedStart) { $0.asked += 1 }
         intervals.update(at: record.actualStart) { $0.started += 1 }
         intervals.update(at: record.end) { interval in
-            switch evidence.outcome {
-            case .accept:
-                interval.accepted += 1
+            interval.count(evidence.outcome)
+            if evidence.outcome == .accept || evidence.outcome == .reject {
                 Self.add(record.latency, to: &interval.latency)
-            case .reject:
-                interval.rejected += 1
-                Self.add(record.latency, to: &interval.latency)
-            case .timeout: interval.timedOut += 1
-            case .error: interval.errors += 1
             }
         }
         maximumStartDelayMicroseconds = max(maximumStartDelayMicroseconds, Self.microseconds(record.startDelay))
@@ -209,10 +197,7 @@ public struct LoadStatistics: Sendable {
             accounting = mine
         }
         conversations += other.conversations
-        accepted += other.accepted
-        rejected += other.rejected
-        timedOut += other.timedOut
-        errors += other.errors
+        addOutcomes(of: other)
         notStarted += other.notStarted
         mppeMismatches += other.mppeMismatches
         latency.add(other.latency)
